@@ -9,6 +9,7 @@ export const workspaceId = () => uuid('workspace_id').notNull();
 
 /** created_at, and updated_at kept by the trigger that the migrations attach to every table. */
 export const timestamps = () => ({
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  // A string keeps Postgres' microseconds, which keyset cursors need to be exact.
+  createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });

@@ -1,0 +1,52 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** Every error code a client can see. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+
+function chiefError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  const status = httpStatus[code];
+  return new GraphQLError(message, { extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) } });
+}
+
+export const unauthenticated = (message = 'Authentication required') => chiefError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message: string) => chiefError(ErrorCode.FORBIDDEN, message);
+/** `field` is the input path at fault, e.g. `input.probability`. */
+export const badUserInput = (field: string, message: string) => chiefError(ErrorCode.BAD_USER_INPUT, message, { field });
+export const notFound = (type: string, id: string) => chiefError(ErrorCode.NOT_FOUND, `${type} ${id} not found`, { type, id });
+export const conflict = (message: string, extensions: Record<string, unknown> = {}) => chiefError(ErrorCode.CONFLICT, message, extensions);
+
+const knownCodes = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST']);
+
+/**
+ * Apollo's formatError for every Chief server: errors that are ours or GraphQL's own pass
+ * through; anything else (a bug, a driver error with SQL in it) becomes INTERNAL with no detail.
+ * Stack traces only leave the process in development.
+ */
+export function createErrorFormatter(options: { includeStack: boolean; onInternal?: (error: unknown) => void }) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && knownCodes.has(code)) {
+      if (options.includeStack) return formatted;
+      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    options.onInternal?.(error);
+    return {
+      message: 'Internal server error',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCode.INTERNAL, ...(options.includeStack ? { detail: formatted.message, stacktrace: formatted.extensions?.stacktrace } : {}) },
+    };
+  };
+}

@@ -1,0 +1,65 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { unauthenticated } from './errors.ts';
+
+/**
+ * Who is asking. `user`: a person, by identity-provider subject, acting in one workspace.
+ * `service`: background work or a partner key, always bound to one workspace.
+ * `gateway`: the gateway itself, to read a subgraph's SDL; it touches no data.
+ */
+export interface Identity {
+  kind: 'user' | 'service' | 'gateway';
+  userId: string | null;
+  workspaceId: string | null;
+  /** What the caller may do: `read`, `write`. People have both; keys carry their own. */
+  scopes: string[];
+}
+
+const ISSUER = 'chief-gateway';
+const AUDIENCE = 'chief-subgraphs';
+const TOKEN_TTL_SECONDS = 60;
+
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The gateway signs a short-lived token per request carrying the verified identity; subgraphs
+ * accept nothing else, so a direct call that skipped the gateway has no identity at all.
+ */
+export function createInternalTokens(secret: string) {
+  const key = new TextEncoder().encode(secret);
+  return {
+    async sign(identity: Identity): Promise<string> {
+      return new SignJWT({ kind: identity.kind, wid: identity.workspaceId, scopes: identity.scopes })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(ISSUER)
+        .setAudience(AUDIENCE)
+        .setSubject(identity.userId ?? identity.kind)
+        .setIssuedAt()
+        .setExpirationTime(`${TOKEN_TTL_SECONDS}s`)
+        .sign(key);
+    },
+    async verify(token: string): Promise<Identity> {
+      try {
+        const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+        const kind = payload.kind;
+        if (kind !== 'user' && kind !== 'service' && kind !== 'gateway') throw new Error('unknown kind');
+        const wid = typeof payload.wid === 'string' && UUID_PATTERN.test(payload.wid) ? payload.wid : null;
+        return {
+          kind,
+          userId: kind === 'user' ? (payload.sub ?? null) : null,
+          workspaceId: wid,
+          scopes: Array.isArray(payload.scopes) ? payload.scopes.filter((s): s is string => typeof s === 'string') : [],
+        };
+      } catch {
+        throw unauthenticated('Invalid or expired credentials');
+      }
+    },
+  };
+}
+
+export type InternalTokens = ReturnType<typeof createInternalTokens>;
+
+/** Reads `Authorization: Bearer <token>`; undefined when absent or of another scheme. */
+export function bearerToken(header: string | undefined | null): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}

@@ -1,0 +1,19 @@
+import { forbidden } from './errors.ts';
+import type { MemberRole, Session } from './createRequestSession.ts';
+
+const rank: Record<MemberRole, number> = { viewer: 0, member: 1, service: 1, admin: 2, owner: 3 };
+
+/**
+ * Refuses early, with a clear FORBIDDEN, what row-level security would refuse anyway: it gives
+ * the client a reason instead of an empty result. Services pass on `write` scope.
+ */
+export function requireRole(session: Session, least: 'member' | 'admin' | 'owner'): void {
+  const { identity, member } = session;
+  if (!identity.scopes.includes('write')) throw forbidden('This credential is read-only');
+  if (identity.kind === 'service') {
+    if (least === 'member') return;
+    throw forbidden(`This needs the ${least} role`);
+  }
+  if (!member) throw forbidden('Choose a workspace you belong to (x-chief-workspace header or token claim)');
+  if (rank[member.role] < rank[least]) throw forbidden(`This needs the ${least} role; you are ${member.role}`);
+}

@@ -1,0 +1,57 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+
+function parseDateTime(value: unknown): Date {
+  if (typeof value !== 'string' || !RFC3339.test(value) || Number.isNaN(Date.parse(value)))
+    throw new GraphQLError(`DateTime expects an RFC 3339 date-time with a time zone, such as 2026-01-31T09:00:00Z; got ${JSON.stringify(value)}`);
+  return new Date(value);
+}
+
+/** Instants in RFC 3339 (UTC on output). Postgres' own text form is accepted from the database. */
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description: 'An instant in RFC 3339 form, e.g. 2026-01-31T09:00:00Z.',
+  serialize(value) {
+    const date = value instanceof Date ? value : new Date(typeof value === 'string' ? value.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00') : NaN);
+    if (Number.isNaN(date.getTime())) throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}`);
+    return date.toISOString();
+  },
+  parseValue: parseDateTime,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('DateTime expects a string');
+    return parseDateTime(ast.value);
+  },
+});
+
+function parseDate(value: unknown): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new GraphQLError(`Date expects YYYY-MM-DD; got ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Calendar dates (YYYY-MM-DD), passed through as strings. */
+export const DateScalar = new GraphQLScalarType({
+  name: 'Date',
+  description: 'A calendar date, e.g. 2026-03-31.',
+  serialize: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
+  parseValue: parseDate,
+  parseLiteral(ast) {
+    if (ast.kind !== Kind.STRING) throw new GraphQLError('Date expects a string');
+    return parseDate(ast.value);
+  },
+});
+
+/** Arbitrary JSON objects (settings, metadata, credentials on input). */
+export const JSONObjectScalar = new GraphQLScalarType({
+  name: 'JSONObject',
+  description: 'A JSON object.',
+  serialize: (value) => value,
+  parseValue(value) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GraphQLError('JSONObject expects an object');
+    return value;
+  },
+  parseLiteral() {
+    throw new GraphQLError('JSONObject values must be passed as variables');
+  },
+});
