@@ -13,3 +13,5 @@ export { createSecretBox, type SecretBox } from './createSecretBox.ts';
 export { createHttpServer, type RunningServer } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
+export { loadById, listPage, listPagesByParent, enumValues } from './queries.ts';
+export { refuseWrite } from './writeOutcome.ts';

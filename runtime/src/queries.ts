@@ -1,0 +1,80 @@
+import { type SQL, and, desc, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { type AnyPgColumn, type PgTable, getTableConfig } from 'drizzle-orm/pg-core';
+import type { InferSelectModel } from 'drizzle-orm';
+import type { Database, RequestSession } from './createRequestSession.ts';
+import { byKey, groupByKey, type LoaderRegistry } from './LoaderRegistry.ts';
+import { afterCursor, toConnection, type Connection, type Page } from './pagination.ts';
+import { UUID_PATTERN } from './identity.ts';
+
+/** A tenant table as the list helpers need it: an id and a created_at string. */
+type ListTable = PgTable & { id: AnyPgColumn; createdAt: AnyPgColumn };
+type Row<T extends PgTable> = InferSelectModel<T>;
+
+interface RequestScope {
+  session: RequestSession;
+  loaders: LoaderRegistry;
+}
+
+/**
+ * Loads a row by id through the request's DataLoader for that table: every id asked for in the
+ * same tick (entity references, parent links) becomes one `where id = any(...)` statement.
+ * Rows that row-level security hides come back as null, exactly like missing ones.
+ */
+export function loadById<T extends ListTable>(scope: RequestScope, table: T, id: string): Promise<Row<T> | null> {
+  if (!UUID_PATTERN.test(id)) return Promise.resolve(null);
+  const { schema, name: tableName } = getTableConfig(table);
+  const name = `${schema}.${tableName}:byId`;
+  return scope.loaders
+    .get<string, Row<T> | null>(name, async (ids) => {
+      const { db } = await scope.session.get();
+      const rows = (await db.select().from(table as PgTable).where(inArray(table.id, [...ids]))) as Row<T>[];
+      return byKey(ids, rows, (row) => (row as { id: string }).id);
+    })
+    .load(id.toLowerCase());
+}
+
+/** One page of a table, newest first, by keyset. */
+export async function listPage<T extends ListTable>(db: Database, table: T, where: SQL | undefined, page: Page): Promise<Connection<Row<T>>> {
+  const rows = (await db
+    .select()
+    .from(table as PgTable)
+    .where(and(where, afterCursor(table.createdAt, table.id, page)))
+    .orderBy(desc(table.createdAt), desc(table.id))
+    .limit(page.limit + 1)) as (Row<T> & { createdAt: string; id: string })[];
+  return toConnection(rows, page) as Connection<Row<T>>;
+}
+
+/**
+ * The same page for many parents at once (e.g. the tasks of 50 contacts): one statement that
+ * numbers rows per parent and keeps the first `limit + 1` of each.
+ */
+export async function listPagesByParent<T extends ListTable>(
+  db: Database,
+  table: T,
+  parentColumn: AnyPgColumn,
+  parentIds: readonly string[],
+  where: SQL | undefined,
+  page: Page,
+): Promise<Connection<Row<T>>[]> {
+  const position = sql<number>`row_number() over (partition by ${parentColumn} order by ${table.createdAt} desc, ${table.id} desc)`.as('position');
+  const numbered = db
+    .select({ ...getTableColumns(table as PgTable), position })
+    .from(table as PgTable)
+    .where(and(inArray(parentColumn, [...parentIds]), where, afterCursor(table.createdAt, table.id, page)))
+    .as('numbered');
+  const rows = (await db
+    .select()
+    .from(numbered)
+    .where(lte(numbered.position, page.limit + 1))
+    .orderBy(numbered.position)) as unknown as (Row<T> & { createdAt: string; id: string })[];
+  const parentKey = (parentColumn as unknown as { name: string }).name;
+  const parentField = Object.entries(getTableColumns(table as PgTable)).find(([, column]) => column.name === parentKey)?.[0] ?? parentKey;
+  return groupByKey(parentIds, rows, (row) => (row as Record<string, unknown>)[parentField] as string).map(
+    (group) => toConnection(group, page) as Connection<Row<T>>,
+  );
+}
+
+/** Maps GraphQL enum names (CLOSED_WON) to the database's values (closed_won). */
+export function enumValues(values: readonly string[]): Record<string, string> {
+  return Object.fromEntries(values.map((value) => [value.toUpperCase(), value]));
+}

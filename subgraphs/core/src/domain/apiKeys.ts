@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import { appendEvent, parseId, parseInput, refuseWrite, requireRole, type RequestSession } from '@chief/runtime';
+import { apiKeys } from '../models/index.ts';
+
+const createApiKeyInput = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(100),
+  scopes: z.array(z.enum(['read', 'write'])).min(1, 'must name at least one scope').nullish(),
+  expiresAt: z.date().refine((d) => d.getTime() > Date.now(), 'must be in the future').nullish(),
+});
+
+/** The stored form of a key: SHA-256 of the whole secret. Keys are random, so no salt is needed. */
+export const hashApiKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+/** Makes a key: `chief_<prefix>_<secret>`; the prefix stays readable in lists. */
+function generateKey() {
+  const prefix = `chief_${randomBytes(6).toString('base64url')}`;
+  return { prefix, secret: `${prefix}_${randomBytes(32).toString('base64url')}` };
+}
+
+export async function createApiKey(request: RequestSession, rawInput: unknown) {
+  const input = parseInput(createApiKeyInput, rawInput);
+  return request.mutate(async (session) => {
+    requireRole(session, 'admin');
+    const { prefix, secret } = generateKey();
+    const [row] = await session.db
+      .insert(apiKeys)
+      .values({
+        workspaceId: session.identity.workspaceId!,
+        name: input.name,
+        prefix,
+        keyHash: hashApiKey(secret),
+        scopes: [...new Set(input.scopes ?? ['read'])],
+        expiresAt: input.expiresAt ?? null,
+        createdBy: session.member?.id ?? null,
+      })
+      .returning();
+    await appendEvent(session, { type: 'core.api_key.created', entityType: 'api_key', entityId: row!.id, payload: { name: row!.name, scopes: row!.scopes } });
+    return { apiKey: row!, secret };
+  });
+}
+
+export async function revokeApiKey(request: RequestSession, rawId: unknown) {
+  const id = parseId(rawId);
+  return request.mutate(async (session) => {
+    requireRole(session, 'admin');
+    const [row] = await session.db
+      .update(apiKeys)
+      .set({ revokedAt: new Date() })
+      .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+      .returning();
+    if (!row) {
+      const [already] = await session.db.select().from(apiKeys).where(eq(apiKeys.id, id));
+      if (already) return already;
+      return refuseWrite(session, apiKeys, 'ApiKey', id);
+    }
+    await appendEvent(session, { type: 'core.api_key.revoked', entityType: 'api_key', entityId: id, payload: { name: row.name } });
+    return row;
+  });
+}

@@ -1,0 +1,94 @@
+import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { appendEvent, listPage, parseId, parseInput, refuseWrite, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
+import { contacts } from '../models/index.ts';
+
+const text = (max: number) => z.string().trim().max(max);
+const contactFields = {
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  email: z.email('must be an email address').max(320).nullish(),
+  phone: text(50).nullish(),
+  company: text(200).nullish(),
+  jobTitle: text(200).nullish(),
+  tags: z.array(z.string().trim().min(1, 'tags must not be empty').max(50)).max(50).nullish(),
+  notes: text(10_000).nullish(),
+  founderId: z.uuid('must be an id').nullish(),
+};
+const createContactInput = z.object(contactFields);
+const updateContactInput = z.object({ ...contactFields, name: contactFields.name.optional(), isArchived: z.boolean().nullish() });
+
+/** Maps validated input to columns; undefined means "leave as is". */
+function columnsOf(input: z.infer<typeof updateContactInput>) {
+  return {
+    fullName: input.name,
+    email: input.email,
+    phone: input.phone,
+    company: input.company,
+    jobTitle: input.jobTitle,
+    tags: input.tags === null ? [] : input.tags,
+    notes: input.notes,
+    founderId: input.founderId,
+    isArchived: input.isArchived === null ? false : input.isArchived,
+  };
+}
+
+export async function createContact(request: RequestSession, rawInput: unknown) {
+  const input = parseInput(createContactInput, rawInput);
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    const [row] = await session.db
+      .insert(contacts)
+      .values({ ...columnsOf(input), fullName: input.name, workspaceId: session.identity.workspaceId!, createdBy: session.member?.id ?? null })
+      .returning();
+    await appendEvent(session, { type: 'core.contact.created', entityType: 'contact', entityId: row!.id, payload: { name: row!.fullName, email: row!.email } });
+    return row!;
+  });
+}
+
+export async function updateContact(request: RequestSession, rawId: unknown, rawInput: unknown) {
+  const id = parseId(rawId);
+  const input = parseInput(updateContactInput, rawInput);
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    const [row] = await session.db.update(contacts).set(columnsOf(input)).where(eq(contacts.id, id)).returning();
+    if (!row) return refuseWrite(session, contacts, 'Contact', id);
+    await appendEvent(session, { type: 'core.contact.updated', entityType: 'contact', entityId: id, payload: { changed: Object.keys(rawInput as object) } });
+    return row;
+  });
+}
+
+export async function deleteContact(request: RequestSession, rawId: unknown) {
+  const id = parseId(rawId);
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    const [row] = await session.db.delete(contacts).where(eq(contacts.id, id)).returning({ id: contacts.id, fullName: contacts.fullName });
+    if (!row) return refuseWrite(session, contacts, 'Contact', id);
+    await appendEvent(session, { type: 'core.contact.deleted', entityType: 'contact', entityId: id, payload: { name: row.fullName } });
+    return id;
+  });
+}
+
+const contactFilter = z
+  .object({
+    tag: z.string().trim().min(1).max(50).nullish(),
+    company: z.string().trim().min(1).max(200).nullish(),
+    text: z.string().trim().min(1).max(200).nullish(),
+    includeArchived: z.boolean().nullish(),
+  })
+  .nullish();
+
+const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function listContacts(session: Session, page: Page, rawFilter: unknown) {
+  const filter = parseInput(contactFilter, rawFilter, 'filter') ?? {};
+  const where: (SQL | undefined)[] = [
+    filter.includeArchived ? undefined : eq(contacts.isArchived, false),
+    filter.tag ? sql`${contacts.tags} @> array[${filter.tag}]::text[]` : undefined,
+    filter.company ? sql`lower(${contacts.company}) = lower(${filter.company})` : undefined,
+  ];
+  if (filter.text) {
+    const pattern = `%${escapeLike(filter.text)}%`;
+    where.push(or(ilike(contacts.fullName, pattern), ilike(contacts.email, pattern), ilike(contacts.company, pattern)));
+  }
+  return listPage(session.db, contacts, and(...where), page);
+}

@@ -1,0 +1,79 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { appendEvent, forbidden, parseInput, requireRole, type RequestSession, type Session } from '@chief/runtime';
+import { members, workspaces } from '../models/index.ts';
+
+const createWorkspaceInput = z.object({
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  slug: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/, 'must be lowercase letters, digits and dashes').nullish(),
+  ownerName: z.string().trim().min(1, 'must not be empty').max(200),
+  ownerEmail: z.email('must be an email address').nullish(),
+});
+
+const slugOf = (name: string) =>
+  name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'workspace';
+
+/**
+ * Creates a workspace and enrols the caller as its owner, under the caller's own row-level
+ * security (the members policy lets a workspace's creator enrol while it has no member).
+ */
+export async function createWorkspace(request: RequestSession, rawInput: unknown) {
+  const input = parseInput(createWorkspaceInput, rawInput);
+  return request.mutate(async (session) => {
+    const userId = session.identity.userId;
+    if (session.identity.kind !== 'user' || !userId) throw forbidden('Only people create workspaces');
+    if (!session.identity.scopes.includes('write')) throw forbidden('This credential is read-only');
+    const id = crypto.randomUUID();
+    const slug = input.slug ?? `${slugOf(input.name)}-${id.slice(0, 6)}`;
+    // No RETURNING: the caller cannot see the workspace until they are its member.
+    await session.db.insert(workspaces).values({ id, name: input.name, slug, createdByUserId: userId });
+    await session.db.insert(members).values({ workspaceId: id, userId, role: 'owner', displayName: input.ownerName, email: input.ownerEmail ?? null });
+    return request.inWorkspace(id, async (inside) => {
+      await appendEvent(inside, { type: 'core.workspace.created', entityType: 'workspace', entityId: id, payload: { name: input.name, slug } });
+      const [row] = await inside.db.select().from(workspaces).where(eq(workspaces.id, id));
+      return row!;
+    });
+  });
+}
+
+const updateWorkspaceInput = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200).optional() });
+
+export async function updateWorkspace(request: RequestSession, rawInput: unknown) {
+  const input = parseInput(updateWorkspaceInput, rawInput);
+  return request.mutate(async (session) => {
+    requireRole(session, 'admin');
+    const [row] = await session.db
+      .update(workspaces)
+      .set({ ...(input.name !== undefined ? { name: input.name } : {}), updatedAt: sql`now()` })
+      .where(eq(workspaces.id, sql`auth.workspace_id()`))
+      .returning();
+    await appendEvent(session, { type: 'core.workspace.updated', entityType: 'workspace', entityId: row!.id, payload: input });
+    return row!;
+  });
+}
+
+/** The workspace in scope, or null when the request names none. */
+export async function currentWorkspace(session: Session) {
+  if (!session.identity.workspaceId) return null;
+  const [row] = await session.db.select().from(workspaces).where(eq(workspaces.id, session.identity.workspaceId));
+  return row ?? null;
+}
+
+/** Every workspace the caller belongs to, with their role in each. */
+export async function myWorkspaces(session: Session) {
+  const rows = await session.db
+    .select({ workspace: workspaces, role: members.role })
+    .from(members)
+    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
+    .where(eq(members.userId, session.identity.userId ?? ''))
+    .orderBy(workspaces.createdAt);
+  return rows.map((r) => ({ ...r.workspace, myRole: r.role }));
+}
+
+/** Roles of the caller in the given workspaces (batched for Workspace.myRole). */
+export async function rolesIn(session: Session, workspaceIds: readonly string[]) {
+  return session.db
+    .select({ workspaceId: members.workspaceId, role: members.role })
+    .from(members)
+    .where(sql`${members.userId} = ${session.identity.userId ?? ''} and ${inArray(members.workspaceId, [...workspaceIds])}`);
+}

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import { createSecretBox, createSubgraphService, type Config, type Logger } from '@chief/runtime';
+import type { SqlClient } from '@chief/db';
+import { createCoreResolvers } from './resolvers.ts';
+
+/** The core subgraph's SDL: the contract, readable on its own. */
+export const coreTypeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** Builds the core subgraph service (workspaces, members, founders, contacts, deals, integrations, API keys). */
+export function createCoreSubgraph(deps: { sql: SqlClient; config: Config; logger: Logger }) {
+  return createSubgraphService({
+    name: 'core',
+    typeDefs: coreTypeDefs,
+    resolvers: createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey) }),
+    ...deps,
+  });
+}
+
+export { hashApiKey } from './domain/apiKeys.ts';

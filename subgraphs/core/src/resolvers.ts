@@ -1,0 +1,144 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import {
+  DateScalar, DateTimeScalar, JSONObjectScalar, enumValues, forbidden, listPage, loadById, notFound, parseId, parsePage,
+  type PageArgs, type SecretBox, type SubgraphContext,
+} from '@chief/runtime';
+import { apiKeys, contacts, dealStage, deals, founders, integrationPlatform, integrationStatus, integrations, members, roleType, workspaces } from './models/index.ts';
+import { createWorkspace, currentWorkspace, myWorkspaces, rolesIn, updateWorkspace } from './domain/workspaces.ts';
+import { changeMemberRole, inviteMember, removeMember } from './domain/members.ts';
+import { createFounder, updateFounder } from './domain/founders.ts';
+import { createContact, deleteContact, listContacts, updateContact } from './domain/contacts.ts';
+import { createDeal, deleteDeal, listDeals, updateDeal } from './domain/deals.ts';
+import { connectIntegration, disconnectIntegration } from './domain/integrations.ts';
+import { createApiKey, revokeApiKey } from './domain/apiKeys.ts';
+
+type Ctx = SubgraphContext;
+type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
+type Args = Record<string, unknown>;
+
+/** A single entity by id for a query field: bad ids are BAD_USER_INPUT, unseen ones NOT_FOUND. */
+async function one<T>(promise: Promise<T | null>, type: string, id: string): Promise<T> {
+  const row = await promise;
+  if (!row) throw notFound(type, id);
+  return row;
+}
+
+const page = (ctx: Ctx, args: PageArgs) => parsePage(args, ctx.config.maxPageSize);
+
+export function createCoreResolvers({ secretBox }: { secretBox: SecretBox }): GraphQLResolverMap<Ctx> {
+  return {
+    DateTime: DateTimeScalar,
+    Date: DateScalar,
+    JSONObject: JSONObjectScalar,
+    Role: enumValues(roleType.enumValues.filter((r) => r !== 'service')),
+    DealStage: enumValues(dealStage.enumValues),
+    IntegrationPlatform: enumValues(integrationPlatform.enumValues),
+    IntegrationStatus: enumValues(integrationStatus.enumValues),
+    ApiKeyScope: enumValues(['read', 'write']),
+
+    Query: {
+      viewer: (_: unknown, __: Args, ctx: Ctx) => {
+        if (ctx.identity.kind !== 'user') throw forbidden('Only people have a viewer');
+        return { userId: ctx.identity.userId };
+      },
+      workspace: async (_: unknown, __: Args, ctx: Ctx) => currentWorkspace(await ctx.session.get()),
+      member: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, members, parseId(args.id)), 'Member', String(args.id)),
+      members: async (_: unknown, args: PageArgs, ctx: Ctx) => listPage((await ctx.session.get()).db, members, undefined, page(ctx, args)),
+      founder: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, founders, parseId(args.id)), 'Founder', String(args.id)),
+      founders: async (_: unknown, args: PageArgs, ctx: Ctx) => listPage((await ctx.session.get()).db, founders, undefined, page(ctx, args)),
+      contact: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, contacts, parseId(args.id)), 'Contact', String(args.id)),
+      contacts: async (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
+        const p = page(ctx, args);
+        return listContacts(await ctx.session.get(), p, args.filter);
+      },
+      deal: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, deals, parseId(args.id)), 'Deal', String(args.id)),
+      deals: async (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
+        const p = page(ctx, args);
+        return listDeals(await ctx.session.get(), p, args.filter);
+      },
+      integration: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, integrations, parseId(args.id)), 'Integration', String(args.id)),
+      integrations: async (_: unknown, args: PageArgs, ctx: Ctx) => listPage((await ctx.session.get()).db, integrations, undefined, page(ctx, args)),
+      apiKeys: async (_: unknown, args: PageArgs, ctx: Ctx) => {
+        const p = page(ctx, args);
+        const session = await ctx.session.get();
+        if (session.member?.role !== 'owner' && session.member?.role !== 'admin') throw forbidden('API keys are for admins and owners');
+        return listPage(session.db, apiKeys, undefined, p);
+      },
+    },
+
+    Mutation: {
+      createWorkspace: (_: unknown, args: Args, ctx: Ctx) => createWorkspace(ctx.session, args.input),
+      updateWorkspace: (_: unknown, args: Args, ctx: Ctx) => updateWorkspace(ctx.session, args.input),
+      inviteMember: (_: unknown, args: Args, ctx: Ctx) => inviteMember(ctx.session, args.input),
+      changeMemberRole: (_: unknown, args: Args, ctx: Ctx) => changeMemberRole(ctx.session, args.id, args.role),
+      removeMember: (_: unknown, args: Args, ctx: Ctx) => removeMember(ctx.session, args.id),
+      createFounder: (_: unknown, args: Args, ctx: Ctx) => createFounder(ctx.session, args.input),
+      updateFounder: (_: unknown, args: Args, ctx: Ctx) => updateFounder(ctx.session, args.id, args.input),
+      createContact: (_: unknown, args: Args, ctx: Ctx) => createContact(ctx.session, args.input),
+      updateContact: (_: unknown, args: Args, ctx: Ctx) => updateContact(ctx.session, args.id, args.input),
+      deleteContact: (_: unknown, args: Args, ctx: Ctx) => deleteContact(ctx.session, args.id),
+      createDeal: (_: unknown, args: Args, ctx: Ctx) => createDeal(ctx.session, args.input),
+      updateDeal: (_: unknown, args: Args, ctx: Ctx) => updateDeal(ctx.session, args.id, args.input),
+      deleteDeal: (_: unknown, args: Args, ctx: Ctx) => deleteDeal(ctx.session, args.id),
+      connectIntegration: (_: unknown, args: Args, ctx: Ctx) => connectIntegration(ctx.session, secretBox, args.input),
+      disconnectIntegration: (_: unknown, args: Args, ctx: Ctx) => disconnectIntegration(ctx.session, args.id),
+      createApiKey: (_: unknown, args: Args, ctx: Ctx) => createApiKey(ctx.session, args.input),
+      revokeApiKey: (_: unknown, args: Args, ctx: Ctx) => revokeApiKey(ctx.session, args.id),
+    },
+
+    Viewer: {
+      workspaces: async (_: unknown, __: Args, ctx: Ctx) => myWorkspaces(await ctx.session.get()),
+      member: async (_: unknown, __: Args, ctx: Ctx) => {
+        const session = await ctx.session.get();
+        return session.member ? loadById(ctx, members, session.member.id) : null;
+      },
+    },
+
+    Workspace: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, workspaces, ref.id),
+      myRole: async (workspace: Row<typeof workspaces> & { myRole?: string }, _: Args, ctx: Ctx) => {
+        if (workspace.myRole) return workspace.myRole;
+        const loader = ctx.loaders.get<string, string | null>('core.workspaces:myRole', async (ids) => {
+          const rows = await rolesIn(await ctx.session.get(), ids);
+          const byId = new Map(rows.map((r) => [r.workspaceId, r.role]));
+          return ids.map((id) => byId.get(id) ?? null);
+        });
+        return loader.load(workspace.id);
+      },
+    },
+
+    Member: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, members, ref.id),
+      name: (m: Row<typeof members>) => m.displayName,
+    },
+
+    Founder: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, founders, ref.id),
+      name: (f: Row<typeof founders>) => f.displayName,
+    },
+
+    Contact: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, contacts, ref.id),
+      name: (c: Row<typeof contacts>) => c.fullName,
+      relationshipStrength: (c: Row<typeof contacts>) => Number(c.relationshipStrength),
+      founder: (c: Row<typeof contacts>, _: Args, ctx: Ctx) => (c.founderId ? loadById(ctx, founders, c.founderId) : null),
+    },
+
+    Deal: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, deals, ref.id),
+      value: (d: Row<typeof deals>) => (d.valueAmount && d.valueCurrency ? { amount: d.valueAmount, currency: d.valueCurrency } : null),
+      contact: (d: Row<typeof deals>, _: Args, ctx: Ctx) => (d.contactId ? loadById(ctx, contacts, d.contactId) : null),
+      founder: (d: Row<typeof deals>, _: Args, ctx: Ctx) => (d.founderId ? loadById(ctx, founders, d.founderId) : null),
+    },
+
+    Integration: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, integrations, ref.id),
+      hasCredentials: (i: Row<typeof integrations>) => i.credentialsEnc !== null,
+      founder: (i: Row<typeof integrations>, _: Args, ctx: Ctx) => (i.founderId ? loadById(ctx, founders, i.founderId) : null),
+    },
+
+    ApiKey: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, apiKeys, ref.id),
+    },
+  } as GraphQLResolverMap<Ctx>;
+}
