@@ -6,10 +6,12 @@ export interface SqlClientOptions {
   /** Connections in the pool. */
   max?: number;
   /**
-   * Named prepared statements. Off for the embedded database: PGlite is a single backend shared
-   * by every socket connection, so two connections preparing the same name would collide.
+   * The server is the embedded PGlite behind its socket: one backend shared by every connection,
+   * which keeps a connection's messages together only inside a transaction. So no named prepared
+   * statements (two connections would collide on names) and no array-type lookup on connect (an
+   * extended-protocol query outside a transaction).
    */
-  prepare?: boolean;
+  embedded?: boolean;
   /** Called once per statement sent to the server; used by metrics and by tests that count SQL. */
   onStatement?: (query: string) => void;
   /** Seconds an idle connection stays open. */
@@ -18,10 +20,11 @@ export interface SqlClientOptions {
 
 /** Creates the postgres.js client that every service uses, in every mode. */
 export function createSqlClient(url: string, options: SqlClientOptions = {}): SqlClient {
-  const { max = 10, prepare = true, onStatement, idleTimeout = 30 } = options;
+  const { max = 10, embedded = false, onStatement, idleTimeout = 30 } = options;
   return postgres(url, {
     max,
-    prepare,
+    prepare: !embedded,
+    fetch_types: !embedded,
     idle_timeout: idleTimeout,
     onnotice: () => {},
     // bigint (e.g. ops.events.seq) arrives as a string; callers that need a number convert.

@@ -51,9 +51,12 @@ export class RequestSession {
     if (identity.kind === 'service' && !identity.workspaceId) throw forbidden('Service access must name a workspace');
     const conn = await this.sql.reserve();
     try {
-      // Pipelined: BEGIN and the claims travel together, one round trip.
+      // Pipelined: BEGIN and the claims travel together, one round trip. Transaction control goes
+      // by the simple protocol (`unsafe` without parameters): the embedded server serves several
+      // connections from one backend and only keeps a connection's messages together inside a
+      // transaction, so nothing may run outside one with the extended protocol.
       const [, claims] = await Promise.all([
-        conn`begin`,
+        conn.unsafe('begin'),
         conn<{ role: MemberRole | null; member_id: string | null }[]>`
           select set_config('role', ${dbRoleFor[identity.kind]}, true),
                  set_config('chief.user_id', ${identity.userId ?? ''}, true),
@@ -67,11 +70,13 @@ export class RequestSession {
       return {
         identity,
         member: row?.role && row.member_id ? { id: row.member_id, role: row.role } : null,
-        db: drizzle({ client: conn }),
+        // A reserved connection lacks the pool's `options`, which drizzle reads to set its type
+        // parsers; they are the same options, shared by every connection of the pool.
+        db: drizzle({ client: Object.assign(conn, { options: this.sql.options }) }),
         sql: conn,
       };
     } catch (error) {
-      await conn`rollback`.catch(() => {});
+      await conn.unsafe('rollback').catch(() => {});
       conn.release();
       throw error;
     }
@@ -117,9 +122,9 @@ export class RequestSession {
       return; // open() already released its connection
     }
     try {
-      await (commit ? session.sql`commit` : session.sql`rollback`);
+      await session.sql.unsafe(commit ? 'commit' : 'rollback');
     } catch (error) {
-      await session.sql`rollback`.catch(() => {});
+      await session.sql.unsafe('rollback').catch(() => {});
       throw translateDatabaseError(error);
     } finally {
       session.sql.release();

@@ -68,7 +68,7 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     context,
     logger,
     ready: async () => {
-      await sql`select 1`;
+      await sql.unsafe('select 1');
       return true;
     },
   });

@@ -15,3 +15,4 @@ export { createSubgraphService, type SubgraphContext, type SubgraphServiceOption
 export { requireRole } from './requireRole.ts';
 export { loadById, listPage, listPagesByParent, enumValues } from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
+export { runSubgraphProcess } from './runSubgraphProcess.ts';

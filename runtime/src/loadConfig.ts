@@ -25,6 +25,7 @@ export const configSchema = z
     CORE_URL: url.default('http://127.0.0.1:4001/graphql'),
     WORK_URL: url.default('http://127.0.0.1:4002/graphql'),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+    DATABASE_EMBEDDED: flag.optional(),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
     PGLITE_PORT: port(54329),
@@ -62,6 +63,8 @@ export interface Config {
   ports: { gateway: number; core: number; work: number };
   subgraphUrls: { core: string; work: string };
   databaseUrl: string | undefined;
+  /** DATABASE_URL points at the embedded PGlite served over its socket (see createSqlClient). */
+  databaseEmbedded: boolean;
   dbPoolMax: number;
   pglite: { dataDir: string; port: number };
   auth: { jwtSecret: string | undefined; jwksUrl: string | undefined; issuer: string | undefined; audience: string | undefined };
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ports: { gateway: e.GATEWAY_PORT, core: e.CORE_PORT, work: e.WORK_PORT },
     subgraphUrls: { core: e.CORE_URL, work: e.WORK_URL },
     databaseUrl: e.DATABASE_URL,
+    databaseEmbedded: e.DATABASE_EMBEDDED ?? false,
     dbPoolMax: e.DB_POOL_MAX,
     pglite: { dataDir: e.PGLITE_DATA_DIR, port: e.PGLITE_PORT },
     auth: {

@@ -18,3 +18,9 @@ export function createCoreSubgraph(deps: { sql: SqlClient; config: Config; logge
 }
 
 export { hashApiKey } from './domain/apiKeys.ts';
+// Domain functions, for the demo data and for background work that runs outside GraphQL.
+export { createWorkspace } from './domain/workspaces.ts';
+export { inviteMember } from './domain/members.ts';
+export { createFounder } from './domain/founders.ts';
+export { createContact } from './domain/contacts.ts';
+export { createDeal } from './domain/deals.ts';

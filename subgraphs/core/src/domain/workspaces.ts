@@ -17,13 +17,13 @@ const slugOf = (name: string) =>
  * Creates a workspace and enrols the caller as its owner, under the caller's own row-level
  * security (the members policy lets a workspace's creator enrol while it has no member).
  */
-export async function createWorkspace(request: RequestSession, rawInput: unknown) {
+export async function createWorkspace(request: RequestSession, rawInput: unknown, options: { id?: string } = {}) {
   const input = parseInput(createWorkspaceInput, rawInput);
   return request.mutate(async (session) => {
     const userId = session.identity.userId;
     if (session.identity.kind !== 'user' || !userId) throw forbidden('Only people create workspaces');
     if (!session.identity.scopes.includes('write')) throw forbidden('This credential is read-only');
-    const id = crypto.randomUUID();
+    const id = options.id ?? crypto.randomUUID();
     const slug = input.slug ?? `${slugOf(input.name)}-${id.slice(0, 6)}`;
     // No RETURNING: the caller cannot see the workspace until they are its member.
     await session.db.insert(workspaces).values({ id, name: input.name, slug, createdByUserId: userId });

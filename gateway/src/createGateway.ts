@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import {
+  bearerToken, createErrorFormatter, createHttpServer, createInternalTokens,
+  type Config, type Identity, type InternalTokens, type Logger, type RunningServer,
+} from '@chief/runtime';
+import { createAuthenticator } from './createAuthenticator.ts';
+
+/** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
+export interface GatewayContext {
+  identity?: Identity;
+  internalToken?: string;
+  requestId?: string;
+}
+
+export interface SubgraphEndpoint {
+  name: string;
+  url: string;
+}
+
+/**
+ * Forwards the verified identity to a subgraph as the gateway's signed token, with the
+ * request id. The gateway's own requests (reading SDL in development) carry a token of kind
+ * `gateway`, which reads no data.
+ */
+class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(url: string, private readonly tokens: InternalTokens) {
+    // Node's fetch keeps connections to the subgraphs alive.
+    super({ url, fetcher: fetch as never });
+  }
+
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const token = context.internalToken ?? (await this.tokens.sign({ kind: 'gateway', userId: null, workspaceId: null, scopes: [] }));
+    request.http?.headers.set('authorization', `Bearer ${token}`);
+    if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+}
+
+/**
+ * The gateway: composes the supergraph (from the committed file in production, by reading the
+ * subgraphs in development), authenticates every request and routes it to the subgraphs.
+ */
+export function createGateway(options: { config: Config; logger: Logger; subgraphs: SubgraphEndpoint[] }) {
+  const { config, logger, subgraphs } = options;
+  const tokens = createInternalTokens(config.subgraphSecret);
+  const authenticator = createAuthenticator({ auth: config.auth });
+  const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
+
+  const gateway = new ApolloGateway({
+    ...(config.supergraph.source === 'file'
+      ? { supergraphSdl: readFileSync(config.supergraph.path, 'utf8') }
+      : { supergraphSdl: new IntrospectAndCompose({ subgraphs }) }),
+    // The supergraph names each subgraph's URL; the environment decides where they really are.
+    buildService: ({ name, url }) => new SignedDataSource(urls.get(name) ?? url!, tokens),
+    logger,
+  });
+
+  let loaded = false;
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    formatError: createErrorFormatter({
+      includeStack: config.isDevelopment,
+      onInternal: (error) => logger.error({ err: error }, 'internal error'),
+    }),
+    includeStacktraceInErrorResponses: config.isDevelopment,
+    introspection: true,
+  });
+
+  async function context(request: IncomingMessage, requestId: string): Promise<GatewayContext> {
+    const workspace = request.headers['x-chief-workspace'];
+    const identity = await authenticator.authenticate(bearerToken(request.headers.authorization), Array.isArray(workspace) ? workspace[0] : workspace);
+    return { identity, internalToken: await tokens.sign(identity), requestId };
+  }
+
+  const http = createHttpServer({ apollo, context, logger, ready: async () => loaded });
+
+  return {
+    apollo,
+    async listen(port = config.ports.gateway, host = config.host): Promise<RunningServer> {
+      await apollo.start();
+      loaded = true;
+      const running = await http.listen(port, host);
+      logger.info({ url: running.url, supergraph: config.supergraph.source }, 'gateway listening');
+      return {
+        ...running,
+        close: async () => {
+          loaded = false;
+          await running.close();
+          await apollo.stop();
+        },
+      };
+    },
+  };
+}

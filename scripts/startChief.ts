@@ -1,0 +1,72 @@
+import { createSqlClient, runMigrations, startEmbeddedPostgres, type EmbeddedPostgres, type SqlClient } from '@chief/db';
+import { createLogger, type Config, type Logger } from '@chief/runtime';
+import { createCoreSubgraph } from '@chief/subgraph-core';
+import { createWorkSubgraph } from '@chief/subgraph-work';
+import { createGateway } from '@chief/gateway';
+import { loadDemoData } from './demoData.ts';
+
+export interface StartChiefOptions {
+  config: Config;
+  logger?: Logger;
+  /** Called for every SQL statement the services send (tests count them). */
+  onStatement?: (query: string) => void;
+  /** Ports to listen on; 0 picks free ones. Defaults to the configured ports. */
+  ports?: { gateway: number; core: number; work: number };
+  /** Serve the embedded database in memory instead of the data folder (tests). */
+  ephemeral?: boolean;
+}
+
+export interface RunningChief {
+  gatewayUrl: string;
+  subgraphUrls: { core: string; work: string };
+  databaseUrl: string;
+  sql: SqlClient;
+  demoLoaded: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Everything in one process: the database (embedded unless DATABASE_URL is set), migrations,
+ * demo data on first start, both subgraphs on their own ports and the gateway in front, talking
+ * over HTTP exactly as in the distributed deployment.
+ */
+export async function startChief(options: StartChiefOptions): Promise<RunningChief> {
+  const { config, onStatement, ports = config.ports } = options;
+  const logger = options.logger ?? createLogger('chief', config.logLevel);
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({ dataDir: options.ephemeral ? undefined : config.pglite.dataDir, port: options.ephemeral ? 0 : config.pglite.port });
+    databaseUrl = embedded.url;
+  }
+  const migrations = await runMigrations(databaseUrl);
+  logger.info(migrations, 'migrations applied');
+  const sql = createSqlClient(databaseUrl, { max: config.dbPoolMax, embedded: Boolean(embedded) || config.databaseEmbedded, onStatement });
+  const demoLoaded = config.demoData ? await loadDemoData(sql) : false;
+
+  const deps = { sql, config };
+  const core = await createCoreSubgraph({ ...deps, logger: logger.child({ service: 'core' }) }).listen(ports.core);
+  const work = await createWorkSubgraph({ ...deps, logger: logger.child({ service: 'work' }) }).listen(ports.work);
+  const gateway = await createGateway({
+    config,
+    logger: logger.child({ service: 'gateway' }),
+    subgraphs: [
+      { name: 'core', url: core.url },
+      { name: 'work', url: work.url },
+    ],
+  }).listen(ports.gateway);
+
+  return {
+    gatewayUrl: gateway.url,
+    subgraphUrls: { core: core.url, work: work.url },
+    databaseUrl,
+    sql,
+    demoLoaded,
+    async stop() {
+      await gateway.close();
+      await Promise.all([core.close(), work.close()]);
+      await sql.end({ timeout: 5 });
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,184 @@
+import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import {
+  appendEvent, badUserInput, listPage, listPagesByParent, parseId, parseInput, refuseWrite, requireRole,
+  type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
+} from '@chief/runtime';
+import { taskPriority, taskSource, taskStatus, tasks } from '../models/index.ts';
+
+type Task = typeof tasks.$inferSelect;
+
+const id = z.uuid('must be an id');
+const taskFields = {
+  title: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+  description: z.string().max(20_000).nullish(),
+  status: z.enum(taskStatus.enumValues).nullish(),
+  priority: z.enum(taskPriority.enumValues).nullish(),
+  dueAt: z.date().nullish(),
+  completedAt: z.date().nullish(),
+  founderId: id.nullish(),
+  assigneeId: id.nullish(),
+  contactId: id.nullish(),
+  dealId: id.nullish(),
+};
+const createTaskInput = z.object({ ...taskFields, sourceType: z.enum(taskSource.enumValues).nullish(), sourceId: id.nullish() });
+const updateTaskInput = z.object({ ...taskFields, title: taskFields.title.optional() });
+
+/**
+ * The seed's rule, checked before writing so the client learns which field is wrong (the
+ * database's CHECK constraint stays as the backstop): completed_at is set exactly when done.
+ */
+function checkCompletion(status: string, completedAt: Date | null) {
+  if (status === 'done' && !completedAt) throw badUserInput('input.completedAt', 'input.completedAt is required when status is DONE (or use completeTask)');
+  if (status !== 'done' && completedAt) throw badUserInput('input.completedAt', 'input.completedAt may only be set when status is DONE');
+}
+
+const references = (input: z.infer<typeof updateTaskInput>) => ({
+  founderId: input.founderId,
+  assigneeMemberId: input.assigneeId,
+  contactId: input.contactId,
+  dealId: input.dealId,
+});
+
+export async function createTask(request: RequestSession, rawInput: unknown) {
+  const input = parseInput(createTaskInput, rawInput);
+  const status = input.status ?? 'todo';
+  checkCompletion(status, input.completedAt ?? null);
+  const sourceType = input.sourceType ?? 'manual';
+  if ((sourceType === 'manual') !== !input.sourceId)
+    throw badUserInput('input.sourceId', sourceType === 'manual' ? 'input.sourceId is only for non-manual sources' : 'input.sourceId is required for this sourceType');
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    const [row] = await session.db
+      .insert(tasks)
+      .values({
+        workspaceId: session.identity.workspaceId!,
+        title: input.title,
+        description: input.description ?? null,
+        status,
+        priority: input.priority ?? 'medium',
+        dueAt: input.dueAt ?? null,
+        completedAt: input.completedAt ?? null,
+        ...references(input),
+        sourceType,
+        sourceId: input.sourceId ?? null,
+        createdBy: session.member?.id ?? null,
+      })
+      .returning();
+    await appendEvent(session, {
+      type: 'work.task.created', entityType: 'task', entityId: row!.id,
+      payload: { title: row!.title, status: row!.status, priority: row!.priority, assigneeId: row!.assigneeMemberId },
+      links: sourceType !== 'manual' ? [{ linkType: 'derived_from', entityType: sourceType, entityId: input.sourceId! }] : [],
+    });
+    return row!;
+  });
+}
+
+async function visibleTask(session: Session, taskId: string): Promise<Task | null> {
+  const [row] = await session.db.select().from(tasks).where(eq(tasks.id, taskId));
+  return row ?? null;
+}
+
+export async function updateTask(request: RequestSession, rawId: unknown, rawInput: unknown) {
+  const taskId = parseId(rawId);
+  const input = parseInput(updateTaskInput, rawInput);
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    const current = await visibleTask(session, taskId);
+    if (!current) return refuseWrite(session, tasks, 'Task', taskId);
+    const status = input.status ?? current.status;
+    // Reopening a done task clears its completion unless the input says otherwise.
+    const completedAt = input.completedAt !== undefined ? input.completedAt : status === 'done' ? current.completedAt : null;
+    checkCompletion(status, completedAt);
+    const [row] = await session.db
+      .update(tasks)
+      .set({
+        title: input.title,
+        description: input.description,
+        status,
+        priority: input.priority ?? undefined,
+        dueAt: input.dueAt,
+        completedAt,
+        ...references(input),
+      })
+      .where(eq(tasks.id, taskId))
+      .returning();
+    if (!row) return refuseWrite(session, tasks, 'Task', taskId);
+    await appendEvent(session, {
+      type: 'work.task.updated', entityType: 'task', entityId: taskId,
+      payload: { changed: Object.keys(rawInput as object), from: { status: current.status }, to: { status: row.status } },
+    });
+    return row;
+  });
+}
+
+export async function completeTask(request: RequestSession, rawId: unknown, completedAt: Date | null | undefined) {
+  return updateTask(request, rawId, { status: 'done', completedAt: completedAt ?? new Date() });
+}
+
+export async function deleteTask(request: RequestSession, rawId: unknown) {
+  const taskId = parseId(rawId);
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    const [row] = await session.db.delete(tasks).where(eq(tasks.id, taskId)).returning({ id: tasks.id, title: tasks.title });
+    if (!row) return refuseWrite(session, tasks, 'Task', taskId);
+    await appendEvent(session, { type: 'work.task.deleted', entityType: 'task', entityId: taskId, payload: { title: row.title } });
+    return taskId;
+  });
+}
+
+const taskFilter = z
+  .object({
+    status: z.array(z.enum(taskStatus.enumValues)).nullish(),
+    priority: z.array(z.enum(taskPriority.enumValues)).nullish(),
+    dueBefore: z.date().nullish(),
+    dueAfter: z.date().nullish(),
+    assigneeId: id.nullish(),
+    founderId: id.nullish(),
+  })
+  .nullish();
+
+export type TaskFilter = z.infer<typeof taskFilter>;
+
+/** Validates a task filter at the edge, before any statement runs. */
+export const parseTaskFilter = (raw: unknown): TaskFilter => parseInput(taskFilter, raw, 'filter');
+
+function filterSql(filter: TaskFilter): SQL | undefined {
+  if (!filter) return undefined;
+  return and(
+    filter.status?.length ? inArray(tasks.status, filter.status) : undefined,
+    filter.priority?.length ? inArray(tasks.priority, filter.priority) : undefined,
+    filter.dueBefore ? lt(tasks.dueAt, filter.dueBefore) : undefined,
+    filter.dueAfter ? gte(tasks.dueAt, filter.dueAfter) : undefined,
+    filter.assigneeId ? eq(tasks.assigneeMemberId, filter.assigneeId) : undefined,
+    filter.founderId ? eq(tasks.founderId, filter.founderId) : undefined,
+  );
+}
+
+export async function listTasks(session: Session, page: Page, filter: TaskFilter) {
+  return listPage(session.db, tasks, filterSql(filter), page);
+}
+
+/** Which parent a batched task list hangs under. */
+const parentColumns = { assignee: tasks.assigneeMemberId, founder: tasks.founderId, contact: tasks.contactId, deal: tasks.dealId } satisfies Record<string, AnyPgColumn>;
+
+/**
+ * The tasks under one parent (member, founder, contact, deal), batched: every parent asked for
+ * with the same page and filter in one request shares one statement.
+ */
+export function tasksUnder(
+  scope: { session: RequestSession; loaders: LoaderRegistry },
+  parent: keyof typeof parentColumns,
+  parentId: string,
+  page: Page,
+  filter: TaskFilter,
+): Promise<Connection<Task>> {
+  const key = `work.tasks:${parent}:${JSON.stringify([page, filter])}`;
+  return scope.loaders
+    .get<string, Connection<Task>>(key, async (ids) => {
+      const { db } = await scope.session.get();
+      return listPagesByParent(db, tasks, parentColumns[parent], ids, filterSql(filter), page);
+    })
+    .load(parentId);
+}
