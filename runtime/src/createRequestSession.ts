@@ -1,4 +1,4 @@
-import type { ReservedSql } from 'postgres';
+import type { TransactionSql } from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { SqlClient } from '@chief/db';
 import { forbidden, unauthenticated } from './errors.ts';
@@ -14,7 +14,7 @@ export interface Session {
   /** The caller's membership of the workspace in scope; null for services and outside a workspace. */
   member: { id: string; role: MemberRole } | null;
   db: Database;
-  sql: ReservedSql;
+  sql: TransactionSql;
 }
 
 const dbRoleFor = { user: 'chief_app', service: 'chief_service' } as const;
@@ -24,11 +24,13 @@ const dbRoleFor = { user: 'chief_app', service: 'chief_service' } as const;
  * an unprivileged role with the caller's claims set for that transaction only, so row-level
  * security decides which rows exist. Each mutation runs under a savepoint, so a failed mutation
  * leaves nothing behind (neither its rows nor its events) while earlier ones in the operation
- * stay. `finish` commits or rolls back and returns the connection.
+ * stay. `finish` commits or rolls back. (postgres.js `begin` rather than `reserve`: a reserve on
+ * a pool with no open connection never resolves when array types are not fetched.)
  */
 export class RequestSession {
   private opening: Promise<Session> | undefined;
-  private savepoints = 0;
+  private transaction: Promise<unknown> | undefined;
+  private settle: ((commit: boolean) => void) | undefined;
 
   constructor(
     private readonly sql: SqlClient,
@@ -45,54 +47,48 @@ export class RequestSession {
     return this.opening;
   }
 
-  private async open(): Promise<Session> {
+  private session(tx: TransactionSql, member: Session['member']): Session {
+    // drizzle reads the pool's `options` to set its type parsers; a transaction handle shares them.
+    const client = Object.assign(tx, { options: this.sql.options }) as unknown as SqlClient;
+    return { identity: this.identity, member, db: drizzle({ client }), sql: tx };
+  }
+
+  private open(): Promise<Session> {
     const { identity } = this;
-    if (identity.kind === 'gateway') throw unauthenticated('The gateway identity reads no data');
-    if (identity.kind === 'service' && !identity.workspaceId) throw forbidden('Service access must name a workspace');
-    const conn = await this.sql.reserve();
-    try {
-      // Pipelined: BEGIN and the claims travel together, one round trip. Transaction control goes
-      // by the simple protocol (`unsafe` without parameters): the embedded server serves several
-      // connections from one backend and only keeps a connection's messages together inside a
-      // transaction, so nothing may run outside one with the extended protocol.
-      const [, claims] = await Promise.all([
-        conn.unsafe('begin'),
-        conn<{ role: MemberRole | null; member_id: string | null }[]>`
-          select set_config('role', ${dbRoleFor[identity.kind]}, true),
-                 set_config('chief.user_id', ${identity.userId ?? ''}, true),
-                 set_config('chief.workspace_id', ${identity.workspaceId ?? ''}, true),
-                 auth.member_role() as role, auth.member_id() as member_id`,
-      ]);
-      const row = claims[0];
-      if (identity.kind === 'user' && identity.workspaceId && !row?.role) {
-        throw forbidden(`You are not a member of workspace ${identity.workspaceId}`);
-      }
-      return {
-        identity,
-        member: row?.role && row.member_id ? { id: row.member_id, role: row.role } : null,
-        // A reserved connection lacks the pool's `options`, which drizzle reads to set its type
-        // parsers; they are the same options, shared by every connection of the pool.
-        db: drizzle({ client: Object.assign(conn, { options: this.sql.options }) }),
-        sql: conn,
-      };
-    } catch (error) {
-      await conn.unsafe('rollback').catch(() => {});
-      conn.release();
-      throw error;
-    }
+    if (identity.kind === 'gateway') return Promise.reject(unauthenticated('The gateway identity reads no data'));
+    if (identity.kind === 'service' && !identity.workspaceId) return Promise.reject(forbidden('Service access must name a workspace'));
+    const dbRole = dbRoleFor[identity.kind];
+    const outcome = new Promise<boolean>((resolve) => (this.settle = resolve));
+    return new Promise<Session>((resolveOpen, rejectOpen) => {
+      let opened = false;
+      // postgres.js sends BEGIN by the simple protocol, which the embedded server keeps whole.
+      this.transaction = this.sql
+        .begin(async (tx) => {
+          const [row] = await tx<{ role: MemberRole | null; member_id: string | null }[]>`
+            select set_config('role', ${dbRole}, true),
+                   set_config('chief.user_id', ${identity.userId ?? ''}, true),
+                   set_config('chief.workspace_id', ${identity.workspaceId ?? ''}, true),
+                   auth.member_role() as role, auth.member_id() as member_id`;
+          if (identity.kind === 'user' && identity.workspaceId && !row?.role) {
+            throw forbidden(`You are not a member of workspace ${identity.workspaceId}`);
+          }
+          opened = true;
+          resolveOpen(this.session(tx, row?.role && row.member_id ? { id: row.member_id, role: row.role } : null));
+          if (!(await outcome)) throw ROLLBACK;
+        })
+        .catch((error: unknown) => {
+          if (!opened) return rejectOpen(error);
+          if (error !== ROLLBACK) throw error;
+        });
+    });
   }
 
   /** Runs one mutation under a savepoint and turns database refusals into client errors. */
   async mutate<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     const session = await this.get();
-    const savepoint = `mutation_${++this.savepoints}`;
-    await session.sql.unsafe(`savepoint ${savepoint}`);
     try {
-      const result = await fn(session);
-      await session.sql.unsafe(`release savepoint ${savepoint}`);
-      return result;
+      return (await session.sql.savepoint((sp) => fn(this.session(sp, session.member)))) as T;
     } catch (error) {
-      await session.sql.unsafe(`rollback to savepoint ${savepoint}`);
       throw translateDatabaseError(error);
     }
   }
@@ -101,8 +97,7 @@ export class RequestSession {
    * Runs `fn` with the claims pointed at another workspace, then restores them; used when a
    * mutation creates a workspace and must write its first rows and events inside it.
    */
-  async inWorkspace<T>(workspaceId: string, fn: (session: Session) => Promise<T>): Promise<T> {
-    const session = await this.get();
+  async inWorkspace<T>(session: Session, workspaceId: string, fn: (session: Session) => Promise<T>): Promise<T> {
     await session.sql`select set_config('chief.workspace_id', ${workspaceId}, true)`;
     try {
       return await fn(session);
@@ -114,23 +109,21 @@ export class RequestSession {
   /** Ends the transaction: commit when the operation succeeded, roll back otherwise. */
   async finish(commit: boolean): Promise<void> {
     if (!this.opening) return;
-    const opening = this.opening;
-    let session: Session;
     try {
-      session = await opening;
+      await this.opening;
     } catch {
-      return; // open() already released its connection
+      return; // it never opened
     }
+    this.settle?.(commit);
     try {
-      await session.sql.unsafe(commit ? 'commit' : 'rollback');
+      await this.transaction;
     } catch (error) {
-      await session.sql.unsafe('rollback').catch(() => {});
       throw translateDatabaseError(error);
-    } finally {
-      session.sql.release();
     }
   }
 }
+
+const ROLLBACK = Symbol('rollback');
 
 /**
  * Background work: a transaction under the service role, bound to one workspace. Explicit by

@@ -28,7 +28,7 @@ export async function createWorkspace(request: RequestSession, rawInput: unknown
     // No RETURNING: the caller cannot see the workspace until they are its member.
     await session.db.insert(workspaces).values({ id, name: input.name, slug, createdByUserId: userId });
     await session.db.insert(members).values({ workspaceId: id, userId, role: 'owner', displayName: input.ownerName, email: input.ownerEmail ?? null });
-    return request.inWorkspace(id, async (inside) => {
+    return request.inWorkspace(session, id, async (inside) => {
       await appendEvent(inside, { type: 'core.workspace.created', entityType: 'workspace', entityId: id, payload: { name: input.name, slug } });
       const [row] = await inside.db.select().from(workspaces).where(eq(workspaces.id, id));
       return row!;

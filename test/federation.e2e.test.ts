@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspaceFixture, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+
+const CROSS_QUERY = `query Cross($first: Int!, $contactId: ID!) {
+  tasks(first: $first) {
+    edges { node { id title assignee { id name role } founder { id email } contact { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+  contact(id: $contactId) { id name relatedTasks(first: 100) { edges { node { id title } } } }
+}`;
+
+describe('a query across core and work through the gateway', () => {
+  let chief: TestChief;
+  let small: WorkspaceFixture;
+  let large: WorkspaceFixture;
+  const contacts: Record<string, string> = {};
+
+  async function seedTasks(ws: WorkspaceFixture, count: number) {
+    const token = ws.users.owner.token;
+    const contact = expectData(await chief.request(`mutation { createContact(input: { name: "Grace Hopper", email: "grace@navy.test" }) { id } }`, {}, { token }));
+    contacts[ws.id] = contact.createContact.id;
+    const assignees = [ws.users.admin.memberId, ws.users.member.memberId, ws.users.owner.memberId];
+    // One operation with many aliased mutations: each runs under its own savepoint.
+    const mutations = Array.from({ length: count }, (_, i) =>
+      `t${i}: createTask(input: { title: "Task ${i}", assigneeId: "${assignees[i % 3]}", founderId: "${ws.founderId}", contactId: "${contact.createContact.id}" }) { id }`,
+    );
+    expectData(await chief.request(`mutation { ${mutations.join('\n')} }`, {}, { token }));
+  }
+
+  beforeAll(async () => {
+    chief = await startTestChief();
+    small = await createWorkspaceFixture(chief, 'Small');
+    large = await createWorkspaceFixture(chief, 'Large');
+    await seedTasks(small, 5);
+    await seedTasks(large, 50);
+  });
+  afterAll(() => chief?.stop());
+
+  it('returns tasks with their assignee member and founder from core, and a contact with its tasks from work', async () => {
+    const data = expectData(await chief.request(CROSS_QUERY, { first: 50, contactId: contacts[large.id] }, { token: large.users.viewer.token }));
+    expect(data.tasks.edges).toHaveLength(50);
+    const names = new Map([
+      [large.users.admin.memberId, 'Large admin'],
+      [large.users.member.memberId, 'Large member'],
+      [large.users.owner.memberId, 'Large Owner'],
+    ]);
+    for (const { node } of data.tasks.edges) {
+      expect(node.assignee.name).toBe(names.get(node.assignee.id));
+      expect(node.founder).toEqual({ id: large.founderId, email: 'founder@large.test' });
+      expect(node.contact.name).toBe('Grace Hopper');
+    }
+    expect(data.contact.relatedTasks.edges).toHaveLength(50);
+    expect(new Set(data.contact.relatedTasks.edges.map((e: any) => e.node.id))).toEqual(new Set(data.tasks.edges.map((e: any) => e.node.id)));
+  });
+
+  it('costs the same number of SQL statements for 5 tasks as for 50', async () => {
+    chief.statements.reset();
+    expectData(await chief.request(CROSS_QUERY, { first: 50, contactId: contacts[small.id] }, { token: small.users.member.token }));
+    const forFive = chief.statements.count;
+    chief.statements.reset();
+    expectData(await chief.request(CROSS_QUERY, { first: 50, contactId: contacts[large.id] }, { token: large.users.member.token }));
+    const forFifty = chief.statements.count;
+    expect(forFive).toBeGreaterThan(0);
+    expect(forFifty).toBe(forFive);
+  });
+
+  it('pages through tasks with keyset cursors, without gaps or repeats', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    do {
+      const data = expectData(await chief.request(`query($after: String) { tasks(first: 7, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after }, { token: large.users.owner.token }));
+      seen.push(...data.tasks.edges.map((e: any) => e.node.id));
+      after = data.tasks.pageInfo.hasNextPage ? data.tasks.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toHaveLength(50);
+    expect(new Set(seen).size).toBe(50);
+  });
+
+  it('filters tasks by status, assignee and due date', async () => {
+    const token = small.users.owner.token;
+    const task = expectData(await chief.request(`mutation { createTask(input: { title: "Due soon", priority: URGENT, dueAt: "2030-01-01T00:00:00Z", status: IN_PROGRESS }) { id } }`, {}, { token })).createTask;
+    const byStatus = expectData(await chief.request(`{ tasks(filter: { status: [IN_PROGRESS], priority: [URGENT], dueBefore: "2030-01-02T00:00:00Z", dueAfter: "2029-12-31T00:00:00Z" }) { edges { node { id } } } }`, {}, { token }));
+    expect(byStatus.tasks.edges.map((e: any) => e.node.id)).toEqual([task.id]);
+    const byAssignee = expectData(await chief.request(`query($id: ID!) { tasks(first: 100, filter: { assigneeId: $id }) { edges { node { assignee { id } } } } }`, { id: small.users.admin.memberId }, { token }));
+    expect(byAssignee.tasks.edges.length).toBeGreaterThan(0);
+    expect(byAssignee.tasks.edges.every((e: any) => e.node.assignee.id === small.users.admin.memberId)).toBe(true);
+  });
+});

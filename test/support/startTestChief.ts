@@ -1,0 +1,113 @@
+import { inject } from 'vitest';
+import { SignJWT } from 'jose';
+import { loadConfig, type Config } from '@chief/runtime';
+import { startChief, type RunningChief } from '../../scripts/startChief.ts';
+
+export const TEST_ENV = {
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'silent',
+  DEMO_DATA: 'false',
+  AUTH_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
+  SUBGRAPH_SECRET: 'test-subgraph-secret-test-subgraph-0123',
+};
+
+export interface GraphQLResult {
+  status: number;
+  body: { data?: Record<string, any> | null; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
+}
+
+export interface TestChief extends RunningChief {
+  config: Config;
+  /** SQL statements sent by the services since the last reset. */
+  statements: { count: number; reset(): void };
+  token(userId: string, options?: { workspaceId?: string; expiresIn?: string; secret?: string }): Promise<string>;
+  request(query: string, variables?: Record<string, unknown>, options?: { token?: string; workspaceId?: string; url?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
+}
+
+/** Starts Chief in this process against the run's shared database, on free ports. */
+export async function startTestChief(env: Record<string, string> = {}): Promise<TestChief> {
+  const config = loadConfig({
+    ...TEST_ENV,
+    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_EMBEDDED: String(inject('databaseEmbedded')),
+    ...env,
+  });
+  const statements = { count: 0, reset() { this.count = 0; } };
+  const chief = await startChief({ config, ports: { gateway: 0, core: 0, work: 0 }, onStatement: () => statements.count++ });
+  return {
+    ...chief,
+    config,
+    statements,
+    async token(userId, options = {}) {
+      const jwt = new SignJWT(options.workspaceId ? { wid: options.workspaceId } : {})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(userId)
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? '10m');
+      return jwt.sign(new TextEncoder().encode(options.secret ?? TEST_ENV.AUTH_JWT_SECRET));
+    },
+    async request(query, variables = {}, options = {}) {
+      const response = await fetch(options.url ?? chief.gatewayUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...(options.workspaceId ? { 'x-chief-workspace': options.workspaceId } : {}),
+          ...options.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as GraphQLResult['body'] };
+    },
+  };
+}
+
+/** A workspace with a user of every role, made through the API. */
+export interface WorkspaceFixture {
+  id: string;
+  users: Record<'owner' | 'admin' | 'member' | 'viewer', { userId: string; memberId: string; token: string }>;
+  founderId: string;
+}
+
+let counter = 0;
+
+export async function createWorkspaceFixture(chief: TestChief, name: string): Promise<WorkspaceFixture> {
+  const tag = `${name}-${process.pid}-${++counter}-${Date.now()}`;
+  const ownerId = `owner|${tag}`;
+  const created = await chief.request(
+    `mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`,
+    { input: { name, ownerName: `${name} Owner` } },
+    { token: await chief.token(ownerId) },
+  );
+  const id = expectData(created).createWorkspace.id as string;
+  const ownerToken = await chief.token(ownerId, { workspaceId: id });
+  const me = expectData(await chief.request(`{ viewer { member { id } } }`, {}, { token: ownerToken }));
+  const users = { owner: { userId: ownerId, memberId: me.viewer.member.id, token: ownerToken } } as WorkspaceFixture['users'];
+  for (const role of ['admin', 'member', 'viewer'] as const) {
+    const userId = `${role}|${tag}`;
+    const invited = await chief.request(
+      `mutation($input: InviteMemberInput!) { inviteMember(input: $input) { id } }`,
+      { input: { userId, role: role.toUpperCase(), name: `${name} ${role}` } },
+      { token: ownerToken },
+    );
+    users[role] = { userId, memberId: expectData(invited).inviteMember.id, token: await chief.token(userId, { workspaceId: id }) };
+  }
+  const founder = await chief.request(
+    `mutation { createFounder(input: { name: "${name} Founder", email: "founder@${name.toLowerCase().replace(/\W/g, '')}.test" }) { id } }`,
+    {},
+    { token: ownerToken },
+  );
+  return { id, users, founderId: expectData(founder).createFounder.id };
+}
+
+/** The data of a response that must have succeeded; fails the test with the errors otherwise. */
+export function expectData(result: GraphQLResult): Record<string, any> {
+  if (result.body.errors?.length || !result.body.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.body.errors)}`);
+  return result.body.data;
+}
+
+/** The first error's code, and the field it names. */
+export function errorOf(result: GraphQLResult): { code?: string; field?: string; message?: string } {
+  const error = result.body.errors?.[0];
+  return { code: error?.extensions?.code, field: error?.extensions?.field, message: error?.message };
+}
