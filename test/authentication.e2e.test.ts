@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { createWorkspaceFixture, errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+
+describe('authentication at the gateway and the subgraphs', () => {
+  let chief: TestChief;
+  let ws: WorkspaceFixture;
+  beforeAll(async () => {
+    chief = await startTestChief();
+    ws = await createWorkspaceFixture(chief, 'Auth');
+  });
+  afterAll(() => chief?.stop());
+
+  const query = '{ tasks { edges { node { id } } } }';
+
+  it('refuses a request without a token', async () => {
+    const result = await chief.request(query);
+    expect(result.status).toBe(401);
+    expect(errorOf(result).code).toBe('UNAUTHENTICATED');
+    expect(result.body.data ?? null).toBeNull();
+  });
+
+  it('refuses expired, wrongly signed and alg:none tokens', async () => {
+    const expired = await new SignJWT({ wid: ws.id }).setProtectedHeader({ alg: 'HS256' }).setSubject(ws.users.owner.userId)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode('test-secret-test-secret-test-secret-0123'));
+    const wrongKey = await chief.token(ws.users.owner.userId, { workspaceId: ws.id, secret: 'another-secret-another-secret-another-1' });
+    const none = new UnsecuredJWT({ wid: ws.id }).setSubject(ws.users.owner.userId).setExpirationTime('5m').encode();
+    for (const token of [expired, wrongKey, none]) {
+      const result = await chief.request(query, {}, { token });
+      expect(errorOf(result).code).toBe('UNAUTHENTICATED');
+      expect(result.body.data ?? null).toBeNull();
+    }
+  });
+
+  it('answers a direct subgraph call without the gateway signature with UNAUTHENTICATED and no data, _entities included', async () => {
+    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Task { id title } } }`;
+    for (const token of [undefined, ws.users.owner.token]) {
+      const result = await chief.request(entities, { r: [{ __typename: 'Task', id: ws.id }] }, { url: chief.subgraphUrls.work, token });
+      expect(result.status).toBe(401);
+      expect(errorOf(result).code).toBe('UNAUTHENTICATED');
+      expect(result.body.data ?? null).toBeNull();
+    }
+  });
+
+  it('lets a viewer read but not write, and refuses a removed member on the next request', async () => {
+    expectData(await chief.request(query, {}, { token: ws.users.viewer.token }));
+    const write = await chief.request('mutation { createTask(input: { title: "x" }) { id } }', {}, { token: ws.users.viewer.token });
+    expect(errorOf(write).code).toBe('FORBIDDEN');
+    expectData(await chief.request(`mutation($id: ID!) { removeMember(id: $id) }`, { id: ws.users.member.memberId }, { token: ws.users.owner.token }));
+    expect(errorOf(await chief.request(query, {}, { token: ws.users.member.token })).code).toBe('FORBIDDEN');
+  });
+
+  it('keeps the last owner', async () => {
+    const result = await chief.request(`mutation($id: ID!) { changeMemberRole(id: $id, role: ADMIN) { id } }`, { id: ws.users.owner.memberId }, { token: ws.users.owner.token });
+    expect(errorOf(result).code).toBe('CONFLICT');
+  });
+});
