@@ -1,13 +1,6 @@
 import { runMigrations, startEmbeddedPostgres } from '@chief/db';
 import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    databaseEmbedded: boolean;
-  }
-}
-
 /**
  * One database for the whole run: DATABASE_URL when given (a real Postgres with pgvector),
  * otherwise the embedded PGlite in memory, served on a free port. Tests make their own
