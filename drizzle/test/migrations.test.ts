@@ -25,7 +25,7 @@ describe('the migrations (post-migration checks of seed 001)', () => {
     const tables = await sql.unsafe(`select schemaname, tablename, rowsecurity from pg_tables where schemaname in ('core','work','ops')`);
     expect(tables.length).toBe(12);
     for (const t of tables) expect(t.rowsecurity, `${t.schemaname}.${t.tablename}`).toBe(true);
-    const policies = await sql.unsafe(`select schemaname||'.'||tablename as t, array_agg(distinct cmd) as cmds from pg_policies where schemaname in ('core','work','ops') group by 1`);
+    const policies = await sql.unsafe(`select schemaname||'.'||tablename as t, json_agg(distinct cmd) as cmds from pg_policies where schemaname in ('core','work','ops') group by 1`);
     const byTable = new Map(policies.map((p) => [p.t, p.cmds as string[]]));
     for (const t of tables) {
       const cmds = byTable.get(`${t.schemaname}.${t.tablename}`) ?? [];
