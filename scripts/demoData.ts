@@ -1,4 +1,4 @@
-import { RequestSession, type Identity } from '@chief/runtime';
+import { runOperation, type Identity } from '@chief/runtime';
 import type { SqlClient } from '@chief/db';
 import { createContact, createDeal, createFounder, createWorkspace, inviteMember } from '@chief/subgraph-core';
 import { createTask } from '@chief/subgraph-work';
@@ -10,19 +10,6 @@ export const DEMO_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
 
 const owner: Identity = { kind: 'user', userId: demoUserId('owner'), workspaceId: DEMO_WORKSPACE_ID, scopes: ['read', 'write'] };
 
-/** One operation's worth of work, committed like a GraphQL request would be. */
-async function asOwner<T>(sql: SqlClient, identity: Identity, fn: (request: RequestSession) => Promise<T>): Promise<T> {
-  const request = new RequestSession(sql, identity);
-  try {
-    const result = await fn(request);
-    await request.finish(true);
-    return result;
-  } catch (error) {
-    await request.finish(false);
-    throw error;
-  }
-}
-
 /**
  * Loads the demo workspace on first start, through the same domain functions (and so the same
  * row-level security and events) as the API. Returns false when it is already there.
@@ -30,10 +17,10 @@ async function asOwner<T>(sql: SqlClient, identity: Identity, fn: (request: Requ
 export async function loadDemoData(sql: SqlClient): Promise<boolean> {
   const [exists] = await sql.unsafe(`select 1 from core.workspaces where id = '${DEMO_WORKSPACE_ID}'`);
   if (exists) return false;
-  await asOwner(sql, { ...owner, workspaceId: null }, (r) =>
+  await runOperation(sql, { ...owner, workspaceId: null }, (r) =>
     createWorkspace(r, { name: 'Acme Robotics', slug: 'acme-robotics', ownerName: 'Olivia Owner', ownerEmail: 'olivia@acme.test' }, { id: DEMO_WORKSPACE_ID }),
   );
-  return asOwner(sql, owner, async (r) => {
+  return runOperation(sql, owner, async (r) => {
     const people = { admin: 'Adam Admin', member: 'Mia Member', viewer: 'Victor Viewer' } as const;
     const memberIds: Record<string, string> = {};
     for (const [role, name] of Object.entries(people)) {

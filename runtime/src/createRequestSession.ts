@@ -37,11 +37,6 @@ export class RequestSession {
     readonly identity: Identity,
   ) {}
 
-  /** True once the operation has touched the database. */
-  get started(): boolean {
-    return this.opening !== undefined;
-  }
-
   get(): Promise<Session> {
     this.opening ??= this.open();
     return this.opening;
@@ -126,13 +121,14 @@ export class RequestSession {
 const ROLLBACK = Symbol('rollback');
 
 /**
- * Background work: a transaction under the service role, bound to one workspace. Explicit by
- * design; nothing else runs as the service role.
+ * One operation outside GraphQL (background work, demo data): a RequestSession for `identity`,
+ * committed when `fn` succeeds and rolled back when it throws. Background work passes a
+ * `service` identity, which must name its workspace.
  */
-export async function withServiceSession<T>(sql: SqlClient, workspaceId: string, fn: (session: Session) => Promise<T>): Promise<T> {
-  const request = new RequestSession(sql, { kind: 'service', userId: null, workspaceId, scopes: ['read', 'write'] });
+export async function runOperation<T>(sql: SqlClient, identity: Identity, fn: (request: RequestSession) => Promise<T>): Promise<T> {
+  const request = new RequestSession(sql, identity);
   try {
-    const result = await request.mutate(fn);
+    const result = await fn(request);
     await request.finish(true);
     return result;
   } catch (error) {

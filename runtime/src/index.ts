@@ -2,7 +2,7 @@ export { loadConfig, ConfigError, configSchema, configVariables, type Config } f
 export { ErrorCode, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
 export { translateDatabaseError } from './databaseErrors.ts';
 export { createInternalTokens, bearerToken, UUID_PATTERN, type Identity, type InternalTokens } from './identity.ts';
-export { RequestSession, withServiceSession, type Session, type Database, type MemberRole } from './createRequestSession.ts';
+export { RequestSession, runOperation, type Session, type Database, type MemberRole } from './createRequestSession.ts';
 export { appendEvent, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
 export { parsePage, afterCursor, toConnection, encodeCursor, DEFAULT_PAGE_SIZE, type Page, type PageArgs, type Connection } from './pagination.ts';
 export { LoaderRegistry, byKey, groupByKey } from './LoaderRegistry.ts';
