@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
-  bearerToken, createErrorFormatter, createHttpServer, createInternalTokens,
+  ErrorCode, bearerToken, createErrorFormatter, createHttpServer, createInternalTokens,
   type Config, type Identity, type InternalTokens, type Logger, type RunningServer,
 } from '@chief/runtime';
 import { createAuthenticator } from './createAuthenticator.ts';
@@ -14,6 +15,8 @@ export interface GatewayContext {
   internalToken?: string;
   requestId?: string;
 }
+
+type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
 export interface SubgraphEndpoint {
   name: string;
@@ -35,6 +38,19 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const token = context.internalToken ?? (await this.tokens.sign({ kind: 'gateway', userId: null, workspaceId: null, scopes: [] }));
     request.http?.headers.set('authorization', `Bearer ${token}`);
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  /**
+   * A subgraph answers 400 when the client's variables fail its scalars (the gateway cannot
+   * parse custom scalars itself); that error is the client's, so it passes through as is.
+   */
+  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
+    const body = (await this.parseBody(response.clone())) as { errors?: GraphQLFormattedError[] } | string;
+    const first = typeof body === 'object' ? body.errors?.[0] : undefined;
+    if (response.status === 400 && first?.extensions?.code === ErrorCode.BAD_USER_INPUT) {
+      return new GraphQLError(first.message, { extensions: first.extensions });
+    }
+    return super.errorFromResponse(response);
   }
 }
 

@@ -45,11 +45,12 @@ export function translateDatabaseError(thrown: unknown, inputPath = 'input'): un
       });
     }
     case '23503': {
-      const column = keyColumns(error.detail).filter((c) => c !== 'workspace_id').pop();
       if (error.message.includes('still referenced')) return conflict(`This ${table.replace(/s$/, '')} is still referenced`);
-      const e = notFound(camel(column ?? 'reference'), 'in this workspace');
-      e.extensions.field = column ? field(column) : undefined;
-      return e;
+      // `fk_<table>_<target>` names the reference: fk_tasks_assignee is input.assigneeId.
+      const target = constraint.startsWith(`fk_${table}_`) ? camel(constraint.slice(`fk_${table}_`.length)) : 'reference';
+      const id = error.detail?.match(/\)=\((?:[^,]*, )?([^)]*)\)/)?.[1];
+      const type = target.charAt(0).toUpperCase() + target.slice(1);
+      return notFound(type, id ?? '', { field: `${inputPath}.${target}Id`, message: `${inputPath}.${target}Id: no such ${target} in this workspace` });
     }
     case '42501':
       return forbidden('Your role does not allow this change');

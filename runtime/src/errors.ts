@@ -23,10 +23,25 @@ export const unauthenticated = (message = 'Authentication required') => chiefErr
 export const forbidden = (message: string) => chiefError(ErrorCode.FORBIDDEN, message);
 /** `field` is the input path at fault, e.g. `input.probability`. */
 export const badUserInput = (field: string, message: string) => chiefError(ErrorCode.BAD_USER_INPUT, message, { field });
-export const notFound = (type: string, id: string) => chiefError(ErrorCode.NOT_FOUND, `${type} ${id} not found`, { type, id });
+/** `reference` is for an input field pointing at something that is not there (or not visible). */
+export const notFound = (type: string, id: string, reference?: { field: string; message: string }) =>
+  chiefError(ErrorCode.NOT_FOUND, reference?.message ?? `${type} ${id} not found`, { type, id, ...(reference ? { field: reference.field } : {}) });
 export const conflict = (message: string, extensions: Record<string, unknown> = {}) => chiefError(ErrorCode.CONFLICT, message, extensions);
 
 const knownCodes = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST']);
+
+// Apollo prefixes errors thrown while building the context; clients need only the reason.
+const CONTEXT_PREFIX = /^Context creation failed: /;
+
+/**
+ * The input path a variable-coercion error is about, e.g. `input.stage` from
+ * 'Variable "$input" got invalid value "X" at "input.stage"; ...', or the variable itself.
+ */
+function variableField(message: string): string | undefined {
+  const variable = /^Variable "\$(\w+)"/.exec(message);
+  if (!variable) return undefined;
+  return /\bat "([\w.[\]]+)"/.exec(message)?.[1] ?? variable[1];
+}
 
 /**
  * Apollo's formatError for every Chief server: errors that are ours or GraphQL's own pass
@@ -37,9 +52,13 @@ export function createErrorFormatter(options: { includeStack: boolean; onInterna
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && knownCodes.has(code)) {
-      if (options.includeStack) return formatted;
-      const { stacktrace: _stack, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
+      const { stacktrace, ...extensions } = formatted.extensions ?? {};
+      const message = formatted.message.replace(CONTEXT_PREFIX, '');
+      if (code === ErrorCode.BAD_USER_INPUT && !extensions.field) {
+        const field = variableField(message);
+        if (field) extensions.field = field;
+      }
+      return { ...formatted, message, extensions: options.includeStack ? { ...extensions, stacktrace } : extensions };
     }
     options.onInternal?.(error);
     return {

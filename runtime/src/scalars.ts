@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
@@ -42,16 +42,16 @@ export const DateScalar = new GraphQLScalarType({
   },
 });
 
+function parseJSONObject(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GraphQLError('JSONObject expects an object');
+  return value as Record<string, unknown>;
+}
+
 /** Arbitrary JSON objects (settings, metadata, credentials on input). */
 export const JSONObjectScalar = new GraphQLScalarType({
   name: 'JSONObject',
   description: 'A JSON object.',
   serialize: (value) => value,
-  parseValue(value) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GraphQLError('JSONObject expects an object');
-    return value;
-  },
-  parseLiteral() {
-    throw new GraphQLError('JSONObject values must be passed as variables');
-  },
+  parseValue: parseJSONObject,
+  parseLiteral: (ast, variables) => parseJSONObject(valueFromASTUntyped(ast, variables)),
 });

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
+import { createWorkspaceFixture, errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+
+describe('bad input', () => {
+  let chief: TestChief;
+  let sql: OwnerSql;
+  let ws: WorkspaceFixture;
+  let tables: Map<string, string>;
+  let taskId: string;
+  let dealId: string;
+
+  beforeAll(async () => {
+    chief = await startTestChief();
+    sql = connectAsOwner();
+    ws = await createWorkspaceFixture(chief, 'Strict');
+    tables = await tenantTables(sql);
+    const made = expectData(await chief.request(
+      `mutation { task: createTask(input: { title: "Draft memo" }) { id } deal: createDeal(input: { title: "Series A" }) { id } }`,
+      {}, { token: ws.users.owner.token },
+    ));
+    taskId = made.task.id;
+    dealId = made.deal.id;
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await chief?.stop();
+  });
+
+  const cases: { name: string; query: string; variables?: () => Record<string, unknown>; code: string; field?: string; message?: RegExp }[] = [
+    {
+      name: 'an invalid email',
+      query: 'mutation($input: CreateContactInput!) { createContact(input: $input) { id } }',
+      variables: () => ({ input: { name: 'Bob', email: 'bob-at-example' } }),
+      code: 'BAD_USER_INPUT', field: 'input.email', message: /email/i,
+    },
+    {
+      name: 'a probability of 150',
+      query: 'mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }',
+      variables: () => ({ input: { title: 'Big', probability: 150 } }),
+      code: 'BAD_USER_INPUT', field: 'input.probability', message: /100/,
+    },
+    {
+      name: 'a probability of 150 on update',
+      query: 'mutation($id: ID!) { updateDeal(id: $id, input: { probability: 150 }) { id } }',
+      variables: () => ({ id: dealId }),
+      code: 'BAD_USER_INPUT', field: 'input.probability',
+    },
+    {
+      name: 'an unknown deal stage',
+      query: 'mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }',
+      variables: () => ({ input: { title: 'Big', stage: 'ALMOST_WON' } }),
+      code: 'BAD_USER_INPUT', field: 'input.stage', message: /ALMOST_WON/,
+    },
+    {
+      name: 'a value without a valid currency',
+      query: 'mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }',
+      variables: () => ({ input: { title: 'Big', value: { amount: '10.00', currency: 'euro' } } }),
+      code: 'BAD_USER_INPUT', field: 'input.value.currency',
+    },
+    {
+      name: 'an empty task title',
+      query: 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+      variables: () => ({ input: { title: '   ' } }),
+      code: 'BAD_USER_INPUT', field: 'input.title',
+    },
+    {
+      name: 'a new task that is done without a completion time',
+      query: 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+      variables: () => ({ input: { title: 'Ship', status: 'DONE' } }),
+      code: 'BAD_USER_INPUT', field: 'input.completedAt',
+    },
+    {
+      name: 'a task set to done without a completion time',
+      query: 'mutation($id: ID!) { updateTask(id: $id, input: { status: DONE }) { id } }',
+      variables: () => ({ id: taskId }),
+      code: 'BAD_USER_INPUT', field: 'input.completedAt',
+    },
+    {
+      name: 'a completion time on a task that is not done',
+      query: 'mutation($id: ID!) { updateTask(id: $id, input: { completedAt: "2026-01-01T00:00:00Z" }) { id } }',
+      variables: () => ({ id: taskId }),
+      code: 'BAD_USER_INPUT', field: 'input.completedAt',
+    },
+    {
+      name: 'a page size over the maximum',
+      query: '{ tasks(first: 1000) { edges { node { id } } } }',
+      code: 'BAD_USER_INPUT', field: 'first', message: /100/,
+    },
+    {
+      name: 'a negative page size',
+      query: '{ contacts(first: -1) { edges { node { id } } } }',
+      code: 'BAD_USER_INPUT', field: 'first',
+    },
+    {
+      name: 'a malformed cursor',
+      query: '{ deals(after: "not-a-cursor") { edges { node { id } } } }',
+      code: 'BAD_USER_INPUT', field: 'after',
+    },
+    {
+      name: 'a malformed id in a query',
+      query: '{ task(id: "42") { id } }',
+      code: 'BAD_USER_INPUT', field: 'id',
+    },
+    {
+      name: 'a malformed id in a mutation',
+      query: 'mutation { deleteContact(id: "robert\'); drop table core.contacts;--") }',
+      code: 'BAD_USER_INPUT', field: 'id',
+    },
+    {
+      name: 'a malformed reference id',
+      query: 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+      variables: () => ({ input: { title: 'Call', assigneeId: 'someone' } }),
+      code: 'BAD_USER_INPUT', field: 'input.assigneeId',
+    },
+    {
+      name: 'an unknown id',
+      query: 'query($id: ID!) { deal(id: $id) { id } }',
+      variables: () => ({ id: randomUUID() }),
+      code: 'NOT_FOUND', message: /Deal .* not found/,
+    },
+    {
+      name: 'an update of an unknown id',
+      query: 'mutation($id: ID!) { updateTask(id: $id, input: { title: "x" }) { id } }',
+      variables: () => ({ id: randomUUID() }),
+      code: 'NOT_FOUND',
+    },
+    {
+      name: 'an unknown reference id',
+      query: 'mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }',
+      variables: () => ({ input: { title: 'Orphan', contactId: randomUUID() } }),
+      code: 'NOT_FOUND', field: 'input.contactId', message: /contact/,
+    },
+    {
+      name: 'an invalid date-time',
+      query: 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+      variables: () => ({ input: { title: 'Call', dueAt: 'tomorrow' } }),
+      code: 'BAD_USER_INPUT', field: 'input.dueAt',
+    },
+  ];
+
+  it.each(cases)('rejects $name, names the field, and changes nothing', async ({ query, variables, code, field, message }) => {
+    const before = await fingerprint(sql, tables, ws.id);
+    const result = await chief.request(query, variables?.() ?? {}, { token: ws.users.owner.token });
+    const error = errorOf(result);
+    expect(error.code, JSON.stringify(result.body.errors)).toBe(code);
+    if (field) expect(error.field).toBe(field);
+    if (message) expect(error.message).toMatch(message);
+    expect(await fingerprint(sql, tables, ws.id)).toEqual(before);
+  });
+
+  it('keeps SQL and stack traces out of error responses', async () => {
+    const result = await chief.request('mutation { a: createContact(input: { name: "Dup", email: "dup@example.test" }) { id } b: createContact(input: { name: "Dup", email: "DUP@example.test" }) { id } }', {}, { token: ws.users.owner.token });
+    const text = JSON.stringify(result.body.errors);
+    expect(errorOf(result).code).toBe('CONFLICT');
+    expect(text).not.toMatch(/insert into|select |stacktrace|\.ts:\d+|uq_contacts/i);
+  });
+});
+
+describe('a failed mutation', () => {
+  let chief: TestChief;
+  let sql: OwnerSql;
+  let ws: WorkspaceFixture;
+
+  beforeAll(async () => {
+    chief = await startTestChief();
+    sql = connectAsOwner();
+    ws = await createWorkspaceFixture(chief, 'Atomic');
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await chief?.stop();
+  });
+
+  const rowsAndEvents = async (name: string) => {
+    const [row] = await sql.unsafe<{ contacts: number; events: number; mentions: number }[]>(
+      `select (select count(*)::int from core.contacts where workspace_id = ${literal(ws.id)} and full_name = ${literal(name)}) as contacts,
+              (select count(*)::int from ops.events where workspace_id = ${literal(ws.id)} and type = 'core.contact.created'
+                 and entity_id in (select id from core.contacts where full_name = ${literal(name)})) as events,
+              (select count(*)::int from ops.events where workspace_id = ${literal(ws.id)} and payload::text like ${literal(`%${name}%`)}) as mentions`,
+    );
+    return { ...row! };
+  };
+
+  it('leaves neither its row nor its event, while the mutation before it in the operation stays', async () => {
+    const result = await chief.request(
+      `mutation {
+        first: createContact(input: { name: "Kept Contact", email: "same@example.test" }) { id }
+        second: createContact(input: { name: "Lost Contact", email: "Same@Example.test" }) { id }
+      }`, {}, { token: ws.users.owner.token },
+    );
+    expect(result.body.data?.first?.id).toBeTruthy();
+    expect(result.body.data?.second ?? null).toBeNull();
+    expect(result.body.errors?.[0]).toMatchObject({ path: ['second'], extensions: { code: 'CONFLICT' } });
+    expect(await rowsAndEvents('Kept Contact')).toEqual({ contacts: 1, events: 1, mentions: 1 });
+    expect(await rowsAndEvents('Lost Contact')).toEqual({ contacts: 0, events: 0, mentions: 0 });
+  });
+
+  it('rolls back a row already written when its event cannot be appended', async () => {
+    // Makes the event append fail after the contact row was inserted in the same mutation.
+    await sql.unsafe(`create or replace function ops.test_refuse_marked_event() returns trigger language plpgsql as $$
+      begin if new.payload::text like '%Refused Event%' then raise exception 'refused by test'; end if; return new; end $$`);
+    await sql.unsafe(`create trigger test_refuse_marked_event before insert on ops.events for each row execute function ops.test_refuse_marked_event()`);
+    try {
+      const result = await chief.request(`mutation { createContact(input: { name: "Refused Event" }) { id } }`, {}, { token: ws.users.owner.token });
+      expect(errorOf(result)).toMatchObject({ code: 'INTERNAL', message: 'Internal server error' });
+      expect(await rowsAndEvents('Refused Event')).toEqual({ contacts: 0, events: 0, mentions: 0 });
+    } finally {
+      await sql.unsafe(`drop trigger test_refuse_marked_event on ops.events; drop function ops.test_refuse_marked_event()`);
+    }
+  });
+});
