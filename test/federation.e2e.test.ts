@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CROSS_QUERY, expectCrossData, seedTasks } from './support/crossDomain.ts';
 import { createWorkspaceFixture, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
-
-const CROSS_QUERY = `query Cross($first: Int!, $contactId: ID!) {
-  tasks(first: $first) {
-    edges { node { id title assignee { id name role } founder { id email } contact { name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-  contact(id: $contactId) { id name relatedTasks(first: 100) { edges { node { id title } } } }
-}`;
 
 describe('a query across core and work through the gateway', () => {
   let chief: TestChief;
@@ -15,42 +8,18 @@ describe('a query across core and work through the gateway', () => {
   let large: WorkspaceFixture;
   const contacts: Record<string, string> = {};
 
-  async function seedTasks(ws: WorkspaceFixture, count: number) {
-    const token = ws.users.owner.token;
-    const contact = expectData(await chief.request(`mutation { createContact(input: { name: "Grace Hopper", email: "grace@navy.test" }) { id } }`, {}, { token }));
-    contacts[ws.id] = contact.createContact.id;
-    const assignees = [ws.users.admin.memberId, ws.users.member.memberId, ws.users.owner.memberId];
-    // One operation with many aliased mutations: each runs under its own savepoint.
-    const mutations = Array.from({ length: count }, (_, i) =>
-      `t${i}: createTask(input: { title: "Task ${i}", assigneeId: "${assignees[i % 3]}", founderId: "${ws.founderId}", contactId: "${contact.createContact.id}" }) { id }`,
-    );
-    expectData(await chief.request(`mutation { ${mutations.join('\n')} }`, {}, { token }));
-  }
-
   beforeAll(async () => {
     chief = await startTestChief();
     small = await createWorkspaceFixture(chief, 'Small');
     large = await createWorkspaceFixture(chief, 'Large');
-    await seedTasks(small, 5);
-    await seedTasks(large, 50);
+    contacts[small.id] = await seedTasks(chief, small, 5);
+    contacts[large.id] = await seedTasks(chief, large, 50);
   });
   afterAll(() => chief?.stop());
 
   it('returns tasks with their assignee member and founder from core, and a contact with its tasks from work', async () => {
     const data = expectData(await chief.request(CROSS_QUERY, { first: 50, contactId: contacts[large.id] }, { token: large.users.viewer.token }));
-    expect(data.tasks.edges).toHaveLength(50);
-    const names = new Map([
-      [large.users.admin.memberId, 'Large admin'],
-      [large.users.member.memberId, 'Large member'],
-      [large.users.owner.memberId, 'Large Owner'],
-    ]);
-    for (const { node } of data.tasks.edges) {
-      expect(node.assignee.name).toBe(names.get(node.assignee.id));
-      expect(node.founder).toEqual({ id: large.founderId, email: 'founder@large.test' });
-      expect(node.contact.name).toBe('Grace Hopper');
-    }
-    expect(data.contact.relatedTasks.edges).toHaveLength(50);
-    expect(new Set(data.contact.relatedTasks.edges.map((e: any) => e.node.id))).toEqual(new Set(data.tasks.edges.map((e: any) => e.node.id)));
+    expectCrossData(data, large, 'Large', 50, 'founder@large.test');
   });
 
   it('costs the same number of SQL statements for 5 tasks as for 50', async () => {

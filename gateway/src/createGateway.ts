@@ -76,6 +76,8 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
   let loaded = false;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // The process entry points own SIGTERM: they close the HTTP server and the pool, then exit 0.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({
       includeStack: config.isDevelopment,
       onInternal: (error) => logger.error({ err: error }, 'internal error'),

@@ -41,6 +41,8 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
   const tokens = createInternalTokens(config.subgraphSecret);
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
+    // The process entry points own SIGTERM: they close the HTTP server and the pool, then exit 0.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({
       includeStack: config.isDevelopment,
       onInternal: (error) => logger.error({ err: error }, 'internal error'),

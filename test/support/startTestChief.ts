@@ -16,28 +16,22 @@ export interface GraphQLResult {
   body: { data?: Record<string, any> | null; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
 }
 
-export interface TestChief extends RunningChief {
-  config: Config;
-  /** SQL statements sent by the services since the last reset. */
-  statements: { count: number; reset(): void };
+/** Talks to a gateway as a client would, with tokens signed by the test secret. */
+export interface ChiefClient {
+  gatewayUrl: string;
   token(userId: string, options?: { workspaceId?: string; expiresIn?: string; secret?: string }): Promise<string>;
   request(query: string, variables?: Record<string, unknown>, options?: { token?: string; workspaceId?: string; url?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
 }
 
-/** Starts Chief in this process against the run's shared database, on free ports. */
-export async function startTestChief(env: Record<string, string> = {}): Promise<TestChief> {
-  const config = loadConfig({
-    ...TEST_ENV,
-    DATABASE_URL: inject('databaseUrl'),
-    DATABASE_EMBEDDED: String(inject('databaseEmbedded')),
-    ...env,
-  });
-  const statements = { count: 0, reset() { this.count = 0; } };
-  const chief = await startChief({ config, ports: { gateway: 0, core: 0, work: 0 }, onStatement: () => statements.count++ });
+export interface TestChief extends RunningChief, ChiefClient {
+  config: Config;
+  /** SQL statements sent by the services since the last reset. */
+  statements: { count: number; reset(): void };
+}
+
+export function createClient(gatewayUrl: string): ChiefClient {
   return {
-    ...chief,
-    config,
-    statements,
+    gatewayUrl,
     async token(userId, options = {}) {
       const jwt = new SignJWT(options.workspaceId ? { wid: options.workspaceId } : {})
         .setProtectedHeader({ alg: 'HS256' })
@@ -47,7 +41,7 @@ export async function startTestChief(env: Record<string, string> = {}): Promise<
       return jwt.sign(new TextEncoder().encode(options.secret ?? TEST_ENV.AUTH_JWT_SECRET));
     },
     async request(query, variables = {}, options = {}) {
-      const response = await fetch(options.url ?? chief.gatewayUrl, {
+      const response = await fetch(options.url ?? gatewayUrl, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -62,6 +56,19 @@ export async function startTestChief(env: Record<string, string> = {}): Promise<
   };
 }
 
+/** Starts Chief in this process against the run's shared database, on free ports. */
+export async function startTestChief(env: Record<string, string> = {}): Promise<TestChief> {
+  const config = loadConfig({
+    ...TEST_ENV,
+    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_EMBEDDED: String(inject('databaseEmbedded')),
+    ...env,
+  });
+  const statements = { count: 0, reset() { this.count = 0; } };
+  const chief = await startChief({ config, ports: { gateway: 0, core: 0, work: 0 }, onStatement: () => statements.count++ });
+  return { ...chief, ...createClient(chief.gatewayUrl), config, statements };
+}
+
 /** A workspace with a user of every role, made through the API. */
 export interface WorkspaceFixture {
   id: string;
@@ -71,7 +78,7 @@ export interface WorkspaceFixture {
 
 let counter = 0;
 
-export async function createWorkspaceFixture(chief: TestChief, name: string): Promise<WorkspaceFixture> {
+export async function createWorkspaceFixture(chief: ChiefClient, name: string): Promise<WorkspaceFixture> {
   const tag = `${name}-${process.pid}-${++counter}-${Date.now()}`;
   const ownerId = `owner|${tag}`;
   const created = await chief.request(

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { CROSS_QUERY, expectCrossData, seedTasks } from './support/crossDomain.ts';
+import { spawnService, type SpawnedService } from './support/spawnService.ts';
+import { createClient, createWorkspaceFixture, errorOf, expectData, TEST_ENV, type ChiefClient } from './support/startTestChief.ts';
+
+/**
+ * Distributed mode: core, work and the gateway each in its own process, configured only by
+ * environment as a deployment would, against one database, in production mode (supergraph
+ * from the committed file, secrets required).
+ */
+describe('each subgraph and the gateway as its own process', () => {
+  const shared = {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    HOST: '127.0.0.1',
+    DATABASE_URL: inject('databaseUrl'),
+    DATABASE_EMBEDDED: String(inject('databaseEmbedded')),
+    AUTH_JWT_SECRET: TEST_ENV.AUTH_JWT_SECRET,
+    SUBGRAPH_SECRET: TEST_ENV.SUBGRAPH_SECRET,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  };
+  const services: SpawnedService[] = [];
+  let core: SpawnedService;
+  let work: SpawnedService;
+  let gateway: SpawnedService;
+  let client: ChiefClient;
+
+  beforeAll(async () => {
+    // One after the other: each runs the migrations at start-up (a no-op by now).
+    core = await spawnService('subgraphs/core/src/main.ts', { ...shared, CORE_PORT: '0' });
+    services.push(core);
+    work = await spawnService('subgraphs/work/src/main.ts', { ...shared, WORK_PORT: '0' });
+    services.push(work);
+    gateway = await spawnService('gateway/src/main.ts', {
+      ...shared,
+      GATEWAY_PORT: '0',
+      CORE_URL: core.url,
+      WORK_URL: work.url,
+      SUPERGRAPH_SOURCE: 'file',
+      SUPERGRAPH_PATH: 'schema/supergraph.graphql',
+    });
+    services.push(gateway);
+    client = createClient(gateway.url);
+  });
+  afterAll(async () => {
+    for (const service of services.reverse()) await service.stop();
+  });
+
+  it('answers the cross-subgraph query through the gateway', async () => {
+    const ws = await createWorkspaceFixture(client, 'Spread');
+    const contactId = await seedTasks(client, ws, 6);
+    const data = expectData(await client.request(CROSS_QUERY, { first: 10, contactId }, { token: ws.users.member.token }));
+    expectCrossData(data, ws, 'Spread', 6, 'founder@spread.test');
+  });
+
+  it('serves /health and /ready on every process', async () => {
+    for (const service of [core, work, gateway]) {
+      for (const path of ['/health', '/ready']) {
+        const response = await fetch(new URL(path, service.url));
+        expect(response.status, `${service.url} ${path}`).toBe(200);
+      }
+    }
+  });
+
+  it('keeps a subgraph closed to a direct call', async () => {
+    const result = await client.request('{ tasks { edges { node { id } } } }', {}, { url: work.url, token: await client.token('someone') });
+    expect(result.status).toBe(401);
+    expect(errorOf(result).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('hides internals from errors in production', async () => {
+    const result = await client.request('{ task(id: "x") { id } }', {}, { token: await client.token('nobody') });
+    expect(JSON.stringify(result.body)).not.toMatch(/stacktrace|at .*\.ts/);
+  });
+
+  it('stops each process cleanly on SIGTERM', async () => {
+    for (const service of [...services].reverse()) expect(await service.stop(), service.output()).toBe(0);
+  });
+});
+
+describe('a process with bad configuration', () => {
+  it('stops before starting and names the variable and what it expects', async () => {
+    const failure = spawnService('subgraphs/core/src/main.ts', { NODE_ENV: 'production', DATABASE_URL: 'mysql://nope', CORE_PORT: 'eighty' }, { timeoutMs: 30_000 });
+    await expect(failure).rejects.toThrow(/exited with 1[\s\S]*CORE_PORT: expected a port number[\s\S]*DATABASE_URL: expected a postgres:\/\/ URL/);
+  });
+});
