@@ -3,7 +3,7 @@ import { createGateway } from './createGateway.ts';
 
 // The gateway as its own process (distributed mode): subgraph URLs come from the environment.
 try {
-  const config = loadConfig();
+  const config = loadConfig(process.env, 'gateway');
   const logger = createLogger('gateway', config.logLevel);
   const gateway = createGateway({
     config,

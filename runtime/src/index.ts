@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, configSchema, configVariables, type Config } from './loadConfig.ts';
+export { loadConfig, ConfigError, configSchema, configVariables, type Config, type ConfigScope } from './loadConfig.ts';
 export { ErrorCode, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
 export { translateDatabaseError } from './databaseErrors.ts';
 export { createInternalTokens, bearerToken, UUID_PATTERN, type Identity, type InternalTokens } from './identity.ts';

@@ -42,17 +42,31 @@ export const configSchema = z
     SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
     MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     DEMO_DATA: flag.optional(),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV !== 'production') return;
-    // Production refuses the development defaults rather than running with a known secret.
-    if (!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL)
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWT_SECRET'], message: 'required in production (or set AUTH_JWKS_URL)' });
-    for (const key of ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY'] as const)
-      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required in production' });
   });
 
 export type ConfigEnv = z.infer<typeof configSchema>;
+
+/** Which process is loading its configuration; decides which secrets production insists on. */
+export type ConfigScope = 'all' | 'gateway' | 'core' | 'work';
+
+// Production refuses the development defaults rather than running with a known secret, each
+// process for the secrets it uses: the gateway verifies users, core encrypts credentials, and
+// every process shares the gateway-to-subgraph secret.
+const productionSecrets: Record<Exclude<ConfigScope, 'all'>, ('auth' | 'SUBGRAPH_SECRET' | 'ENCRYPTION_KEY')[]> = {
+  gateway: ['auth', 'SUBGRAPH_SECRET'],
+  core: ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY'],
+  work: ['SUBGRAPH_SECRET'],
+};
+
+function missingProductionSecrets(env: ConfigEnv, scope: ConfigScope): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  const needed = new Set(scope === 'all' ? Object.values(productionSecrets).flat() : productionSecrets[scope]);
+  const issues: string[] = [];
+  if (needed.has('auth') && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) issues.push('AUTH_JWT_SECRET: required in production (or set AUTH_JWKS_URL)');
+  for (const key of ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY'] as const) if (needed.has(key) && !env[key]) issues.push(`${key}: required in production`);
+  return issues;
+}
+
 
 export interface Config {
   env: ConfigEnv['NODE_ENV'];
@@ -84,7 +98,7 @@ export class ConfigError extends Error {
 }
 
 /** Reads and validates the environment once, at start-up. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigScope = 'all'): Config {
   // Empty strings count as unset, as in most deployment tools.
   const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = configSchema.safeParse(raw);
@@ -98,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const e = parsed.data;
+  const missing = missingProductionSecrets(e, scope);
+  if (missing.length) throw new ConfigError(missing);
   const isProduction = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,

@@ -12,13 +12,13 @@ interface Listenable {
  * database (migrated at start-up, one process at a time), graceful stop on SIGTERM.
  */
 export async function runSubgraphProcess(
-  name: string,
+  name: 'core' | 'work',
   portOf: (config: Config) => number,
   create: (deps: { sql: SqlClient; config: Config; logger: Logger }) => Listenable,
 ): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, name);
     if (!config.databaseUrl) throw new ConfigError(['DATABASE_URL: required when a subgraph runs as its own process']);
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : error);
