@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig } from '@chief/runtime';
+import { ConfigError, createLogger, loadConfig, onShutdown } from '@chief/runtime';
 import { startChief } from './startChief.ts';
 import { DEMO_WORKSPACE_ID } from './demoData.ts';
 
@@ -26,9 +26,7 @@ Then:
   curl ${url} -H "authorization: Bearer $(npm run -s token -- --role owner)" \\
     -H 'content-type: application/json' -d '{"query":"{ tasks(first: 5) { edges { node { title assignee { name } } } } }"}'
 `);
-const stop = async () => {
+onShutdown(async () => {
   await chief.stop();
-  process.exit(0);
-};
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+  console.log('Chief stopped; the database is closed.');
+});

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CROSS_QUERY, expectCrossData, seedTasks } from './support/crossDomain.ts';
-import { spawnService, type SpawnedService } from './support/spawnService.ts';
+import { spawnService, tsxEntry, type SpawnedService } from './support/spawnService.ts';
 import { createClient, createWorkspaceFixture, errorOf, expectData, TEST_ENV, type ChiefClient } from './support/startTestChief.ts';
 
 /**
@@ -28,11 +28,11 @@ describe('each subgraph and the gateway as its own process', () => {
 
   beforeAll(async () => {
     // One after the other: each runs the migrations at start-up (a no-op by now).
-    core = await spawnService('subgraphs/core/src/main.ts', { ...shared, CORE_PORT: '0' });
+    core = await spawnService(tsxEntry('subgraphs/core/src/main.ts'), { ...shared, CORE_PORT: '0' });
     services.push(core);
-    work = await spawnService('subgraphs/work/src/main.ts', { ...shared, WORK_PORT: '0' });
+    work = await spawnService(tsxEntry('subgraphs/work/src/main.ts'), { ...shared, WORK_PORT: '0' });
     services.push(work);
-    gateway = await spawnService('gateway/src/main.ts', {
+    gateway = await spawnService(tsxEntry('gateway/src/main.ts'), {
       ...shared,
       GATEWAY_PORT: '0',
       CORE_URL: core.url,
@@ -81,7 +81,7 @@ describe('each subgraph and the gateway as its own process', () => {
 
 describe('a process with bad configuration', () => {
   it('stops before starting and names the variable and what it expects', async () => {
-    const failure = spawnService('subgraphs/core/src/main.ts', { NODE_ENV: 'production', DATABASE_URL: 'mysql://nope', CORE_PORT: 'eighty' }, { timeoutMs: 30_000 });
+    const failure = spawnService(tsxEntry('subgraphs/core/src/main.ts'), { NODE_ENV: 'production', DATABASE_URL: 'mysql://nope', CORE_PORT: 'eighty' }, { timeoutMs: 30_000 });
     await expect(failure).rejects.toThrow(/exited with 1[\s\S]*CORE_PORT: expected a port number[\s\S]*DATABASE_URL: expected a postgres:\/\/ URL/);
   });
 });

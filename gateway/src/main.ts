@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig } from '@chief/runtime';
+import { ConfigError, createLogger, loadConfig, onShutdown } from '@chief/runtime';
 import { createGateway } from './createGateway.ts';
 
 // The gateway as its own process (distributed mode): subgraph URLs come from the environment.
@@ -14,12 +14,7 @@ try {
     ],
   });
   const running = await gateway.listen();
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  onShutdown(() => running.close());
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);

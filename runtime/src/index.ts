@@ -16,3 +16,4 @@ export { requireRole } from './requireRole.ts';
 export { loadById, listPage, listPagesByParent, enumValues } from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
 export { runSubgraphProcess } from './runSubgraphProcess.ts';
+export { onShutdown } from './onShutdown.ts';

@@ -2,6 +2,7 @@ import { createSqlClient, runMigrations, type SqlClient } from '@chief/db';
 import { ConfigError, loadConfig, type Config } from './loadConfig.ts';
 import { createLogger, type Logger } from './createLogger.ts';
 import type { RunningServer } from './createHttpServer.ts';
+import { onShutdown } from './onShutdown.ts';
 
 interface Listenable {
   listen(port: number): Promise<RunningServer>;
@@ -28,11 +29,8 @@ export async function runSubgraphProcess(
   await runMigrations(config.databaseUrl!);
   const sql = createSqlClient(config.databaseUrl!, { max: config.dbPoolMax, embedded: config.databaseEmbedded });
   const running = await create({ sql, config, logger }).listen(portOf(config));
-  const stop = async () => {
+  onShutdown(async () => {
     await running.close();
     await sql.end({ timeout: 5 });
-    process.exit(0);
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  });
 }

@@ -8,28 +8,36 @@ export interface SpawnedService {
   process: ChildProcess;
   /** Everything the process printed so far, for failure messages. */
   output(): string;
-  /** SIGTERM, then waits for the exit code. */
+  /** SIGTERM to the process group, then waits for the exit code. */
   stop(): Promise<number | null>;
 }
 
+/** The command that runs a TypeScript entry point as its own Node process, through tsx's loader. */
+export const tsxEntry = (script: string) => [process.execPath, '--import', 'tsx', script];
+
 /**
- * Runs a TypeScript entry point as its own Node process (through tsx's loader) with exactly the
- * given environment, and resolves once it logs a line with a `url` (services log where they
- * listen). Rejects with the process' output if it exits or stays silent first.
+ * Runs a command with exactly the given environment (plus PATH and HOME), and resolves once it
+ * prints a line with a `url`: a JSON log line's `url` field (services log where they listen), or
+ * `waitFor`'s first group. Rejects with the process' output if it exits or stays silent first.
  */
-export function spawnService(script: string, env: Record<string, string>, options: { timeoutMs?: number; waitFor?: RegExp } = {}): Promise<SpawnedService> {
+export function spawnService(command: string[], env: Record<string, string>, options: { timeoutMs?: number; waitFor?: RegExp } = {}): Promise<SpawnedService> {
   const { timeoutMs = 60_000, waitFor } = options;
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+  const script = command.join(' ');
+  const child = spawn(command[0]!, command.slice(1), {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, signalled as a whole the way a terminal's Ctrl-C is: `npm start`
+    // runs the server two processes down (npm, sh, tsx), and npm alone would orphan it.
+    detached: true,
   });
   const lines: string[] = [];
   const output = () => lines.join('\n');
   createInterface({ input: child.stderr! }).on('line', (line) => lines.push(line));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-    const exited = once(child, 'exit');
-    child.kill('SIGTERM');
+    // 'close' waits for every process holding its output, not only the direct child.
+    const exited = once(child, 'close');
+    process.kill(-child.pid!, 'SIGTERM');
     const [code] = (await exited) as [number | null];
     return code;
   };
