@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignJWT, UnsecuredJWT } from 'jose';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { createWorkspaceFixture, errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
 
 describe('authentication at the gateway and the subgraphs', () => {
@@ -53,5 +55,52 @@ describe('authentication at the gateway and the subgraphs', () => {
   it('keeps the last owner', async () => {
     const result = await chief.request(`mutation($id: ID!) { changeMemberRole(id: $id, role: ADMIN) { id } }`, { id: ws.users.owner.memberId }, { token: ws.users.owner.token });
     expect(errorOf(result).code).toBe('CONFLICT');
+  });
+});
+
+describe('authentication with an identity provider (JWKS)', () => {
+  const issuer = 'https://idp.chief.test/';
+  const audience = 'https://api.chief.test';
+  let chief: TestChief;
+  let jwksServer: Server;
+  let signer: CryptoKey;
+  let stranger: CryptoKey;
+
+  beforeAll(async () => {
+    const keys = await generateKeyPair('RS256');
+    signer = keys.privateKey;
+    stranger = (await generateKeyPair('RS256')).privateKey;
+    const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+    // The provider's key set, served over real HTTP as an identity provider would.
+    jwksServer = createServer((_, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    const { port } = jwksServer.address() as AddressInfo;
+    chief = await startTestChief({ AUTH_JWT_SECRET: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience });
+  });
+  afterAll(async () => {
+    await chief?.stop();
+    jwksServer?.close();
+  });
+
+  const sign = (key: CryptoKey, claims: { iss?: string; aud?: string } = {}) =>
+    new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setSubject('idp|ada')
+      .setIssuer(claims.iss ?? issuer).setAudience(claims.aud ?? audience).setExpirationTime('5m').sign(key);
+
+  it('accepts a token signed by the provider with the expected issuer and audience', async () => {
+    const data = expectData(await chief.request('{ viewer { userId workspaces { id } } }', {}, { token: await sign(signer) }));
+    expect(data.viewer).toEqual({ userId: 'idp|ada', workspaces: [] });
+  });
+
+  it('refuses another key, another issuer or audience, and HS256 tokens', async () => {
+    const tokens = [
+      await sign(stranger),
+      await sign(signer, { iss: 'https://evil.test/' }),
+      await sign(signer, { aud: 'https://other.test' }),
+      await chief.token('idp|ada'),
+    ];
+    for (const token of tokens) expect(errorOf(await chief.request('{ viewer { userId } }', {}, { token })).code).toBe('UNAUTHENTICATED');
   });
 });
