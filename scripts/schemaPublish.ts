@@ -1,9 +1,16 @@
-import { writeFileSync } from 'node:fs';
-import { composeSupergraph } from './composeSupergraph.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { composeSubgraphs, currentSubgraphs, registryFiles } from './schemaRegistry.ts';
 
-// `npm run schema:publish`: writes the composed supergraph (read by the gateway in production)
-// and the public API schema (what clients and code generators see) into schema/.
-const { supergraphSdl, apiSchemaSdl } = composeSupergraph();
-writeFileSync('schema/supergraph.graphql', supergraphSdl);
-writeFileSync('schema/api.graphql', `${apiSchemaSdl}\n`);
-console.log('Wrote schema/supergraph.graphql and schema/api.graphql');
+// `npm run schema:publish`: regenerates the registry in schema/ from the running code.
+const subgraphs = currentSubgraphs();
+const composition = composeSubgraphs(subgraphs);
+if (!composition.ok) {
+  console.error(`The subgraphs do not compose:\n${composition.errors.map((e) => `  - ${e}`).join('\n')}`);
+  process.exit(1);
+}
+for (const [path, content] of Object.entries(registryFiles(subgraphs, composition))) {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  console.log(`wrote ${path}`);
+}
