@@ -1,9 +1,22 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { UUID_PATTERN, badUserInput, unauthenticated, type Config, type Identity } from '@chief/runtime';
+import { UUID_PATTERN, badUserInput, forbidden, unauthenticated, type Config, type Identity } from '@chief/runtime';
+import type { ApiKeyGrant } from './createApiKeyChecker.ts';
 
 export interface AuthenticatorOptions {
   auth: Config['auth'];
+  /** Looks up a partner API key; null when there is no such live key. */
+  checkApiKey: (key: string) => Promise<ApiKeyGrant | null>;
 }
+
+/** What a request presents: a bearer token (JWT or API key), an x-api-key, a workspace header. */
+export interface Credentials {
+  bearer: string | undefined;
+  apiKey: string | undefined;
+  workspace: string | undefined;
+}
+
+// Chief's API keys look like chief_<prefix>_<secret>; JWTs never start that way.
+const isApiKey = (token: string) => token.startsWith('chief_');
 
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
 
@@ -12,7 +25,7 @@ const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
  * provider's keys from a JWKS URL. Tokens must name a subject and expire; `alg: none` and
  * algorithms other than the configured ones are refused by construction.
  */
-export function createAuthenticator({ auth }: AuthenticatorOptions) {
+export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions) {
   const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : undefined;
   const jwks: JWTVerifyGetKey | undefined = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;
   const common = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['sub', 'exp'] };
@@ -28,13 +41,23 @@ export function createAuthenticator({ auth }: AuthenticatorOptions) {
     return (await jwtVerify(token, secret!, { ...common, algorithms: ['HS256'] })).payload;
   }
 
+  async function authenticateKey(key: string, workspaceHeader: string | undefined): Promise<Identity> {
+    const grant = await checkApiKey(key);
+    if (!grant) throw unauthenticated('The API key is invalid, revoked or expired');
+    if (workspaceHeader && workspaceHeader.toLowerCase() !== grant.workspaceId) throw forbidden('This API key belongs to another workspace');
+    return { kind: 'service', userId: null, workspaceId: grant.workspaceId, scopes: grant.scopes, apiKeyId: grant.apiKeyId };
+  }
+
   return {
     /**
      * The identity of a request. The workspace comes from the `x-chief-workspace` header or,
      * failing that, the token's `wid` claim; membership is checked by the database.
      */
-    async authenticate(token: string | undefined, workspaceHeader: string | undefined): Promise<Identity> {
-      if (!token) throw unauthenticated('Send a bearer token: Authorization: Bearer <token>');
+    async authenticate({ bearer, apiKey, workspace: workspaceHeader }: Credentials): Promise<Identity> {
+      const key = apiKey ?? (bearer && isApiKey(bearer) ? bearer : undefined);
+      if (key) return authenticateKey(key, workspaceHeader);
+      const token = bearer;
+      if (!token) throw unauthenticated('Send a bearer token (Authorization: Bearer <token>) or an API key (x-api-key)');
       let claims;
       try {
         claims = await verifyJwt(token);

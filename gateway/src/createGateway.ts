@@ -8,6 +8,7 @@ import {
   type Config, type Identity, type InternalTokens, type Logger, type RunningServer,
 } from '@chief/runtime';
 import { createAuthenticator } from './createAuthenticator.ts';
+import { createApiKeyChecker } from './createApiKeyChecker.ts';
 
 /** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
 export interface GatewayContext {
@@ -61,8 +62,8 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export function createGateway(options: { config: Config; logger: Logger; subgraphs: SubgraphEndpoint[] }) {
   const { config, logger, subgraphs } = options;
   const tokens = createInternalTokens(config.subgraphSecret);
-  const authenticator = createAuthenticator({ auth: config.auth });
   const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
+  const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(urls.get('core')!, tokens) });
 
   const gateway = new ApolloGateway({
     ...(config.supergraph.source === 'file'
@@ -87,8 +88,15 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
   });
 
   async function context(request: IncomingMessage, requestId: string): Promise<GatewayContext> {
-    const workspace = request.headers['x-chief-workspace'];
-    const identity = await authenticator.authenticate(bearerToken(request.headers.authorization), Array.isArray(workspace) ? workspace[0] : workspace);
+    const header = (name: string) => {
+      const value = request.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const identity = await authenticator.authenticate({
+      bearer: bearerToken(request.headers.authorization),
+      apiKey: header('x-api-key'),
+      workspace: header('x-chief-workspace'),
+    });
     return { identity, internalToken: await tokens.sign(identity), requestId };
   }
 

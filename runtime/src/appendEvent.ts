@@ -32,8 +32,8 @@ export interface NewEvent {
  */
 export async function appendEvent(session: Session, event: NewEvent): Promise<{ id: string; seq: string }> {
   const { identity } = session;
-  const actorType = identity.kind === 'user' ? 'user' : 'system';
-  const actorId = identity.userId ?? identity.kind;
+  const actorType = identity.kind === 'user' ? 'user' : identity.apiKeyId ? 'api_key' : 'system';
+  const actorId = identity.userId ?? identity.apiKeyId ?? identity.kind;
   const actors: EventActor[] = [{ role: 'origin', actorType, actorId }, ...(event.actors ?? [])];
   const action = event.type.split('.').pop();
   const links: EventLink[] = [

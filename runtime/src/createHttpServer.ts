@@ -12,7 +12,12 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   logger: Logger;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Other endpoints by exact path (or a prefix ending in `/*`), served before /graphql. */
+  routes?: Record<string, RouteHandler>;
 }
+
+/** Serves one non-GraphQL endpoint; `body` is the request body read under the size limit. */
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse, context: { url: URL; readBody(): Promise<string> }) => Promise<void>;
 
 export interface RunningServer {
   server: Server;
@@ -21,7 +26,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
   }
@@ -38,7 +43,7 @@ async function readBody(request: IncomingMessage, limit: number): Promise<string
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown) {
+export function sendJson(response: ServerResponse, status: number, body: unknown) {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify(body));
 }
@@ -48,7 +53,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown) {
  * Every response carries the request id, taken from `x-request-id` or made here.
  */
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
-  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000 } = options;
+  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, routes = {} } = options;
+  const route = (pathname: string): RouteHandler | undefined =>
+    routes[pathname] ?? Object.entries(routes).find(([path]) => path.endsWith('/*') && pathname.startsWith(path.slice(0, -1)))?.[1];
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const requestId = (request.headers['x-request-id'] as string | undefined)?.slice(0, 128) || randomUUID();
@@ -59,6 +66,8 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       const ok = await ready().catch(() => false);
       return sendJson(response, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
     }
+    const handler = route(url.pathname);
+    if (handler) return handler(request, response, { url, readBody: () => readBody(request, maxBodyBytes) });
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'Not found' });
 
     const headers = new HeaderMap();

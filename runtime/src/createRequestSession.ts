@@ -80,6 +80,8 @@ export class RequestSession {
 
   /** Runs one mutation under a savepoint and turns database refusals into client errors. */
   async mutate<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    // The gateway refuses mutations from read-only credentials too; this holds without it.
+    if (!this.identity.scopes.includes('write')) throw forbidden('This credential is read-only');
     const session = await this.get();
     try {
       return (await session.sql.savepoint((sp) => fn(this.session(sp, session.member)))) as T;

@@ -9,7 +9,7 @@ import { createErrorFormatter, unauthenticated } from './errors.ts';
 import { bearerToken, createInternalTokens, type Identity } from './identity.ts';
 import { RequestSession } from './createRequestSession.ts';
 import { LoaderRegistry } from './LoaderRegistry.ts';
-import { createHttpServer, type RunningServer } from './createHttpServer.ts';
+import { createHttpServer, sendJson, type RouteHandler, type RunningServer } from './createHttpServer.ts';
 import { useRequestSession } from './sessionPlugin.ts';
 import type { Logger } from './createLogger.ts';
 
@@ -29,6 +29,11 @@ export interface SubgraphServiceOptions {
   sql: SqlClient;
   config: Config;
   logger: Logger;
+  /**
+   * Endpoints for the gateway alone (POST, JSON in and out), e.g. core's API-key check; they
+   * answer only requests carrying the gateway's own signed token.
+   */
+  gatewayEndpoints?: Record<string, (body: unknown) => Promise<unknown>>;
 }
 
 /**
@@ -37,7 +42,7 @@ export interface SubgraphServiceOptions {
  * resolver runs, `_entities` and `_service` included.
  */
 export function createSubgraphService(options: SubgraphServiceOptions) {
-  const { name, typeDefs, resolvers, sql, config, logger } = options;
+  const { name, typeDefs, resolvers, sql, config, logger, gatewayEndpoints = {} } = options;
   const tokens = createInternalTokens(config.subgraphSecret);
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
@@ -65,10 +70,29 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     };
   }
 
+  const routes = Object.fromEntries(
+    Object.entries(gatewayEndpoints).map(([path, endpoint]): [string, RouteHandler] => [
+      path,
+      async (request, response, { readBody }) => {
+        const token = bearerToken(request.headers.authorization);
+        const caller = token ? await tokens.verify(token).catch(() => null) : null;
+        if (request.method !== 'POST' || caller?.kind !== 'gateway') return sendJson(response, 401, { error: 'Only the gateway may call this' });
+        let body: unknown;
+        try {
+          body = JSON.parse(await readBody());
+        } catch {
+          return sendJson(response, 400, { error: 'Expected a JSON body' });
+        }
+        sendJson(response, 200, await endpoint(body));
+      },
+    ]),
+  );
+
   const http = createHttpServer({
     apollo,
     context,
     logger,
+    routes,
     ready: async () => {
       await sql.unsafe('select 1');
       return true;

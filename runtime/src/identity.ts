@@ -12,7 +12,12 @@ export interface Identity {
   workspaceId: string | null;
   /** What the caller may do: `read`, `write`. People have both; keys carry their own. */
   scopes: string[];
+  /** Set when a partner API key (a `service` identity) made the request: events name it. */
+  apiKeyId?: string;
 }
+
+/** Where the gateway asks core about a partner API key: POST { key } → { apiKey: {...} | null }. */
+export const API_KEY_ENDPOINT = '/internal/api-keys/authenticate';
 
 const ISSUER = 'chief-gateway';
 const AUDIENCE = 'chief-subgraphs';
@@ -28,7 +33,7 @@ export function createInternalTokens(secret: string) {
   const key = new TextEncoder().encode(secret);
   return {
     async sign(identity: Identity): Promise<string> {
-      return new SignJWT({ kind: identity.kind, wid: identity.workspaceId, scopes: identity.scopes })
+      return new SignJWT({ kind: identity.kind, wid: identity.workspaceId, scopes: identity.scopes, ...(identity.apiKeyId ? { key: identity.apiKeyId } : {}) })
         .setProtectedHeader({ alg: 'HS256' })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -48,6 +53,7 @@ export function createInternalTokens(secret: string) {
           userId: kind === 'user' ? (payload.sub ?? null) : null,
           workspaceId: wid,
           scopes: Array.isArray(payload.scopes) ? payload.scopes.filter((s): s is string => typeof s === 'string') : [],
+          ...(kind === 'service' && typeof payload.key === 'string' ? { apiKeyId: payload.key } : {}),
         };
       } catch {
         throw unauthenticated('Invalid or expired credentials');

@@ -1,7 +1,7 @@
 export { loadConfig, ConfigError, configSchema, configVariables, type Config, type ConfigScope } from './loadConfig.ts';
 export { ErrorCode, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
 export { translateDatabaseError } from './databaseErrors.ts';
-export { createInternalTokens, bearerToken, UUID_PATTERN, type Identity, type InternalTokens } from './identity.ts';
+export { createInternalTokens, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
 export { RequestSession, runOperation, type Session, type Database, type MemberRole } from './createRequestSession.ts';
 export { appendEvent, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
 export { parsePage, afterCursor, toConnection, encodeCursor, DEFAULT_PAGE_SIZE, type Page, type PageArgs, type Connection } from './pagination.ts';
@@ -10,7 +10,7 @@ export { DateTimeScalar, DateScalar, JSONObjectScalar } from './scalars.ts';
 export { parseInput, parseId } from './parseInput.ts';
 export { createLogger, type Logger } from './createLogger.ts';
 export { createSecretBox, type SecretBox } from './createSecretBox.ts';
-export { createHttpServer, type RunningServer } from './createHttpServer.ts';
+export { createHttpServer, sendJson, HttpError, type RunningServer, type RouteHandler } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
 export { loadById, listPage, listPagesByParent, enumValues } from './queries.ts';

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { createSecretBox, createSubgraphService, type Config, type Logger } from '@chief/runtime';
+import { API_KEY_ENDPOINT, createSecretBox, createSubgraphService, type Config, type Logger } from '@chief/runtime';
 import type { SqlClient } from '@chief/db';
 import { createCoreResolvers } from './resolvers.ts';
+import { authenticateApiKey } from './domain/apiKeys.ts';
 
 /** The core subgraph's SDL: the contract, readable on its own. */
 export const coreTypeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -13,11 +14,14 @@ export function createCoreSubgraph(deps: { sql: SqlClient; config: Config; logge
     name: 'core',
     typeDefs: coreTypeDefs,
     resolvers: createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey) }),
+    gatewayEndpoints: {
+      [API_KEY_ENDPOINT]: async (body) => ({ apiKey: await authenticateApiKey(deps.sql, String((body as { key?: unknown } | null)?.key ?? '')) }),
+    },
     ...deps,
   });
 }
 
-export { hashApiKey } from './domain/apiKeys.ts';
+export { hashApiKey, type ApiKeyAuthentication } from './domain/apiKeys.ts';
 // Domain functions, for the demo data and for background work that runs outside GraphQL.
 export { createWorkspace } from './domain/workspaces.ts';
 export { inviteMember } from './domain/members.ts';

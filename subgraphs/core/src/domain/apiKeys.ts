@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { appendEvent, parseId, parseInput, refuseWrite, requireRole, type RequestSession } from '@chief/runtime';
+import type { SqlClient } from '@chief/db';
 import { apiKeys } from '../models/index.ts';
 
 const createApiKeyInput = z.object({
@@ -59,3 +60,26 @@ export async function revokeApiKey(request: RequestSession, rawId: unknown) {
     return row;
   });
 }
+
+/** What the gateway learns about a presented key: nothing unless it is live. */
+export type ApiKeyAuthentication = { apiKeyId: string; workspaceId: string; scopes: string[] } | null;
+
+/**
+ * Checks a presented key for the gateway, on every request so that revocation takes effect at
+ * once, and records its use. Runs as the service role through auth.authenticate_api_key, the
+ * one place that may look a key up across workspaces.
+ */
+export async function authenticateApiKey(sql: SqlClient, key: string): Promise<ApiKeyAuthentication> {
+  if (!/^chief_[\w-]+_[\w-]+$/.test(key) || key.length > 200) return null;
+  const rows = await sql.begin(async (tx) => {
+    await tx`select set_config('role', 'chief_service', true)`;
+    return tx<{ key_id: string; key_workspace_id: string; key_scopes: string[] | string }[]>`
+      select key_id, key_workspace_id, key_scopes::text[] as key_scopes from auth.authenticate_api_key(${hashApiKey(key)})`;
+  });
+  const row = rows[0];
+  if (!row) return null;
+  return { apiKeyId: row.key_id, workspaceId: row.key_workspace_id, scopes: parseTextArray(row.key_scopes) };
+}
+
+// The embedded database's connections do not look up array types, so text[] may arrive as '{a,b}'.
+const parseTextArray = (value: string[] | string) => (Array.isArray(value) ? value : value.replace(/^\{|\}$/g, '').split(',').filter(Boolean));
