@@ -46,13 +46,17 @@ const entryPoints = new Map<string, string>([
 const portOf = (service: string, env: Record<string, string>) => Number(env[`${service.toUpperCase()}_PORT`]);
 
 describe('docker-compose.yml', () => {
-  it('runs Postgres from a pgvector image, with a healthcheck', () => {
+  it('runs Postgres from a pgvector image and Redis, with healthchecks, and the gateway uses that Redis', () => {
     expect(services.postgres?.image).toMatch(/^pgvector\/pgvector:pg1[5-9]$/);
     expect(services.postgres?.healthcheck?.test.join(' ')).toMatch(/pg_isready/);
+    expect(services.redis?.image).toMatch(/^redis:/);
+    expect(services.redis?.healthcheck?.test.join(' ')).toMatch(/redis-cli ping/);
+    expect(new URL(loadConfig(environmentOf(services.gateway!), 'gateway').redisUrl!).hostname).toBe('redis');
+    expect(services.gateway!.depends_on?.redis?.condition).toBe('service_healthy');
   });
 
   it('has a service for every process the code can run on its own, and no other', () => {
-    const appServices = Object.keys(services).filter((name) => name !== 'postgres');
+    const appServices = Object.keys(services).filter((name) => !services[name]!.image);
     expect(appServices.sort()).toEqual([...entryPoints.keys()].sort());
   });
 

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
-  ErrorCode, bearerToken, createErrorFormatter, createHttpServer, createInternalTokens,
+  ErrorCode, bearerToken, chiefError, createErrorFormatter, createHttpServer, createInternalTokens,
   type Config, type Identity, type InternalTokens, type Logger, type RunningServer,
 } from '@chief/runtime';
 import { createAuthenticator } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
+import { createMemoryRateLimiter, createRedisRateLimiter } from './createRateLimiter.ts';
+import { limitsPlugin } from './limitsPlugin.ts';
 
 /** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
 export interface GatewayContext {
@@ -84,8 +86,25 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
       onInternal: (error) => logger.error({ err: error }, 'internal error'),
     }),
     includeStacktraceInErrorResponses: config.isDevelopment,
-    introspection: true,
+    introspection: config.introspection,
+    parseOptions: { maxTokens: config.limits.tokens },
+    plugins: [limitsPlugin(config.limits)],
   });
+  const rateLimiter = config.redisUrl
+    ? createRedisRateLimiter(config.redisUrl, config.rateLimit.windowSeconds)
+    : createMemoryRateLimiter(config.rateLimit.windowSeconds);
+
+  /** Counts the request against its caller's limit: per API key, or per user. */
+  async function enforceRateLimit(identity: Identity) {
+    const [subject, limit] = identity.apiKeyId ? [`key:${identity.apiKeyId}`, config.rateLimit.keyMax] : [`user:${identity.userId}`, config.rateLimit.userMax];
+    const decision = await rateLimiter.hit(subject, limit);
+    if (decision.allowed) return;
+    const error = chiefError(ErrorCode.RATE_LIMITED, `Too many requests: at most ${limit} every ${config.rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s`, {
+      retryAfter: decision.retryAfterSeconds,
+    });
+    error.extensions.http = { status: 429, headers: new HeaderMap([['retry-after', String(decision.retryAfterSeconds)]]) };
+    throw error;
+  }
 
   async function context(request: IncomingMessage, requestId: string): Promise<GatewayContext> {
     const header = (name: string) => {
@@ -97,10 +116,11 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
       apiKey: header('x-api-key'),
       workspace: header('x-chief-workspace'),
     });
+    await enforceRateLimit(identity);
     return { identity, internalToken: await tokens.sign(identity), requestId };
   }
 
-  const http = createHttpServer({ apollo, context, logger, ready: async () => loaded });
+  const http = createHttpServer({ apollo, context, logger, ready: async () => loaded, maxBodyBytes: config.limits.bodyBytes, timeoutMs: config.limits.timeoutMs });
 
   return {
     apollo,
@@ -115,6 +135,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
           loaded = false;
           await running.close();
           await apollo.stop();
+          await rateLimiter.close();
         },
       };
     },

@@ -12,6 +12,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   logger: Logger;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Longest a GraphQL request may take before the client gets 504 TIMEOUT. */
+  timeoutMs?: number;
   /** Other endpoints by exact path (or a prefix ending in `/*`), served before /graphql. */
   routes?: Record<string, RouteHandler>;
 }
@@ -27,9 +29,18 @@ export interface RunningServer {
 }
 
 export class HttpError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly code = 'BAD_REQUEST') {
     super(message);
   }
+}
+
+/** The request's work goes on in the background (subgraph transactions finish or roll back). */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HttpError(504, `The request took longer than ${ms} ms`, 'TIMEOUT')), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function readBody(request: IncomingMessage, limit: number): Promise<string> {
@@ -53,7 +64,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
  * Every response carries the request id, taken from `x-request-id` or made here.
  */
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
-  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, routes = {} } = options;
+  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {} } = options;
   const route = (pathname: string): RouteHandler | undefined =>
     routes[pathname] ?? Object.entries(routes).find(([path]) => path.endsWith('/*') && pathname.startsWith(path.slice(0, -1)))?.[1];
 
@@ -84,10 +95,11 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         throw new HttpError(400, 'Request body is not valid JSON');
       }
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
+    const execution = apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: () => context(request, requestId),
     });
+    const result = timeoutMs ? await withTimeout(execution, timeoutMs) : await execution;
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') return response.end(result.body.string);
@@ -97,7 +109,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendJson(response, error.status, { errors: [{ message: error.message }] });
+      if (error instanceof HttpError) return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
       logger.error({ err: error }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL' } }] });
       else response.end();

@@ -8,13 +8,28 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  DEPTH_LIMIT_EXCEEDED: 'DEPTH_LIMIT_EXCEEDED',
+  COST_LIMIT_EXCEEDED: 'COST_LIMIT_EXCEEDED',
+  ALIAS_LIMIT_EXCEEDED: 'ALIAS_LIMIT_EXCEEDED',
+  TOKEN_LIMIT_EXCEEDED: 'TOKEN_LIMIT_EXCEEDED',
+  OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
+  TIMEOUT: 'TIMEOUT',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
+const httpStatus: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  RATE_LIMITED: 429,
+  DEPTH_LIMIT_EXCEEDED: 400,
+  COST_LIMIT_EXCEEDED: 400,
+  ALIAS_LIMIT_EXCEEDED: 400,
+  TOKEN_LIMIT_EXCEEDED: 400,
+  OPERATION_NOT_TRUSTED: 400,
+  TIMEOUT: 504,
+};
 
-function chiefError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+export function chiefError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   const status = httpStatus[code];
   return new GraphQLError(message, { extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) } });
 }
@@ -32,6 +47,8 @@ const knownCodes = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_
 
 // Apollo prefixes errors thrown while building the context; clients need only the reason.
 const CONTEXT_PREFIX = /^Context creation failed: /;
+// (graphql 16 spells it "more that".)
+const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens/;
 
 /**
  * The input path a variable-coercion error is about, e.g. `input.stage` from
@@ -54,6 +71,8 @@ export function createErrorFormatter(options: { includeStack: boolean; onInterna
     if (typeof code === 'string' && knownCodes.has(code)) {
       const { stacktrace, ...extensions } = formatted.extensions ?? {};
       const message = formatted.message.replace(CONTEXT_PREFIX, '');
+      // graphql's parser stops at maxTokens with a syntax error; clients get the limit's own code.
+      if (code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(message)) extensions.code = ErrorCode.TOKEN_LIMIT_EXCEEDED;
       if (code === ErrorCode.BAD_USER_INPUT && !extensions.field) {
         const field = variableField(message);
         if (field) extensions.field = field;

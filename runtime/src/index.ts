@@ -1,5 +1,5 @@
 export { loadConfig, ConfigError, configSchema, configVariables, type Config, type ConfigScope } from './loadConfig.ts';
-export { ErrorCode, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
+export { ErrorCode, chiefError, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
 export { translateDatabaseError } from './databaseErrors.ts';
 export { createInternalTokens, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
 export { RequestSession, runOperation, type Session, type Database, type MemberRole } from './createRequestSession.ts';

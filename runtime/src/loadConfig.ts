@@ -7,6 +7,7 @@ const DEV_ENCRYPTION_KEY = Buffer.from('chief-dev-encryption-key-32bytes').toStr
 
 const port = (fallback: number) =>
   z.coerce.number({ error: 'expected a port number' }).int('expected an integer').min(0).max(65535).default(fallback);
+const count = (fallback: number) => z.coerce.number({ error: 'expected a number' }).int('expected an integer').min(1, 'expected at least 1').default(fallback);
 const url = z.url({ error: 'expected a URL such as http://host:port/graphql' });
 const flag = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
 
@@ -42,6 +43,17 @@ export const configSchema = z
     SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
     MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     DEMO_DATA: flag.optional(),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL').optional(),
+    RATE_LIMIT_WINDOW_SECONDS: count(60),
+    RATE_LIMIT_USER_MAX: count(600),
+    RATE_LIMIT_KEY_MAX: count(300),
+    MAX_QUERY_DEPTH: count(12),
+    MAX_QUERY_COST: count(20_000),
+    MAX_ALIASES: count(30),
+    MAX_TOKENS: count(5_000),
+    MAX_BODY_BYTES: count(1_000_000),
+    REQUEST_TIMEOUT_MS: count(15_000),
+    INTROSPECTION: flag.optional(),
   });
 
 export type ConfigEnv = z.infer<typeof configSchema>;
@@ -87,6 +99,12 @@ export interface Config {
   supergraph: { source: 'file' | 'introspect'; path: string };
   maxPageSize: number;
   demoData: boolean;
+  /** Shared rate-limit counters across gateway instances; in memory when unset. */
+  redisUrl: string | undefined;
+  rateLimit: { windowSeconds: number; userMax: number; keyMax: number };
+  limits: { depth: number; cost: number; aliases: number; tokens: number; bodyBytes: number; timeoutMs: number };
+  /** Schema introspection at the gateway; off in production unless asked for. */
+  introspection: boolean;
 }
 
 /** Names the variable at fault and what it expects; thrown before anything starts. */
@@ -138,6 +156,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     supergraph: { source: e.SUPERGRAPH_SOURCE ?? (isProduction ? 'file' : 'introspect'), path: e.SUPERGRAPH_PATH },
     maxPageSize: e.MAX_PAGE_SIZE,
     demoData: e.DEMO_DATA ?? !isProduction,
+    redisUrl: e.REDIS_URL,
+    rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, userMax: e.RATE_LIMIT_USER_MAX, keyMax: e.RATE_LIMIT_KEY_MAX },
+    limits: { depth: e.MAX_QUERY_DEPTH, cost: e.MAX_QUERY_COST, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, bodyBytes: e.MAX_BODY_BYTES, timeoutMs: e.REQUEST_TIMEOUT_MS },
+    introspection: e.INTROSPECTION ?? !isProduction,
   };
 }
 

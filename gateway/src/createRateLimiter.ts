@@ -1,0 +1,60 @@
+import { Redis } from 'ioredis';
+
+export interface RateDecision {
+  allowed: boolean;
+  /** Seconds until the window resets (for Retry-After). */
+  retryAfterSeconds: number;
+  remaining: number;
+}
+
+export interface RateLimiter {
+  /** Counts one request for `subject` against `limit` per window. */
+  hit(subject: string, limit: number): Promise<RateDecision>;
+  close(): Promise<void>;
+}
+
+const decide = (count: number, limit: number, resetInMs: number): RateDecision => ({
+  allowed: count <= limit,
+  retryAfterSeconds: Math.max(1, Math.ceil(resetInMs / 1000)),
+  remaining: Math.max(0, limit - count),
+});
+
+/** Fixed windows counted in this process: right for a single gateway instance. */
+export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
+  const windowMs = windowSeconds * 1000;
+  const counters = new Map<string, { window: number; count: number }>();
+  return {
+    async hit(subject, limit) {
+      const now = Date.now();
+      const window = Math.floor(now / windowMs);
+      const counter = counters.get(subject);
+      const next = counter?.window === window ? { window, count: counter.count + 1 } : { window, count: 1 };
+      counters.set(subject, next);
+      // Forget finished windows now and then, so idle subjects do not pile up.
+      if (counters.size > 10_000) for (const [key, value] of counters) if (value.window < window) counters.delete(key);
+      return decide(next.count, limit, (window + 1) * windowMs - now);
+    },
+    async close() {},
+  };
+}
+
+/**
+ * The same fixed windows in Redis, shared by every gateway instance: one INCR per request, the
+ * key expiring with its window.
+ */
+export function createRedisRateLimiter(redisUrl: string, windowSeconds: number): RateLimiter {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  const windowMs = windowSeconds * 1000;
+  return {
+    async hit(subject, limit) {
+      const now = Date.now();
+      const window = Math.floor(now / windowMs);
+      const key = `chief:rate:${subject}:${window}`;
+      const [[, count]] = (await redis.multi().incr(key).pexpire(key, windowMs).exec()) as [[Error | null, number], unknown];
+      return decide(count, limit, (window + 1) * windowMs - now);
+    },
+    async close() {
+      await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ErrorCode, chiefError, forbidden, type Config } from '@chief/runtime';
+import { measureOperation } from './measureOperation.ts';
+import type { GatewayContext } from './createGateway.ts';
+
+/**
+ * Refuses an operation before any subgraph sees it: mutations from read-only credentials, and
+ * operations deeper, more aliased or costlier than the configured limits. Each refusal has its
+ * own code and says what was measured against which limit.
+ */
+export function limitsPlugin(limits: Config['limits']): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operation, schema, contextValue }) {
+          if (!operation) return; // Apollo has already answered that no operation matched
+          if (operation.operation === 'mutation' && !contextValue.identity?.scopes.includes('write')) {
+            throw forbidden('This credential is read-only: it may run queries, not mutations');
+          }
+          const size = measureOperation(schema, document, operation, request.variables ?? {});
+          const checks = [
+            [ErrorCode.ALIAS_LIMIT_EXCEEDED, 'aliases', size.aliases, limits.aliases],
+            [ErrorCode.DEPTH_LIMIT_EXCEEDED, 'depth', size.depth, limits.depth],
+            [ErrorCode.COST_LIMIT_EXCEEDED, 'cost', size.cost, limits.cost],
+          ] as const;
+          for (const [code, measure, value, limit] of checks) {
+            if (value > limit) throw chiefError(code, `The operation's ${measure} is ${value}; the limit is ${limit}`, { [measure]: value, limit });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkspaceFixture, errorOf, expectData, startTestChief, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+
+/** Refused at the gateway: the error is the gateway's own (no subgraph named it) and no SQL ran. */
+function expectRefusedAtGateway(chief: TestChief, result: GraphQLResult, code: string, status = 400) {
+  expect(errorOf(result).code, JSON.stringify(result.body)).toBe(code);
+  expect(result.status).toBe(status);
+  expect(result.body.errors?.[0]?.extensions?.serviceName).toBeUndefined();
+  expect(result.body.data ?? null).toBeNull();
+  expect(chief.statements.count).toBe(0);
+}
+
+describe('operation limits at the gateway', () => {
+  let chief: TestChief;
+  let ws: WorkspaceFixture;
+  beforeAll(async () => {
+    chief = await startTestChief({ MAX_QUERY_DEPTH: '6', MAX_ALIASES: '3', MAX_QUERY_COST: '500', MAX_TOKENS: '300', MAX_BODY_BYTES: '4000', INTROSPECTION: 'false' });
+    ws = await createWorkspaceFixture(chief, 'Limits');
+    chief.statements.reset();
+  });
+  afterAll(() => chief?.stop());
+  const ask = (query: string, variables: Record<string, unknown> = {}) => chief.request(query, variables, { token: ws.users.owner.token });
+
+  it('refuses an operation deeper than the limit, counting through fragments', async () => {
+    const deep = `{ tasks { edges { node { ...Owner } } } } fragment Owner on Task { assignee { assignedTasks { edges { node { id } } } } }`;
+    expectRefusedAtGateway(chief, await ask(deep), 'DEPTH_LIMIT_EXCEEDED');
+    expect(errorOf(await ask(deep)).message).toBe("The operation's depth is 8; the limit is 6");
+  });
+
+  it('refuses more aliases than the limit', async () => {
+    expectRefusedAtGateway(chief, await ask('{ a: viewer { userId } b: viewer { userId } c: viewer { userId } d: viewer { userId } }'), 'ALIAS_LIMIT_EXCEEDED');
+  });
+
+  it('refuses an operation whose cost (list fields times page size) is over the limit, variables included', async () => {
+    const query = 'query($n: Int!) { tasks(first: $n) { edges { node { id title status } } } }';
+    expectRefusedAtGateway(chief, await ask(query, { n: 100 }), 'COST_LIMIT_EXCEEDED');
+    expect(errorOf(await ask(query, { n: 100 })).message).toBe("The operation's cost is 600; the limit is 500");
+    expectData(await ask(query, { n: 10 }));
+  });
+
+  it('refuses a document with more tokens than the limit', async () => {
+    chief.statements.reset();
+    expectRefusedAtGateway(chief, await ask(`{ viewer { ${'userId '.repeat(300)} } }`), 'TOKEN_LIMIT_EXCEEDED');
+  });
+
+  it('refuses a body over the size limit', async () => {
+    const result = await ask(`{ viewer { userId } } # ${'x'.repeat(5000)}`);
+    expect(result.status).toBe(413);
+    expect(errorOf(result).code).toBe('BAD_REQUEST');
+  });
+
+  it('turns introspection off when configured', async () => {
+    const result = await ask('{ __schema { types { name } } }');
+    expect(errorOf(result).code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errorOf(result).message).toMatch(/introspection is not allowed/i);
+  });
+
+  it('refuses a mutation from a read-only key at the gateway', async () => {
+    const created = expectData(await ask('mutation { createApiKey(input: { name: "RO", scopes: [READ] }) { secret } }'));
+    chief.statements.reset();
+    const result = await chief.request('mutation { createTask(input: { title: "No" }) { id } }', {}, { headers: { 'x-api-key': created.createApiKey.secret } });
+    expect(errorOf(result)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/may run queries, not mutations/) });
+    expect(result.body.errors?.[0]?.extensions?.serviceName).toBeUndefined();
+  });
+});
+
+describe('request timeout', () => {
+  let chief: TestChief;
+  beforeAll(async () => {
+    chief = await startTestChief({ REQUEST_TIMEOUT_MS: '1' });
+  });
+  afterAll(() => chief?.stop());
+
+  it('answers 504 TIMEOUT when a request runs past the limit', async () => {
+    const result = await chief.request('{ viewer { userId workspaces { id name } } }', {}, { token: await chief.token('slow|user') });
+    expect(result.status).toBe(504);
+    expect(errorOf(result).code).toBe('TIMEOUT');
+  });
+});
+
+describe('rate limits in memory', () => {
+  let chief: TestChief;
+  beforeAll(async () => {
+    // Room for the fixture's own requests (six by its owner) under the user limit.
+    chief = await startTestChief({ RATE_LIMIT_USER_MAX: '8', RATE_LIMIT_KEY_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '60' });
+  });
+  afterAll(() => chief?.stop());
+
+  it('answers 429 RATE_LIMITED with Retry-After once a user is over the limit, and counts users apart', async () => {
+    const token = await chief.token(`busy|${Date.now()}`);
+    for (let i = 0; i < 8; i++) expectData(await chief.request('{ viewer { userId } }', {}, { token }));
+    const response = await fetch(chief.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ viewer { userId } }' }),
+    });
+    expect(response.status).toBe(429);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    const body = (await response.json()) as GraphQLResult['body'];
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter });
+    expectData(await chief.request('{ viewer { userId } }', {}, { token: await chief.token(`calm|${Date.now()}`) }));
+  });
+
+  it('limits each API key on its own budget', async () => {
+    const ws = await createWorkspaceFixture(chief, 'Keyed');
+    const { createApiKey } = expectData(await chief.request('mutation { createApiKey(input: { name: "Busy" }) { secret } }', {}, { token: ws.users.owner.token }));
+    const headers = { 'x-api-key': createApiKey.secret };
+    for (let i = 0; i < 2; i++) expectData(await chief.request('{ workspace { id } }', {}, { headers }));
+    const refused = await chief.request('{ workspace { id } }', {}, { headers });
+    expect(refused.status).toBe(429);
+    expect(errorOf(refused).code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('rate limits in Redis, shared by gateway instances', () => {
+  let redis: ChildProcess;
+  let first: TestChief;
+  let second: TestChief;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await new Promise((resolve, reject) => {
+      redis.once('error', (error) => reject(new Error(`redis-server could not start (apt-get install redis-server): ${error.message}`)));
+      redis.once('spawn', resolve);
+    });
+    const env = { REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_USER_MAX: '3' };
+    first = await startTestChief(env);
+    second = await startTestChief(env);
+  });
+  afterAll(async () => {
+    await first?.stop();
+    await second?.stop();
+    redis?.kill();
+  });
+
+  it('counts a user across instances', async () => {
+    const token = await first.token(`roaming|${Date.now()}`);
+    expectData(await first.request('{ viewer { userId } }', {}, { token }));
+    expectData(await second.request('{ viewer { userId } }', {}, { token }));
+    expectData(await first.request('{ viewer { userId } }', {}, { token }));
+    const refused = await second.request('{ viewer { userId } }', {}, { token });
+    expect(refused.status).toBe(429);
+    expect(errorOf(refused).code).toBe('RATE_LIMITED');
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
