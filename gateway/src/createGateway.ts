@@ -11,6 +11,7 @@ import { createAuthenticator } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './createRateLimiter.ts';
 import { limitsPlugin } from './limitsPlugin.ts';
+import { loadTrustedDocuments, persistedQueryCache, trustedDocumentsPlugin } from './trustedDocuments.ts';
 
 /** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
 export interface GatewayContext {
@@ -76,6 +77,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     logger,
   });
 
+  const trustedDocuments = loadTrustedDocuments(config.trustedDocuments.path, config.trustedDocuments.required);
   let loaded = false;
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -88,7 +90,8 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspection,
     parseOptions: { maxTokens: config.limits.tokens },
-    plugins: [limitsPlugin(config.limits)],
+    persistedQueries: { cache: persistedQueryCache(trustedDocuments) },
+    plugins: [trustedDocumentsPlugin(config.trustedDocuments, trustedDocuments), limitsPlugin(config.limits)],
   });
   const rateLimiter = config.redisUrl
     ? createRedisRateLimiter(config.redisUrl, config.rateLimit.windowSeconds)

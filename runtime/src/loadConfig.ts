@@ -54,6 +54,9 @@ export const configSchema = z
     MAX_BODY_BYTES: count(1_000_000),
     REQUEST_TIMEOUT_MS: count(15_000),
     INTROSPECTION: flag.optional(),
+    TRUSTED_DOCUMENTS: z.enum(['off', 'require'], { error: 'expected off or require' }).default('off'),
+    TRUSTED_DOCUMENTS_PATH: z.string().min(1).default('clients/generated/persisted-documents.json'),
+    TRUSTED_DOCUMENTS_CLIENTS: z.string().default(''),
   });
 
 export type ConfigEnv = z.infer<typeof configSchema>;
@@ -105,6 +108,8 @@ export interface Config {
   limits: { depth: number; cost: number; aliases: number; tokens: number; bodyBytes: number; timeoutMs: number };
   /** Schema introspection at the gateway; off in production unless asked for. */
   introspection: boolean;
+  /** Required: restricted clients (all when `clients` is empty) may only send listed operations. */
+  trustedDocuments: { required: boolean; path: string; clients: string[] };
 }
 
 /** Names the variable at fault and what it expects; thrown before anything starts. */
@@ -160,6 +165,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, userMax: e.RATE_LIMIT_USER_MAX, keyMax: e.RATE_LIMIT_KEY_MAX },
     limits: { depth: e.MAX_QUERY_DEPTH, cost: e.MAX_QUERY_COST, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, bodyBytes: e.MAX_BODY_BYTES, timeoutMs: e.REQUEST_TIMEOUT_MS },
     introspection: e.INTROSPECTION ?? !isProduction,
+    trustedDocuments: {
+      required: e.TRUSTED_DOCUMENTS === 'require',
+      path: e.TRUSTED_DOCUMENTS_PATH,
+      clients: e.TRUSTED_DOCUMENTS_CLIENTS.split(',').map((c) => c.trim()).filter(Boolean),
+    },
   };
 }
 
