@@ -89,6 +89,9 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     }),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspection,
+    // Credentials travel in headers only (no cookies), and a browser cannot send these headers
+    // cross-origin without a preflight: GET queries carrying them are safe from CSRF.
+    csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     parseOptions: { maxTokens: config.limits.tokens },
     persistedQueries: { cache: persistedQueryCache(trustedDocuments) },
     plugins: [trustedDocumentsPlugin(config.trustedDocuments, trustedDocuments), limitsPlugin(config.limits)],

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
 import { ErrorCode, chiefError, forbidden, type Config } from '@chief/runtime';
 import { measureOperation } from './measureOperation.ts';
 import type { GatewayContext } from './createGateway.ts';
@@ -17,7 +18,14 @@ export function limitsPlugin(limits: Config['limits']): ApolloServerPlugin<Gatew
           if (operation.operation === 'mutation' && !contextValue.identity?.scopes.includes('write')) {
             throw forbidden('This credential is read-only: it may run queries, not mutations');
           }
-          const size = measureOperation(schema, document, operation, request.variables ?? {});
+          let size;
+          try {
+            size = measureOperation(schema, document, operation, request.variables ?? {});
+          } catch (error) {
+            // Variables that do not coerce: Apollo refuses them next, as BAD_USER_INPUT naming the field.
+            if (error instanceof GraphQLError) return;
+            throw error;
+          }
           const checks = [
             [ErrorCode.ALIAS_LIMIT_EXCEEDED, 'aliases', size.aliases, limits.aliases],
             [ErrorCode.DEPTH_LIMIT_EXCEEDED, 'depth', size.depth, limits.depth],

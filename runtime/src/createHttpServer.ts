@@ -95,13 +95,22 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         throw new HttpError(400, 'Request body is not valid JSON');
       }
     }
+    // A request the spec calls well-formed: a GET with a query, or a JSON POST with a query or a persisted hash.
+    const wellFormed =
+      request.method === 'GET'
+        ? url.searchParams.has('query') || url.searchParams.has('extensions')
+        : typeof body === 'object' && body !== null && ('query' in body || 'extensions' in body);
     const execution = apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
       context: () => context(request, requestId),
     });
     const result = timeoutMs ? await withTimeout(execution, timeoutMs) : await execution;
     for (const [name, value] of result.headers) response.setHeader(name, value);
-    response.statusCode = result.status ?? 200;
+    // GraphQL over HTTP: a client that only accepts application/json (the legacy media type) gets
+    // 200 for GraphQL request errors, which it reads from the body; application/graphql-response+json
+    // clients get the 4xx status.
+    const legacyJson = result.status === 400 && wellFormed && (result.headers.get('content-type') ?? '').startsWith('application/json');
+    response.statusCode = legacyJson ? 200 : (result.status ?? 200);
     if (result.body.kind === 'complete') return response.end(result.body.string);
     for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();

@@ -45,6 +45,7 @@ export function createClient(gatewayUrl: string): ChiefClient {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json;q=0.9',
           ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
           ...(options.workspaceId ? { 'x-chief-workspace': options.workspaceId } : {}),
           ...options.headers,
