@@ -22,6 +22,13 @@ describe('authentication at the gateway and the subgraphs', () => {
     expect(result.body.data ?? null).toBeNull();
   });
 
+  it('lets a request without credentials introspect (for the explorer) and nothing more', async () => {
+    expect(expectData(await chief.request('{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
+    const mixed = await chief.request('{ __typename tasks { edges { node { id } } } }');
+    expect(mixed.status).toBe(401);
+    expect(errorOf(mixed).code).toBe('UNAUTHENTICATED');
+  });
+
   it('refuses expired, wrongly signed and alg:none tokens', async () => {
     const expired = await new SignJWT({ wid: ws.id }).setProtectedHeader({ alg: 'HS256' }).setSubject(ws.users.owner.userId)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60).sign(new TextEncoder().encode('test-secret-test-secret-test-secret-0123'));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   ErrorCode, bearerToken, chiefError, createErrorFormatter, createHttpServer, createInternalTokens,
@@ -10,7 +11,8 @@ import {
 import { createAuthenticator } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './createRateLimiter.ts';
-import { limitsPlugin } from './limitsPlugin.ts';
+import { anonymousIntrospectionPlugin, limitsPlugin } from './limitsPlugin.ts';
+import { EXPLORER_ASSETS_PATH, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer.ts';
 import { loadTrustedDocuments, persistedQueryCache, trustedDocumentsPlugin } from './trustedDocuments.ts';
 
 /** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
@@ -94,7 +96,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     parseOptions: { maxTokens: config.limits.tokens },
     persistedQueries: { cache: persistedQueryCache(trustedDocuments) },
-    plugins: [trustedDocumentsPlugin(config.trustedDocuments, trustedDocuments), limitsPlugin(config.limits)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), anonymousIntrospectionPlugin(), trustedDocumentsPlugin(config.trustedDocuments, trustedDocuments), limitsPlugin(config.limits)],
   });
   const rateLimiter = config.redisUrl
     ? createRedisRateLimiter(config.redisUrl, config.rateLimit.windowSeconds)
@@ -117,16 +119,25 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
-    const identity = await authenticator.authenticate({
-      bearer: bearerToken(request.headers.authorization),
-      apiKey: header('x-api-key'),
-      workspace: header('x-chief-workspace'),
-    });
+    const credentials = { bearer: bearerToken(request.headers.authorization), apiKey: header('x-api-key'), workspace: header('x-chief-workspace') };
+    // Without credentials only introspection may run (when it is on), so the explorer can show
+    // the documentation before a token is entered; anonymousIntrospectionPlugin holds the line.
+    if (config.introspection && !credentials.bearer && !credentials.apiKey) return { requestId };
+    const identity = await authenticator.authenticate(credentials);
     await enforceRateLimit(identity);
     return { identity, internalToken: await tokens.sign(identity), requestId };
   }
 
-  const http = createHttpServer({ apollo, context, logger, ready: async () => loaded, maxBodyBytes: config.limits.bodyBytes, timeoutMs: config.limits.timeoutMs });
+  const http = createHttpServer({
+    apollo,
+    context,
+    logger,
+    ready: async () => loaded,
+    maxBodyBytes: config.limits.bodyBytes,
+    timeoutMs: config.limits.timeoutMs,
+    // The explorer needs introspection for its documentation, so it follows that switch.
+    ...(config.introspection ? { page: { wants: wantsExplorer, serve: serveExplorerPage }, routes: { [`${EXPLORER_ASSETS_PATH}*`]: serveExplorerAsset } } : {}),
+  });
 
   return {
     apollo,

@@ -16,6 +16,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   timeoutMs?: number;
   /** Other endpoints by exact path (or a prefix ending in `/*`), served before /graphql. */
   routes?: Record<string, RouteHandler>;
+  /** A page served instead of GraphQL at /graphql when `wants` says so (a browser's GET). */
+  page?: { wants: (request: IncomingMessage) => boolean; serve: RouteHandler };
 }
 
 /** Serves one non-GraphQL endpoint; `body` is the request body read under the size limit. */
@@ -64,7 +66,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
  * Every response carries the request id, taken from `x-request-id` or made here.
  */
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
-  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {} } = options;
+  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, page } = options;
   const route = (pathname: string): RouteHandler | undefined =>
     routes[pathname] ?? Object.entries(routes).find(([path]) => path.endsWith('/*') && pathname.startsWith(path.slice(0, -1)))?.[1];
 
@@ -80,6 +82,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     const handler = route(url.pathname);
     if (handler) return handler(request, response, { url, readBody: () => readBody(request, maxBodyBytes) });
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'Not found' });
+    if (page?.wants(request)) return page.serve(request, response, { url, readBody: () => readBody(request, maxBodyBytes) });
 
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { SqlClient } from '@chief/db';
@@ -54,7 +54,7 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     }),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), useRequestSession<SubgraphContext>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), useRequestSession<SubgraphContext>()],
   });
 
   async function context(request: IncomingMessage, requestId: string): Promise<SubgraphContext> {
