@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig, onShutdown } from '@chief/runtime';
+import { ConfigError, loadConfig, onShutdown } from '@chief/runtime';
 import { startChief } from './startChief.ts';
 import { DEMO_WORKSPACE_ID } from './demoData.ts';
 
@@ -10,8 +10,7 @@ try {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 }
-const logger = createLogger('chief', config.logLevel);
-const chief = await startChief({ config, logger });
+const chief = await startChief({ config });
 const url = `http://localhost:${new URL(chief.gatewayUrl).port}/graphql`;
 console.log(`
 Chief is running.

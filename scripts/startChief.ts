@@ -1,5 +1,5 @@
 import { createSqlClient, runMigrations, startEmbeddedPostgres, type EmbeddedPostgres, type SqlClient } from '@chief/db';
-import { createLogger, type Config, type Logger } from '@chief/runtime';
+import { createLogger, type Config, type LogDestination } from '@chief/runtime';
 import { createCoreSubgraph } from '@chief/subgraph-core';
 import { createWorkSubgraph } from '@chief/subgraph-work';
 import { createGateway } from '@chief/gateway';
@@ -7,7 +7,8 @@ import { loadDemoData } from './demoData.ts';
 
 export interface StartChiefOptions {
   config: Config;
-  logger?: Logger;
+  /** Where every service's JSON log lines go (stdout unless given; tests read them). */
+  logDestination?: LogDestination;
   /** Called for every SQL statement the services send (tests count them). */
   onStatement?: (query: string) => void;
   /** Ports to listen on; 0 picks free ones. Defaults to the configured ports. */
@@ -32,7 +33,8 @@ export interface RunningChief {
  */
 export async function startChief(options: StartChiefOptions): Promise<RunningChief> {
   const { config, onStatement, ports = config.ports } = options;
-  const logger = options.logger ?? createLogger('chief', config.logLevel);
+  const loggerFor = (service: string) => createLogger(service, config.logLevel, options.logDestination);
+  const logger = loggerFor('chief');
   let embedded: EmbeddedPostgres | undefined;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
@@ -45,11 +47,11 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
   const demoLoaded = config.demoData ? await loadDemoData(sql) : false;
 
   const deps = { sql, config };
-  const core = await createCoreSubgraph({ ...deps, logger: logger.child({ service: 'core' }) }).listen(ports.core);
-  const work = await createWorkSubgraph({ ...deps, logger: logger.child({ service: 'work' }) }).listen(ports.work);
+  const core = await createCoreSubgraph({ ...deps, logger: loggerFor('core') }).listen(ports.core);
+  const work = await createWorkSubgraph({ ...deps, logger: loggerFor('work') }).listen(ports.work);
   const gateway = await createGateway({
     config,
-    logger: logger.child({ service: 'gateway' }),
+    logger: loggerFor('gateway'),
     subgraphs: [
       { name: 'core', url: core.url },
       { name: 'work', url: work.url },

@@ -5,7 +5,7 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
-  ErrorCode, bearerToken, chiefError, createErrorFormatter, createHttpServer, createInternalTokens,
+  ErrorCode, bearerToken, chiefError, createMetrics, type Metrics, createErrorFormatter, createHttpServer, createInternalTokens,
   type Config, type Identity, type InternalTokens, type Logger, type RunningServer,
 } from '@chief/runtime';
 import { createAuthenticator } from './createAuthenticator.ts';
@@ -35,9 +35,26 @@ export interface SubgraphEndpoint {
  * `gateway`, which reads no data.
  */
 class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly tokens: InternalTokens) {
+  constructor(
+    private readonly subgraph: string,
+    url: string,
+    private readonly tokens: InternalTokens,
+    private readonly metrics: Metrics,
+  ) {
     // Node's fetch keeps connections to the subgraphs alive.
     super({ url, fetcher: fetch as never });
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const started = performance.now();
+    let outcome: 'ok' | 'error' = 'error';
+    try {
+      const response = await super.process(options);
+      if (!response.errors?.length) outcome = 'ok';
+      return response;
+    } finally {
+      this.metrics.observeSubgraph(this.subgraph, outcome, (performance.now() - started) / 1000);
+    }
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>) {
@@ -67,6 +84,7 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 export function createGateway(options: { config: Config; logger: Logger; subgraphs: SubgraphEndpoint[] }) {
   const { config, logger, subgraphs } = options;
   const tokens = createInternalTokens(config.subgraphSecret);
+  const metrics = createMetrics('gateway');
   const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
   const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(urls.get('core')!, tokens) });
 
@@ -75,7 +93,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
       ? { supergraphSdl: readFileSync(config.supergraph.path, 'utf8') }
       : { supergraphSdl: new IntrospectAndCompose({ subgraphs }) }),
     // The supergraph names each subgraph's URL; the environment decides where they really are.
-    buildService: ({ name, url }) => new SignedDataSource(urls.get(name) ?? url!, tokens),
+    buildService: ({ name, url }) => new SignedDataSource(name, urls.get(name) ?? url!, tokens, metrics),
     logger,
   });
 
@@ -133,6 +151,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     context,
     logger,
     ready: async () => loaded,
+    metrics,
     maxBodyBytes: config.limits.bodyBytes,
     timeoutMs: config.limits.timeoutMs,
     // The explorer needs introspection for its documentation, so it follows that switch.

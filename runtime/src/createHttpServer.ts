@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import type { Logger } from './createLogger.ts';
+import type { Metrics } from './createMetrics.ts';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -16,6 +17,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   timeoutMs?: number;
   /** Other endpoints by exact path (or a prefix ending in `/*`), served before /graphql. */
   routes?: Record<string, RouteHandler>;
+  /** Served at /metrics in Prometheus' format, and fed with every GraphQL request. */
+  metrics?: Metrics;
   /** A page served instead of GraphQL at /graphql when `wants` says so (a browser's GET). */
   page?: { wants: (request: IncomingMessage) => boolean; serve: RouteHandler };
 }
@@ -34,6 +37,14 @@ export class HttpError extends Error {
   constructor(readonly status: number, message: string, readonly code = 'BAD_REQUEST') {
     super(message);
   }
+}
+
+/** The operation's name, as sent or as written in the document. */
+function operationNameOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const { operationName, query } = body as { operationName?: unknown; query?: unknown };
+  if (typeof operationName === 'string' && operationName) return operationName;
+  return typeof query === 'string' ? /\b(?:query|mutation|subscription)\s+([A-Za-z_]\w*)/.exec(query)?.[1] : undefined;
 }
 
 /** The request's work goes on in the background (subgraph transactions finish or roll back). */
@@ -66,7 +77,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
  * Every response carries the request id, taken from `x-request-id` or made here.
  */
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
-  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, page } = options;
+  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, page, metrics } = options;
   const route = (pathname: string): RouteHandler | undefined =>
     routes[pathname] ?? Object.entries(routes).find(([path]) => path.endsWith('/*') && pathname.startsWith(path.slice(0, -1)))?.[1];
 
@@ -79,10 +90,26 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       const ok = await ready().catch(() => false);
       return sendJson(response, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
     }
+    if (url.pathname === '/metrics' && metrics) {
+      response.writeHead(200, { 'content-type': metrics.registry.contentType });
+      return void response.end(await metrics.registry.metrics());
+    }
     const handler = route(url.pathname);
     if (handler) return handler(request, response, { url, readBody: () => readBody(request, maxBodyBytes) });
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'Not found' });
     if (page?.wants(request)) return page.serve(request, response, { url, readBody: () => readBody(request, maxBodyBytes) });
+    return handleGraphQL(request, response, url, requestId);
+  }
+
+  /** One GraphQL request, logged with its request id and counted once it is answered. */
+  async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string) {
+    const started = performance.now();
+    let operation: string | undefined;
+    response.once('finish', () => {
+      const ms = performance.now() - started;
+      metrics?.observeRequest(operation, response.statusCode, ms / 1000);
+      logger.info({ requestId, operation: operation ?? null, status: response.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');
+    });
 
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
@@ -98,6 +125,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
         throw new HttpError(400, 'Request body is not valid JSON');
       }
     }
+    operation = operationNameOf(request.method === 'GET' ? Object.fromEntries(url.searchParams) : body);
     // A request the spec calls well-formed: a GET with a query, or a JSON POST with a query or a persisted hash.
     const wellFormed =
       request.method === 'GET'

@@ -12,6 +12,7 @@ import { LoaderRegistry } from './LoaderRegistry.ts';
 import { createHttpServer, sendJson, type RouteHandler, type RunningServer } from './createHttpServer.ts';
 import { useRequestSession } from './sessionPlugin.ts';
 import type { Logger } from './createLogger.ts';
+import { createMetrics } from './createMetrics.ts';
 
 /** What every subgraph resolver receives. */
 export interface SubgraphContext {
@@ -93,6 +94,7 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     context,
     logger,
     routes,
+    metrics: createMetrics(name),
     ready: async () => {
       await sql.unsafe('select 1');
       return true;

@@ -8,7 +8,8 @@ export { parsePage, afterCursor, toConnection, encodeCursor, DEFAULT_PAGE_SIZE, 
 export { LoaderRegistry, byKey, groupByKey } from './LoaderRegistry.ts';
 export { DateTimeScalar, DateScalar, JSONObjectScalar } from './scalars.ts';
 export { parseInput, parseId } from './parseInput.ts';
-export { createLogger, type Logger } from './createLogger.ts';
+export { createLogger, type Logger, type LogDestination } from './createLogger.ts';
+export { createMetrics, type Metrics } from './createMetrics.ts';
 export { createSecretBox, type SecretBox } from './createSecretBox.ts';
 export { createHttpServer, sendJson, HttpError, type RunningServer, type RouteHandler } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';

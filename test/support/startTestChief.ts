@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import { SignJWT } from 'jose';
-import { loadConfig, type Config } from '@chief/runtime';
+import { loadConfig, type Config, type LogDestination } from '@chief/runtime';
 import { startChief, type RunningChief } from '../../scripts/startChief.ts';
 
 export const TEST_ENV = {
@@ -58,7 +58,7 @@ export function createClient(gatewayUrl: string): ChiefClient {
 }
 
 /** Starts Chief in this process against the run's shared database, on free ports. */
-export async function startTestChief(env: Record<string, string> = {}): Promise<TestChief> {
+export async function startTestChief(env: Record<string, string> = {}, options: { logDestination?: LogDestination } = {}): Promise<TestChief> {
   const config = loadConfig({
     ...TEST_ENV,
     DATABASE_URL: inject('databaseUrl'),
@@ -66,7 +66,7 @@ export async function startTestChief(env: Record<string, string> = {}): Promise<
     ...env,
   });
   const statements = { count: 0, reset() { this.count = 0; } };
-  const chief = await startChief({ config, ports: { gateway: 0, core: 0, work: 0 }, onStatement: () => statements.count++ });
+  const chief = await startChief({ config, ports: { gateway: 0, core: 0, work: 0 }, onStatement: () => statements.count++, logDestination: options.logDestination });
   return { ...chief, ...createClient(chief.gatewayUrl), config, statements };
 }
 
