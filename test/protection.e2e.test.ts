@@ -26,7 +26,7 @@ describe('operation limits at the gateway', () => {
   it('refuses an operation deeper than the limit, counting through fragments', async () => {
     const deep = `{ tasks { edges { node { ...Owner } } } } fragment Owner on Task { assignee { assignedTasks { edges { node { id } } } } }`;
     expectRefusedAtGateway(chief, await ask(deep), 'DEPTH_LIMIT_EXCEEDED');
-    expect(errorOf(await ask(deep)).message).toBe("The operation's depth is 8; the limit is 6");
+    expect(errorOf(await ask(deep)).message).toBe('The operation is 8 levels deep; the limit is 6');
   });
 
   it('refuses more aliases than the limit', async () => {
@@ -36,7 +36,7 @@ describe('operation limits at the gateway', () => {
   it('refuses an operation whose cost (list fields times page size) is over the limit, variables included', async () => {
     const query = 'query($n: Int!) { tasks(first: $n) { edges { node { id title status } } } }';
     expectRefusedAtGateway(chief, await ask(query, { n: 100 }), 'COST_LIMIT_EXCEEDED');
-    expect(errorOf(await ask(query, { n: 100 })).message).toBe("The operation's cost is 600; the limit is 500");
+    expect(errorOf(await ask(query, { n: 100 })).message).toBe('The operation costs 600 (list fields count their page size); the limit is 500');
     expectData(await ask(query, { n: 10 }));
   });
 

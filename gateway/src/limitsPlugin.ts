@@ -27,12 +27,12 @@ export function limitsPlugin(limits: Config['limits']): ApolloServerPlugin<Gatew
             throw error;
           }
           const checks = [
-            [ErrorCode.ALIAS_LIMIT_EXCEEDED, 'aliases', size.aliases, limits.aliases],
-            [ErrorCode.DEPTH_LIMIT_EXCEEDED, 'depth', size.depth, limits.depth],
-            [ErrorCode.COST_LIMIT_EXCEEDED, 'cost', size.cost, limits.cost],
+            [ErrorCode.ALIAS_LIMIT_EXCEEDED, 'aliases', size.aliases, limits.aliases, `uses ${size.aliases} aliases`],
+            [ErrorCode.DEPTH_LIMIT_EXCEEDED, 'depth', size.depth, limits.depth, `is ${size.depth} levels deep`],
+            [ErrorCode.COST_LIMIT_EXCEEDED, 'cost', size.cost, limits.cost, `costs ${size.cost} (list fields count their page size)`],
           ] as const;
-          for (const [code, measure, value, limit] of checks) {
-            if (value > limit) throw chiefError(code, `The operation's ${measure} is ${value}; the limit is ${limit}`, { [measure]: value, limit });
+          for (const [code, measure, value, limit, what] of checks) {
+            if (value > limit) throw chiefError(code, `The operation ${what}; the limit is ${limit}`, { [measure]: value, limit });
           }
         },
       };

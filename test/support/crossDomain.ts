@@ -18,11 +18,14 @@ export async function seedTasks(client: ChiefClient, ws: WorkspaceFixture, count
   const contact = expectData(await client.request(`mutation { createContact(input: { name: "Grace Hopper", email: "grace@navy.test" }) { id } }`, {}, { token }));
   const contactId = contact.createContact.id as string;
   const assignees = [ws.users.admin.memberId, ws.users.member.memberId, ws.users.owner.memberId];
-  // One operation with many aliased mutations: each runs under its own savepoint.
+  // Operations of up to 25 aliased mutations (under the gateway's alias limit); each mutation
+  // runs under its own savepoint.
   const mutations = Array.from({ length: count }, (_, i) =>
     `t${i}: createTask(input: { title: "Task ${i}", assigneeId: "${assignees[i % 3]}", founderId: "${ws.founderId}", contactId: "${contactId}" }) { id }`,
   );
-  expectData(await client.request(`mutation { ${mutations.join('\n')} }`, {}, { token }));
+  for (let i = 0; i < mutations.length; i += 25) {
+    expectData(await client.request(`mutation { ${mutations.slice(i, i + 25).join('\n')} }`, {}, { token }));
+  }
   return contactId;
 }
 
