@@ -91,6 +91,7 @@ describe('rate limits in memory', () => {
   it('answers 429 RATE_LIMITED with Retry-After once a user is over the limit, and counts users apart', async () => {
     const token = await chief.token(`busy|${Date.now()}`);
     for (let i = 0; i < 8; i++) expectData(await chief.request('{ viewer { userId } }', {}, { token }));
+    chief.statements.reset();
     const response = await fetch(chief.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -102,6 +103,7 @@ describe('rate limits in memory', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     const body = (await response.json()) as GraphQLResult['body'];
     expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfter });
+    expect(chief.statements.count).toBe(0);
     expectData(await chief.request('{ viewer { userId } }', {}, { token: await chief.token(`calm|${Date.now()}`) }));
   });
 
