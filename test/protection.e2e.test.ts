@@ -66,6 +66,21 @@ describe('operation limits at the gateway', () => {
   });
 });
 
+describe('introspection without credentials', () => {
+  let chief: TestChief;
+  beforeAll(async () => {
+    chief = await startTestChief();
+  });
+  afterAll(() => chief?.stop());
+
+  it('refuses introspection nested deep enough to explode (graphql-js MaxIntrospectionDepthRule)', async () => {
+    const nested = '{ __schema { types { fields { type { fields { type { fields { type { fields { name } } } } } } } } } }';
+    const result = await chief.request(nested);
+    expect(errorOf(result).code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(errorOf(result).message).toMatch(/Maximum introspection depth exceeded/);
+  });
+});
+
 describe('request timeout', () => {
   let chief: TestChief;
   beforeAll(async () => {

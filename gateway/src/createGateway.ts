@@ -11,7 +11,8 @@ import {
 import { createAuthenticator } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './createRateLimiter.ts';
-import { anonymousIntrospectionPlugin, limitsPlugin } from './limitsPlugin.ts';
+import { anonymousIntrospectionPlugin } from './anonymousIntrospectionPlugin.ts';
+import { limitsPlugin } from './limitsPlugin.ts';
 import { EXPLORER_ASSETS_PATH, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer.ts';
 import { loadTrustedDocuments, persistedQueryCache, trustedDocumentsPlugin } from './trustedDocuments.ts';
 

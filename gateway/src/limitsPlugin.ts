@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type OperationDefinitionNode } from 'graphql';
-import { ErrorCode, chiefError, forbidden, unauthenticated, type Config } from '@chief/runtime';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, chiefError, forbidden, type Config } from '@chief/runtime';
 import { measureOperation } from './measureOperation.ts';
 import type { GatewayContext } from './createGateway.ts';
 
@@ -34,25 +34,6 @@ export function limitsPlugin(limits: Config['limits']): ApolloServerPlugin<Gatew
           for (const [code, measure, value, limit, what] of checks) {
             if (value > limit) throw chiefError(code, `The operation ${what}; the limit is ${limit}`, { [measure]: value, limit });
           }
-        },
-      };
-    },
-  };
-}
-
-/** Only `__schema`, `__type` and `__typename` at the root: nothing a subgraph answers. */
-function isIntrospectionOnly(operation: OperationDefinitionNode): boolean {
-  return operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && s.name.value.startsWith('__'));
-}
-
-/** A request without credentials may introspect (the context let it through) and nothing else. */
-export function anonymousIntrospectionPlugin(): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, contextValue }) {
-          if (contextValue.identity || (operation && isIntrospectionOnly(operation))) return;
-          throw unauthenticated('Send a bearer token (Authorization: Bearer <token>) or an API key (x-api-key)');
         },
       };
     },
