@@ -166,6 +166,19 @@ describe('rate limits in Redis, shared by gateway instances', () => {
   });
 });
 
+describe('rate limits when Redis is unreachable', () => {
+  let chief: TestChief;
+  beforeAll(async () => {
+    chief = await startTestChief({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, RATE_LIMIT_USER_MAX: '1' });
+  });
+  afterAll(() => chief?.stop());
+
+  it('lets requests through rather than failing them', async () => {
+    const token = await chief.token(`unlimited|${Date.now()}`);
+    for (let i = 0; i < 3; i++) expectData(await chief.request('{ viewer { userId } }', {}, { token }));
+  });
+});
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -121,10 +121,20 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     ? createRedisRateLimiter(config.redisUrl, config.rateLimit.windowSeconds)
     : createMemoryRateLimiter(config.rateLimit.windowSeconds);
 
-  /** Counts the request against its caller's limit: per API key, or per user. */
+  /**
+   * Counts the request against its caller's limit: per API key, or per user. If the counter
+   * store fails (Redis down), the request goes through: an outage of the limiter must not become
+   * an outage of the API.
+   */
   async function enforceRateLimit(identity: Identity) {
     const [subject, limit] = identity.apiKeyId ? [`key:${identity.apiKeyId}`, config.rateLimit.keyMax] : [`user:${identity.userId}`, config.rateLimit.userMax];
-    const decision = await rateLimiter.hit(subject, limit);
+    let decision;
+    try {
+      decision = await rateLimiter.hit(subject, limit);
+    } catch (error) {
+      logger.warn({ err: error }, 'rate limiter unavailable; request allowed');
+      return;
+    }
     if (decision.allowed) return;
     const error = chiefError(ErrorCode.RATE_LIMITED, `Too many requests: at most ${limit} every ${config.rateLimit.windowSeconds} s; retry in ${decision.retryAfterSeconds} s`, {
       retryAfter: decision.retryAfterSeconds,
@@ -163,6 +173,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     apollo,
     async listen(port = config.ports.gateway, host = config.host): Promise<RunningServer> {
       await apollo.start();
+      if (!(await rateLimiter.connect(3_000))) logger.warn('rate limiter store unreachable; requests are allowed until it answers');
       loaded = true;
       const running = await http.listen(port, host);
       logger.info({ url: running.url, supergraph: config.supergraph.source }, 'gateway listening');

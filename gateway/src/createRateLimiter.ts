@@ -10,6 +10,8 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Counts one request for `subject` against `limit` per window. */
   hit(subject: string, limit: number): Promise<RateDecision>;
+  /** Resolves true once the counter store answers, false if it does not within `ms`. */
+  connect(ms: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -34,6 +36,9 @@ export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
       if (counters.size > 10_000) for (const [key, value] of counters) if (value.window < window) counters.delete(key);
       return decide(next.count, limit, (window + 1) * windowMs - now);
     },
+    async connect() {
+      return true;
+    },
     async close() {},
   };
 }
@@ -43,7 +48,10 @@ export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
  * key expiring with its window.
  */
 export function createRedisRateLimiter(redisUrl: string, windowSeconds: number): RateLimiter {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  // No offline queue: while Redis is unreachable a count fails at once (and the gateway lets the
+  // request through) instead of holding requests until it returns.
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', () => {}); // reconnects on its own; each failed count is logged by the gateway
   const windowMs = windowSeconds * 1000;
   return {
     async hit(subject, limit) {
@@ -53,8 +61,18 @@ export function createRedisRateLimiter(redisUrl: string, windowSeconds: number):
       const [[, count]] = (await redis.multi().incr(key).pexpire(key, windowMs).exec()) as [[Error | null, number], unknown];
       return decide(count, limit, (window + 1) * windowMs - now);
     },
+    async connect(ms) {
+      if (redis.status === 'ready') return true;
+      return new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), ms);
+        redis.once('ready', () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
     async close() {
-      await redis.quit();
+      redis.disconnect();
     },
   };
 }
