@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import {
   ErrorCode, bearerToken, chiefError, createMetrics, type Metrics, createErrorFormatter, createHttpServer, createInternalTokens,
   type Config, type Identity, type InternalTokens, type Logger, type RunningServer,
@@ -22,8 +21,6 @@ export interface GatewayContext {
   internalToken?: string;
   requestId?: string;
 }
-
-type FetcherResponse = Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0];
 
 export interface SubgraphEndpoint {
   name: string;
@@ -62,19 +59,6 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const token = context.internalToken ?? (await this.tokens.sign({ kind: 'gateway', userId: null, workspaceId: null, scopes: [] }));
     request.http?.headers.set('authorization', `Bearer ${token}`);
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
-  }
-
-  /**
-   * A subgraph answers 400 when the client's variables fail its scalars (the gateway cannot
-   * parse custom scalars itself); that error is the client's, so it passes through as is.
-   */
-  override async errorFromResponse(response: FetcherResponse): Promise<GraphQLError> {
-    const body = (await this.parseBody(response.clone())) as { errors?: GraphQLFormattedError[] } | string;
-    const first = typeof body === 'object' ? body.errors?.[0] : undefined;
-    if (response.status === 400 && first?.extensions?.code === ErrorCode.BAD_USER_INPUT) {
-      return new GraphQLError(first.message, { extensions: first.extensions });
-    }
-    return super.errorFromResponse(response);
   }
 }
 

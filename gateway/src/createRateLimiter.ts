@@ -24,17 +24,17 @@ const decide = (count: number, limit: number, resetInMs: number): RateDecision =
 /** Fixed windows counted in this process: right for a single gateway instance. */
 export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
   const windowMs = windowSeconds * 1000;
-  const counters = new Map<string, { window: number; count: number }>();
+  // Only the current window's counts are kept: a new window starts from an empty map, so idle
+  // subjects never pile up and no request pays for a sweep.
+  let current = { window: -1, counts: new Map<string, number>() };
   return {
     async hit(subject, limit) {
       const now = Date.now();
       const window = Math.floor(now / windowMs);
-      const counter = counters.get(subject);
-      const next = counter?.window === window ? { window, count: counter.count + 1 } : { window, count: 1 };
-      counters.set(subject, next);
-      // Forget finished windows now and then, so idle subjects do not pile up.
-      if (counters.size > 10_000) for (const [key, value] of counters) if (value.window < window) counters.delete(key);
-      return decide(next.count, limit, (window + 1) * windowMs - now);
+      if (current.window !== window) current = { window, counts: new Map() };
+      const count = (current.counts.get(subject) ?? 0) + 1;
+      current.counts.set(subject, count);
+      return decide(count, limit, (window + 1) * windowMs - now);
     },
     async connect() {
       return true;

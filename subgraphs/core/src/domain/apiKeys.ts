@@ -73,13 +73,11 @@ export async function authenticateApiKey(sql: SqlClient, key: string): Promise<A
   if (!/^chief_[\w-]+_[\w-]+$/.test(key) || key.length > 200) return null;
   const rows = await sql.begin(async (tx) => {
     await tx`select set_config('role', 'chief_service', true)`;
-    return tx<{ key_id: string; key_workspace_id: string; key_scopes: string[] | string }[]>`
-      select key_id, key_workspace_id, key_scopes::text[] as key_scopes from auth.authenticate_api_key(${hashApiKey(key)})`;
+    // Scopes as JSON: array types are not looked up on embedded connections, JSON always parses.
+    return tx<{ key_id: string; key_workspace_id: string; key_scopes: string[] }[]>`
+      select key_id, key_workspace_id, to_json(key_scopes) as key_scopes from auth.authenticate_api_key(${hashApiKey(key)})`;
   });
   const row = rows[0];
   if (!row) return null;
-  return { apiKeyId: row.key_id, workspaceId: row.key_workspace_id, scopes: parseTextArray(row.key_scopes) };
+  return { apiKeyId: row.key_id, workspaceId: row.key_workspace_id, scopes: row.key_scopes };
 }
-
-// The embedded database's connections do not look up array types, so text[] may arrive as '{a,b}'.
-const parseTextArray = (value: string[] | string) => (Array.isArray(value) ? value : value.replace(/^\{|\}$/g, '').split(',').filter(Boolean));
