@@ -33,7 +33,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export class HttpError extends Error {
+class HttpError extends Error {
   constructor(readonly status: number, message: string, readonly code = 'BAD_REQUEST') {
     super(message);
   }
