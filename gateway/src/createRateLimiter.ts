@@ -1,10 +1,16 @@
-import { Redis } from 'ioredis';
+import { Redis, type Result } from 'ioredis';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** GCRA_SCRIPT: [1, 0] when allowed, [0, ms until allowed] when not. */
+    chiefGcra(key: string, windowMs: number, limit: number): Result<[number, number], Context>;
+  }
+}
 
 export interface RateDecision {
   allowed: boolean;
-  /** Seconds until the window resets (for Retry-After). */
+  /** Seconds until the request would be allowed (for Retry-After); 0 when allowed. */
   retryAfterSeconds: number;
-  remaining: number;
 }
 
 export interface RateLimiter {
@@ -15,51 +21,73 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-const decide = (count: number, limit: number, resetInMs: number): RateDecision => ({
-  allowed: count <= limit,
-  retryAfterSeconds: Math.max(1, Math.ceil(resetInMs / 1000)),
-  remaining: Math.max(0, limit - count),
-});
+/*
+ * Both limiters use GCRA (the generic cell rate algorithm, a token bucket kept as one timestamp):
+ * a subject may send `limit` requests at once, then one every window/limit. Unlike fixed windows
+ * there is no boundary at which a client gets twice its limit, and no moment at which counts
+ * reset under a client's feet. Per subject the state is the theoretical arrival time (TAT) of
+ * its next request; a subject whose TAT has passed holds no state at all.
+ */
 
-/** Fixed windows counted in this process: right for a single gateway instance. */
+/** One GCRA step: the decision and the TAT to store when allowed. Times in ms. */
+function gcra(storedTat: number | undefined, now: number, limit: number, windowMs: number) {
+  const interval = windowMs / limit;
+  const nextTat = Math.max(storedTat ?? now, now) + interval;
+  const allowedAt = nextTat - windowMs;
+  if (allowedAt > now) return { decision: { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((allowedAt - now) / 1000)) }, nextTat: undefined };
+  return { decision: { allowed: true, retryAfterSeconds: 0 }, nextTat };
+}
+
+/** Counted in this process: right for a single gateway instance. */
 export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
   const windowMs = windowSeconds * 1000;
-  // Only the current window's counts are kept: a new window starts from an empty map, so idle
-  // subjects never pile up and no request pays for a sweep.
-  let current = { window: -1, counts: new Map<string, number>() };
+  const tats = new Map<string, number>();
+  // Idle subjects are forgotten once their TAT has passed, so the map holds only active callers.
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const [subject, tat] of tats) if (tat <= now) tats.delete(subject);
+  }, windowMs).unref();
   return {
     async hit(subject, limit) {
-      const now = Date.now();
-      const window = Math.floor(now / windowMs);
-      if (current.window !== window) current = { window, counts: new Map() };
-      const count = (current.counts.get(subject) ?? 0) + 1;
-      current.counts.set(subject, count);
-      return decide(count, limit, (window + 1) * windowMs - now);
+      const { decision, nextTat } = gcra(tats.get(subject), Date.now(), limit, windowMs);
+      if (nextTat !== undefined) tats.set(subject, nextTat);
+      return decision;
     },
     async connect() {
       return true;
     },
-    async close() {},
+    async close() {
+      clearInterval(sweep);
+    },
   };
 }
 
-/**
- * The same fixed windows in Redis, shared by every gateway instance: one INCR per request, the
- * key expiring with its window.
- */
+// The same step in Redis, atomic per subject, on Redis's clock so that gateway instances whose
+// clocks differ still agree. Returns { allowed (0/1), ms until allowed }.
+const GCRA_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1]) / tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1])) or now
+if tat < now then tat = now end
+local next_tat = tat + interval
+local allowed_at = next_tat - tonumber(ARGV[1])
+if allowed_at > now then return {0, math.ceil(allowed_at - now)} end
+redis.call('SET', KEYS[1], string.format('%.3f', next_tat), 'PX', math.ceil(next_tat - now))
+return {1, 0}`;
+
+/** GCRA in Redis, shared by every gateway instance: one script call per request. */
 export function createRedisRateLimiter(redisUrl: string, windowSeconds: number): RateLimiter {
   // No offline queue: while Redis is unreachable a count fails at once (and the gateway lets the
   // request through) instead of holding requests until it returns.
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => {}); // reconnects on its own; each failed count is logged by the gateway
+  redis.defineCommand('chiefGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
   const windowMs = windowSeconds * 1000;
   return {
     async hit(subject, limit) {
-      const now = Date.now();
-      const window = Math.floor(now / windowMs);
-      const key = `chief:rate:${subject}:${window}`;
-      const [[, count]] = (await redis.multi().incr(key).pexpire(key, windowMs).exec()) as [[Error | null, number], unknown];
-      return decide(count, limit, (window + 1) * windowMs - now);
+      const [allowed, waitMs] = await redis.chiefGcra(`chief:rate:${subject}`, windowMs, limit);
+      return { allowed: allowed === 1, retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)) };
     },
     async connect(ms) {
       if (redis.status === 'ready') return true;

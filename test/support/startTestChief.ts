@@ -13,6 +13,7 @@ export const TEST_ENV = {
 
 export interface GraphQLResult {
   status: number;
+  headers: Headers;
   body: { data?: Record<string, any> | null; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
 }
 
@@ -52,7 +53,7 @@ export function createClient(gatewayUrl: string): ChiefClient {
         },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, body: (await response.json()) as GraphQLResult['body'] };
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult['body'] };
     },
   };
 }
