@@ -10,6 +10,7 @@ describe('bad input', () => {
   let tables: Map<string, string>;
   let taskId: string;
   let dealId: string;
+  let contactId: string;
 
   beforeAll(async () => {
     chief = await startTestChief();
@@ -17,11 +18,16 @@ describe('bad input', () => {
     ws = await createWorkspaceFixture(chief, 'Strict');
     tables = await tenantTables(sql);
     const made = expectData(await chief.request(
-      `mutation { task: createTask(input: { title: "Draft memo" }) { id } deal: createDeal(input: { title: "Series A" }) { id } }`,
+      `mutation {
+        task: createTask(input: { title: "Draft memo" }) { id }
+        deal: createDeal(input: { title: "Series A" }) { id }
+        contact: createContact(input: { name: "Ann Archer" }) { id }
+      }`,
       {}, { token: ws.users.owner.token },
     ));
     taskId = made.task.id;
     dealId = made.deal.id;
+    contactId = made.contact.id;
   });
   afterAll(async () => {
     await sql?.end();
@@ -131,6 +137,24 @@ describe('bad input', () => {
       query: 'mutation($input: CreateDealInput!) { createDeal(input: $input) { id } }',
       variables: () => ({ input: { title: 'Orphan', contactId: randomUUID() } }),
       code: 'NOT_FOUND', field: 'input.contactId', message: /contact/,
+    },
+    ...([
+      ['updateContact', () => contactId, '{}'],
+      ['updateDeal', () => dealId, '{}'],
+      ['updateDeal', () => dealId, '{ stage: null, probability: null }'],
+      ['updateFounder', () => ws.founderId, '{}'],
+      ['updateTask', () => taskId, '{}'],
+      ['updateTask', () => taskId, '{ status: null, priority: null }'],
+    ] as const).map(([mutation, id, input]) => ({
+      name: `${mutation} with nothing to change (${input})`,
+      query: `mutation($id: ID!) { ${mutation}(id: $id, input: ${input}) { id } }`,
+      variables: () => ({ id: id() }),
+      code: 'BAD_USER_INPUT', field: 'input', message: /at least one field must be given/,
+    })),
+    {
+      name: 'updateWorkspace with nothing to change',
+      query: 'mutation { updateWorkspace(input: {}) { id } }',
+      code: 'BAD_USER_INPUT', field: 'input', message: /at least one field must be given/,
     },
     {
       name: 'an invalid date-time',

@@ -19,3 +19,13 @@ export function parseId(value: unknown, field = 'id'): string {
   if (typeof value !== 'string' || !UUID_PATTERN.test(value)) throw badUserInput(field, `${field} is not a valid id`);
   return value.toLowerCase();
 }
+
+/**
+ * An update must change something: `values` are the columns it would write, undefined meaning
+ * "leave as is". When none is defined the input is refused (naming `path`) before any statement
+ * runs, instead of reaching the database as an UPDATE with nothing to set.
+ */
+export function requireChanges<T extends Record<string, unknown>>(values: T, path = 'input'): T {
+  if (Object.values(values).every((value) => value === undefined)) throw badUserInput(path, `${path}: at least one field must be given`);
+  return values;
+}

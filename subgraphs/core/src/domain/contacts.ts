@@ -1,6 +1,6 @@
 import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, listPage, parseId, parseInput, refuseWrite, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, listPage, parseId, parseInput, refuseWrite, requireChanges, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
 import { contacts } from '../models/index.ts';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -47,10 +47,10 @@ export async function createContact(request: RequestSession, rawInput: unknown) 
 
 export async function updateContact(request: RequestSession, rawId: unknown, rawInput: unknown) {
   const id = parseId(rawId);
-  const input = parseInput(updateContactInput, rawInput);
+  const values = requireChanges(columnsOf(parseInput(updateContactInput, rawInput)));
   return request.mutate(async (session) => {
     requireRole(session, 'member');
-    const [row] = await session.db.update(contacts).set(columnsOf(input)).where(eq(contacts.id, id)).returning();
+    const [row] = await session.db.update(contacts).set(values).where(eq(contacts.id, id)).returning();
     if (!row) return refuseWrite(session, contacts, 'Contact', id);
     await appendEvent(session, { type: 'core.contact.updated', entityType: 'contact', entityId: id, payload: { changed: Object.keys(rawInput as object) } });
     return row;

@@ -1,6 +1,6 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, listPage, parseId, parseInput, refuseWrite, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, listPage, parseId, parseInput, refuseWrite, requireChanges, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
 import { dealStage, deals } from '../models/index.ts';
 
 const money = z.object({
@@ -49,10 +49,11 @@ export async function createDeal(request: RequestSession, rawInput: unknown) {
 
 export async function updateDeal(request: RequestSession, rawId: unknown, rawInput: unknown) {
   const id = parseId(rawId);
-  const input = parseInput(updateDealInput, rawInput);
+  // A null stage or probability leaves the column as is, so { stage: null } alone changes nothing.
+  const values = requireChanges(columnsOf(parseInput(updateDealInput, rawInput)));
   return request.mutate(async (session) => {
     requireRole(session, 'member');
-    const [row] = await session.db.update(deals).set(columnsOf(input)).where(eq(deals.id, id)).returning();
+    const [row] = await session.db.update(deals).set(values).where(eq(deals.id, id)).returning();
     if (!row) return refuseWrite(session, deals, 'Deal', id);
     await appendEvent(session, { type: 'core.deal.updated', entityType: 'deal', entityId: id, payload: { changed: Object.keys(rawInput as object), stage: row.stage } });
     return row;

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, parseId, parseInput, refuseWrite, requireRole, type RequestSession } from '@chief/runtime';
+import { appendEvent, parseId, parseInput, refuseWrite, requireChanges, requireRole, type RequestSession } from '@chief/runtime';
 import { founders } from '../models/index.ts';
 
 const timezone = z.string().refine((tz) => {
@@ -44,13 +44,10 @@ export async function createFounder(request: RequestSession, rawInput: unknown) 
 export async function updateFounder(request: RequestSession, rawId: unknown, rawInput: unknown) {
   const id = parseId(rawId);
   const input = parseInput(updateFounderInput, rawInput);
+  const values = requireChanges({ displayName: input.name, email: input.email, title: input.title, timezone: input.timezone ?? undefined });
   return request.mutate(async (session) => {
     requireRole(session, 'member');
-    const [row] = await session.db
-      .update(founders)
-      .set({ displayName: input.name, email: input.email, title: input.title, timezone: input.timezone ?? undefined })
-      .where(eq(founders.id, id))
-      .returning();
+    const [row] = await session.db.update(founders).set(values).where(eq(founders.id, id)).returning();
     if (!row) return refuseWrite(session, founders, 'Founder', id);
     await appendEvent(session, { type: 'core.founder.updated', entityType: 'founder', entityId: id, payload: { changed: Object.keys(rawInput as object) } });
     return row;

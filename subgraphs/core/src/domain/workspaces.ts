@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, forbidden, parseInput, requireRole, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, forbidden, parseInput, requireChanges, requireRole, type RequestSession, type Session } from '@chief/runtime';
 import { members, workspaces } from '../models/index.ts';
 
 const createWorkspaceInput = z.object({
@@ -39,12 +39,12 @@ export async function createWorkspace(request: RequestSession, rawInput: unknown
 const updateWorkspaceInput = z.object({ name: z.string().trim().min(1, 'must not be empty').max(200).optional() });
 
 export async function updateWorkspace(request: RequestSession, rawInput: unknown) {
-  const input = parseInput(updateWorkspaceInput, rawInput);
+  const input = requireChanges(parseInput(updateWorkspaceInput, rawInput));
   return request.mutate(async (session) => {
     requireRole(session, 'admin');
     const [row] = await session.db
       .update(workspaces)
-      .set({ ...(input.name !== undefined ? { name: input.name } : {}), updatedAt: sql`now()` })
+      .set({ name: input.name, updatedAt: sql`now()` })
       .where(eq(workspaces.id, sql`auth.workspace_id()`))
       .returning();
     await appendEvent(session, { type: 'core.workspace.updated', entityType: 'workspace', entityId: row!.id, payload: input });

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import {
-  appendEvent, badUserInput, listPage, listPagesByParent, parseId, parseInput, refuseWrite, requireRole,
+  appendEvent, badUserInput, listPage, listPagesByParent, parseId, parseInput, refuseWrite, requireChanges, requireRole,
   type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { taskPriority, taskSource, taskStatus, tasks } from '../models/index.ts';
@@ -83,25 +83,27 @@ async function visibleTask(session: Session, taskId: string): Promise<Task | nul
 export async function updateTask(request: RequestSession, rawId: unknown, rawInput: unknown) {
   const taskId = parseId(rawId);
   const input = parseInput(updateTaskInput, rawInput);
+  // A null status or priority leaves the column as is, so { status: null } alone changes nothing.
+  const changes = requireChanges({
+    title: input.title,
+    description: input.description,
+    status: input.status ?? undefined,
+    priority: input.priority ?? undefined,
+    dueAt: input.dueAt,
+    completedAt: input.completedAt,
+    ...references(input),
+  });
   return request.mutate(async (session) => {
     requireRole(session, 'member');
     const current = await visibleTask(session, taskId);
     if (!current) return refuseWrite(session, tasks, 'Task', taskId);
-    const status = input.status ?? current.status;
+    const status = changes.status ?? current.status;
     // Reopening a done task clears its completion unless the input says otherwise.
-    const completedAt = input.completedAt !== undefined ? input.completedAt : status === 'done' ? current.completedAt : null;
+    const completedAt = changes.completedAt !== undefined ? changes.completedAt : status === 'done' ? current.completedAt : null;
     checkCompletion(status, completedAt);
     const [row] = await session.db
       .update(tasks)
-      .set({
-        title: input.title,
-        description: input.description,
-        status,
-        priority: input.priority ?? undefined,
-        dueAt: input.dueAt,
-        completedAt,
-        ...references(input),
-      })
+      .set({ ...changes, status, completedAt })
       .where(eq(tasks.id, taskId))
       .returning();
     if (!row) return refuseWrite(session, tasks, 'Task', taskId);
