@@ -186,6 +186,10 @@ describe('a failed mutation', () => {
   let chief: TestChief;
   let sql: OwnerSql;
   let ws: WorkspaceFixture;
+  // A trigger installed on the database every test file shares: named for this process, it refuses
+  // only this workspace's events, and afterAll drops it even when the test stopped half-way.
+  const trigger = `test_refuse_event_${process.pid}`;
+  const dropTrigger = () => sql?.unsafe(`drop trigger if exists ${trigger} on ops.events; drop function if exists ops.${trigger}()`);
 
   beforeAll(async () => {
     chief = await startTestChief();
@@ -193,6 +197,7 @@ describe('a failed mutation', () => {
     ws = await createWorkspaceFixture(chief, 'Atomic');
   });
   afterAll(async () => {
+    await dropTrigger();
     await sql?.end();
     await chief?.stop();
   });
@@ -223,15 +228,24 @@ describe('a failed mutation', () => {
 
   it('rolls back a row already written when its event cannot be appended', async () => {
     // Makes the event append fail after the contact row was inserted in the same mutation.
-    await sql.unsafe(`create or replace function ops.test_refuse_marked_event() returns trigger language plpgsql as $$
-      begin if new.payload::text like '%Refused Event%' then raise exception 'refused by test'; end if; return new; end $$`);
-    await sql.unsafe(`create trigger test_refuse_marked_event before insert on ops.events for each row execute function ops.test_refuse_marked_event()`);
+    await sql.unsafe(`create or replace function ops.${trigger}() returns trigger language plpgsql as $$
+      begin
+        if new.workspace_id = ${literal(ws.id)} and new.payload::text like '%Refused Event%' then raise exception 'refused by test'; end if;
+        return new;
+      end $$`);
     try {
+      await sql.unsafe(`create trigger ${trigger} before insert on ops.events for each row execute function ops.${trigger}()`);
       const result = await chief.request(`mutation { createContact(input: { name: "Refused Event" }) { id } }`, {}, { token: ws.users.owner.token });
       expect(errorOf(result)).toMatchObject({ code: 'INTERNAL', message: 'Internal server error' });
       expect(await rowsAndEvents('Refused Event')).toEqual({ contacts: 0, events: 0, mentions: 0 });
     } finally {
-      await sql.unsafe(`drop trigger test_refuse_marked_event on ops.events; drop function ops.test_refuse_marked_event()`);
+      await dropTrigger();
     }
+    const left = await sql.unsafe(
+      `select (select count(*)::int from pg_trigger where tgname = ${literal(trigger)}) as triggers,
+              (select count(*)::int from pg_proc where proname = ${literal(trigger)}) as functions`,
+    );
+    expect(left[0]).toEqual({ triggers: 0, functions: 0 });
+    expectData(await chief.request(`mutation { createContact(input: { name: "Refused Event again" }) { id } }`, {}, { token: ws.users.owner.token }));
   });
 });
