@@ -16,9 +16,16 @@ export const PERSISTED_MANIFEST = 'clients/generated/persisted-documents.json';
 
 const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 
+/** Stops the check: a base that was asked for but cannot be read must not turn the diff off. */
+function fail(message: string): never {
+  console.error(`schema check failed: ${message}`);
+  process.exit(2);
+}
+
 /**
  * A branch is compared with where it left main; main itself (CI on a clone) with its previous
- * commit; a checkout without a remote with its last commit (the working change).
+ * commit; a checkout without a remote with its last commit (the working change). CI systems that
+ * know the change's real base (a pull request's target) pass it with --base-ref.
  */
 function defaultBaseRef(): string {
   let mergeBase: string;
@@ -31,13 +38,17 @@ function defaultBaseRef(): string {
 }
 
 function baseSchema(): SchemaCheckInput['base'] {
-  if (values.base) return { label: values.base, apiSdl: readFileSync(values.base, 'utf8') };
-  let ref = values['base-ref'];
+  if (values.base) {
+    if (!existsSync(values.base)) fail(`--base ${values.base}: no such file`);
+    return { label: values.base, apiSdl: readFileSync(values.base, 'utf8') };
+  }
+  const named = values['base-ref'];
+  const ref = named ?? defaultBaseRef();
   try {
-    ref ??= defaultBaseRef();
     return { label: ref, apiSdl: git('show', `${ref}:schema/api.graphql`) };
   } catch {
-    return undefined; // no history, or the base had no API schema yet
+    if (named) fail(`--base-ref ${named}: no schema/api.graphql at that ref (is it fetched? shallow clones need --depth or a fetch of the base)`);
+    return undefined; // the first commit, or a base from before the registry: nothing to compare with
   }
 }
 

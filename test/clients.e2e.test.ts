@@ -83,30 +83,56 @@ describe('persisted operations', () => {
 describe('trusted documents, required for the web client', () => {
   let chief: TestChief;
   let ws: WorkspaceFixture;
+  let webToken: string;
   beforeAll(async () => {
     chief = await startTestChief({ TRUSTED_DOCUMENTS: 'require', TRUSTED_DOCUMENTS_CLIENTS: 'web,mobile' });
     ws = await createWorkspaceFixture(chief, 'Trusted');
+    // The identity provider names the client application a token was issued to (azp).
+    webToken = await chief.token(ws.users.owner.userId, { workspaceId: ws.id, claims: { azp: 'web' } });
   });
   afterAll(() => chief?.stop());
 
-  const asWeb = { 'apollographql-client-name': 'web' };
-
   it('rejects an unlisted operation from the web client before any subgraph runs', async () => {
     chief.statements.reset();
-    const result = await chief.request('{ tasks { edges { node { id title } } } }', {}, { token: ws.users.owner.token, headers: asWeb });
+    const result = await chief.request('{ tasks { edges { node { id title } } } }', {}, { token: webToken });
     expect(result.status).toBe(400);
     expect(errorOf(result).code).toBe('OPERATION_NOT_TRUSTED');
     expect(chief.statements.count).toBe(0);
   });
 
   it('runs a listed operation from the web client, by hash or in full', async () => {
-    expect(await loadTaskBoard({ url: chief.gatewayUrl, token: ws.users.owner.token, clientName: 'web' }, ['TODO'])).toEqual([]);
+    expect(await loadTaskBoard({ url: chief.gatewayUrl, token: webToken }, ['TODO'])).toEqual([]);
     const viewer = Object.values(manifest).find((body) => body.startsWith('query Viewer'))!;
-    const data = expectData(await chief.request(viewer, {}, { token: ws.users.owner.token, headers: asWeb }));
+    const data = expectData(await chief.request(viewer, {}, { token: webToken }));
     expect(data.viewer.userId).toBe(ws.users.owner.userId);
+  });
+
+  it('knows the client from the token, not from a header the caller could change', async () => {
+    const unlisted = '{ tasks { edges { node { id title } } } }';
+    const disguised = await chief.request(unlisted, {}, { token: webToken, headers: { 'apollographql-client-name': 'partner' } });
+    expect(errorOf(disguised).code).toBe('OPERATION_NOT_TRUSTED');
+    const clientIdClaim = await chief.token(ws.users.owner.userId, { workspaceId: ws.id, claims: { client_id: 'mobile' } });
+    expect(errorOf(await chief.request(unlisted, {}, { token: clientIdClaim })).code).toBe('OPERATION_NOT_TRUSTED');
   });
 
   it('leaves clients that are not restricted (partners) free to send their own operations', async () => {
     expectData(await chief.request('{ tasks { edges { node { id title } } } }', {}, { token: ws.users.owner.token }));
+    const { createApiKey } = expectData(await chief.request('mutation { createApiKey(input: { name: "Partner" }) { secret } }', {}, { token: ws.users.owner.token }));
+    expectData(await chief.request('{ tasks { edges { node { id title } } } }', {}, { headers: { 'x-api-key': createApiKey.secret } }));
+  });
+});
+
+describe('trusted documents, required for every client', () => {
+  let chief: TestChief;
+  beforeAll(async () => {
+    chief = await startTestChief({ TRUSTED_DOCUMENTS: 'require' });
+  });
+  afterAll(() => chief?.stop());
+
+  it('holds tokens that name no client to the manifest', async () => {
+    const token = await chief.token(`anyone|${Date.now()}`);
+    expect(errorOf(await chief.request('{ viewer { userId } }', {}, { token })).code).toBe('OPERATION_NOT_TRUSTED');
+    const viewer = Object.values(manifest).find((body) => body.startsWith('query Viewer'))!;
+    expect(expectData(await chief.request(viewer, {}, { token })).viewer.userId).toMatch(/^anyone\|/);
   });
 });

@@ -57,6 +57,13 @@ describe('operation limits at the gateway', () => {
     expect(errorOf(result).message).toMatch(/introspection is not allowed/i);
   });
 
+  it('refuses an over-limit operation from an API key before looking the key up at core', async () => {
+    const created = expectData(await ask('mutation { createApiKey(input: { name: "Deep", scopes: [READ] }) { secret } }'));
+    chief.statements.reset();
+    const deep = `{ tasks { edges { node { assignee { assignedTasks { edges { node { assignee { id } } } } } } } } }`;
+    expectRefusedAtGateway(chief, await chief.request(deep, {}, { headers: { 'x-api-key': created.createApiKey.secret } }), 'DEPTH_LIMIT_EXCEEDED');
+  });
+
   it('refuses a mutation from a read-only key at the gateway', async () => {
     const created = expectData(await ask('mutation { createApiKey(input: { name: "RO", scopes: [READ] }) { secret } }'));
     chief.statements.reset();
@@ -89,7 +96,8 @@ describe('request timeout', () => {
   afterAll(() => chief?.stop());
 
   it('answers 504 TIMEOUT when a request runs past the limit', async () => {
-    const result = await chief.request('{ viewer { userId workspaces { id name } } }', {}, { token: await chief.token('slow|user') });
+    // 1 ms is shorter than any request that reaches a subgraph.
+    const result = await chief.request('{ viewer { userId workspaces { id name } } }', {}, { token: await chief.token(`timed|${Date.now()}`) });
     expect(result.status).toBe(504);
     expect(errorOf(result).code).toBe('TIMEOUT');
   });
@@ -129,7 +137,17 @@ describe('rate limits in memory', () => {
     const { createApiKey } = expectData(await chief.request('mutation { createApiKey(input: { name: "Busy" }) { secret } }', {}, { token: ws.users.owner.token }));
     const headers = { 'x-api-key': createApiKey.secret };
     for (let i = 0; i < 2; i++) expectData(await chief.request('{ workspace { id } }', {}, { headers }));
+    chief.statements.reset();
     const refused = await chief.request('{ workspace { id } }', {}, { headers });
+    expect(refused.status).toBe(429);
+    expect(errorOf(refused).code).toBe('RATE_LIMITED');
+    expect(chief.statements.count).toBe(0); // not even the key's lookup at core
+    expectData(await chief.request('{ workspace { id } }', {}, { token: ws.users.owner.token }));
+  });
+
+  it('limits anonymous introspection per client address', async () => {
+    for (let i = 0; i < 8; i++) expectData(await chief.request('{ __typename }'));
+    const refused = await chief.request('{ __typename }');
     expect(refused.status).toBe(429);
     expect(errorOf(refused).code).toBe('RATE_LIMITED');
   });

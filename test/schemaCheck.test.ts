@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { checkSchema, formatReport, type AcceptedChange, type ClientOperation } from '../scripts/checkSchema.ts';
@@ -40,6 +42,28 @@ describe('npm run schema:check', () => {
   it('passes for the committed schema and the client operations', async () => {
     const { stdout } = await run('npx', ['tsx', 'scripts/schemaCheck.ts', '--base', 'schema/api.graphql']);
     expect(stdout).toMatch(/schema check passed/);
+  });
+
+  it('exits non-zero on a breaking change against the base it is given, listing it', async () => {
+    // A base that had one more field is a change that removed it.
+    const dir = mkdtempSync(join(tmpdir(), 'chief-schema-'));
+    const base = join(dir, 'api.graphql');
+    writeFileSync(base, currentApi.replace(/^type Workspace \{$/m, 'type Workspace {\n  "Gone."\n  legacyCode: String'));
+    try {
+      const failed = await run('npx', ['tsx', 'scripts/schemaCheck.ts', '--base', base]).then(() => null, (error: { code: number; stdout: string }) => error);
+      expect(failed?.code).toBe(1);
+      expect(failed?.stdout).toMatch(/Workspace\.legacyCode: Field 'legacyCode' was removed/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to run without the base it was asked for, rather than skipping the diff', async () => {
+    for (const args of [['--base-ref', 'no-such-ref'], ['--base', 'no/such/file.graphql']]) {
+      const failed = await run('npx', ['tsx', 'scripts/schemaCheck.ts', ...args]).then(() => null, (error: { code: number; stderr: string }) => error);
+      expect(failed?.code, args.join(' ')).toBe(2);
+      expect(failed?.stderr).toMatch(new RegExp(`schema check failed: ${args[0]} ${args[1]}`));
+    }
   });
 
   it('passes an additive change and lists it as safe', async () => {

@@ -14,7 +14,7 @@ interface Response<TData> {
  * only trusts listed documents), and the full text only if the gateway does not know the hash.
  */
 export async function execute<TData, TVariables extends Record<string, unknown>>(
-  endpoint: { url: string; token: string; clientName?: string },
+  endpoint: { url: string; token: string },
   document: TypedDocumentNode<TData, TVariables> & { __meta__?: { hash?: string } },
   variables: TVariables,
 ): Promise<TData> {
@@ -26,7 +26,6 @@ export async function execute<TData, TVariables extends Record<string, unknown>>
         'content-type': 'application/json',
         accept: 'application/graphql-response+json',
         authorization: `Bearer ${endpoint.token}`,
-        ...(endpoint.clientName ? { 'apollographql-client-name': endpoint.clientName } : {}),
       },
       body: JSON.stringify({
         ...(withQuery || !hash ? { query: print(document) } : {}),
@@ -43,7 +42,7 @@ export async function execute<TData, TVariables extends Record<string, unknown>>
 }
 
 /** The titles and assignees on the task board, typed end to end. */
-export async function loadTaskBoard(endpoint: { url: string; token: string; clientName?: string }, status: TaskStatus[]) {
+export async function loadTaskBoard(endpoint: { url: string; token: string }, status: TaskStatus[]) {
   const data = await execute(endpoint, TaskBoardDocument, { first: 20, filter: { status } });
   return data.tasks.edges.map(({ node }) => ({ title: node.title, assignee: node.assignee?.name ?? null, status: node.status }));
 }

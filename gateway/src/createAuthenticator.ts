@@ -5,7 +5,7 @@ import type { ApiKeyGrant } from './createApiKeyChecker.ts';
 export interface AuthenticatorOptions {
   auth: Config['auth'];
   /** Looks up a partner API key; null when there is no such live key. */
-  checkApiKey: (key: string) => Promise<ApiKeyGrant | null>;
+  checkApiKey: (key: string, requestId: string) => Promise<ApiKeyGrant | null>;
 }
 
 /** What a request presents: a bearer token (JWT or API key), an x-api-key, a workspace header. */
@@ -15,15 +15,27 @@ export interface Credentials {
   workspace: string | undefined;
 }
 
+/** A verified bearer JWT: who is asking, and the client application the token was issued to. */
+export interface TokenCaller {
+  identity: Identity;
+  /** OIDC `azp`, or `client_id` (RFC 9068 access tokens). */
+  clientId: string | undefined;
+}
+
 // Chief's API keys look like chief_<prefix>_<secret>; JWTs never start that way.
 const isApiKey = (token: string) => token.startsWith('chief_');
 
+/** The API key a request presents (x-api-key, or as the bearer token), if any. */
+export const presentedApiKey = ({ apiKey, bearer }: Credentials) => apiKey ?? (bearer && isApiKey(bearer) ? bearer : undefined);
+
 const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA'];
 
+const claim = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+
 /**
- * Verifies the bearer JWT of a request: HS256 with the configured secret, or the identity
- * provider's keys from a JWKS URL. Tokens must name a subject and expire; `alg: none` and
- * algorithms other than the configured ones are refused by construction.
+ * Verifies bearer JWTs (HS256 with the configured secret, or the identity provider's keys from a
+ * JWKS URL; tokens must name a subject and expire; `alg: none` and algorithms other than the
+ * configured ones are refused by construction) and looks up partner API keys.
  */
 export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions) {
   const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : undefined;
@@ -41,22 +53,13 @@ export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions)
     return (await jwtVerify(token, secret!, { ...common, algorithms: ['HS256'] })).payload;
   }
 
-  async function authenticateKey(key: string, workspaceHeader: string | undefined): Promise<Identity> {
-    const grant = await checkApiKey(key);
-    if (!grant) throw unauthenticated('The API key is invalid, revoked or expired');
-    if (workspaceHeader && workspaceHeader.toLowerCase() !== grant.workspaceId) throw forbidden('This API key belongs to another workspace');
-    return { kind: 'service', userId: null, workspaceId: grant.workspaceId, scopes: grant.scopes, apiKeyId: grant.apiKeyId };
-  }
-
   return {
     /**
-     * The identity of a request. The workspace comes from the `x-chief-workspace` header or,
-     * failing that, the token's `wid` claim; membership is checked by the database.
+     * The caller behind a bearer JWT, checked locally. The workspace comes from the
+     * `x-chief-workspace` header or, failing that, the token's `wid` claim; membership is
+     * checked by the database.
      */
-    async authenticate({ bearer, apiKey, workspace: workspaceHeader }: Credentials): Promise<Identity> {
-      const key = apiKey ?? (bearer && isApiKey(bearer) ? bearer : undefined);
-      if (key) return authenticateKey(key, workspaceHeader);
-      const token = bearer;
+    async verifyToken(token: string | undefined, workspaceHeader: string | undefined): Promise<TokenCaller> {
       if (!token) throw unauthenticated('Send a bearer token (Authorization: Bearer <token>) or an API key (x-api-key)');
       let claims;
       try {
@@ -64,13 +67,26 @@ export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions)
       } catch {
         throw unauthenticated('The token is invalid, expired or not signed by a trusted key');
       }
-      const workspaceId = workspaceHeader ?? (typeof claims.wid === 'string' ? claims.wid : undefined);
+      const workspaceId = workspaceHeader ?? claim(claims.wid);
       if (workspaceId !== undefined && !UUID_PATTERN.test(workspaceId)) {
         const error = badUserInput('x-chief-workspace', 'x-chief-workspace must be a workspace id');
         error.extensions.http = { status: 400 };
         throw error;
       }
-      return { kind: 'user', userId: claims.sub!, workspaceId: workspaceId?.toLowerCase() ?? null, scopes: ['read', 'write'] };
+      return {
+        identity: { kind: 'user', userId: claims.sub!, workspaceId: workspaceId?.toLowerCase() ?? null, scopes: ['read', 'write'] },
+        clientId: claim(claims.azp) ?? claim(claims.client_id),
+      };
+    },
+
+    /** The identity of a partner API key, asked of core on every request so revocation is immediate. */
+    async authenticateApiKey(key: string, workspaceHeader: string | undefined, requestId: string): Promise<Identity> {
+      const grant = await checkApiKey(key, requestId);
+      if (!grant) throw unauthenticated('The API key is invalid, revoked or expired');
+      if (workspaceHeader && workspaceHeader.toLowerCase() !== grant.workspaceId) throw forbidden('This API key belongs to another workspace');
+      return { kind: 'service', userId: null, workspaceId: grant.workspaceId, scopes: grant.scopes, apiKeyId: grant.apiKeyId };
     },
   };
 }
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -7,19 +8,27 @@ import {
   ErrorCode, bearerToken, chiefError, createMetrics, type Metrics, createErrorFormatter, createHttpServer, createInternalTokens,
   type Config, type Identity, type InternalTokens, type Logger, type RunningServer,
 } from '@chief/runtime';
-import { createAuthenticator } from './createAuthenticator.ts';
+import { createAuthenticator, presentedApiKey } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
 import { createMemoryRateLimiter, createRedisRateLimiter } from './createRateLimiter.ts';
-import { anonymousIntrospectionPlugin } from './anonymousIntrospectionPlugin.ts';
-import { limitsPlugin } from './limitsPlugin.ts';
+import { useOperationGuards } from './useOperationGuards.ts';
+import { refuseAnonymousOperations } from './refuseAnonymousOperations.ts';
+import { requireTrustedDocuments, loadTrustedDocuments, persistedQueryCache } from './trustedDocuments.ts';
+import { enforceOperationLimits } from './enforceOperationLimits.ts';
+import { authorizeOperation } from './authorizeOperation.ts';
 import { EXPLORER_ASSETS_PATH, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer.ts';
-import { loadTrustedDocuments, persistedQueryCache, trustedDocumentsPlugin } from './trustedDocuments.ts';
 
 /** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
 export interface GatewayContext {
+  requestId: string;
+  /** The verified caller; for an API key, set by authorizeOperation once the operation passed its checks. */
   identity?: Identity;
+  /** The signed identity every subgraph call carries. */
   internalToken?: string;
-  requestId?: string;
+  /** A presented API key not yet looked up at core. */
+  apiKey?: { key: string; workspace: string | undefined };
+  /** The client application a JWT was issued to (trusted documents are per client). */
+  clientId?: string;
 }
 
 export interface SubgraphEndpoint {
@@ -71,7 +80,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
   const tokens = createInternalTokens(config.subgraphSecret);
   const metrics = createMetrics('gateway');
   const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
-  const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(urls.get('core')!, tokens) });
+  const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(urls.get('core')!, tokens, config.limits.timeoutMs) });
 
   const gateway = new ApolloGateway({
     ...(config.supergraph.source === 'file'
@@ -99,19 +108,26 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     parseOptions: { maxTokens: config.limits.tokens },
     persistedQueries: { cache: persistedQueryCache(trustedDocuments) },
-    plugins: [ApolloServerPluginLandingPageDisabled(), anonymousIntrospectionPlugin(), trustedDocumentsPlugin(config.trustedDocuments, trustedDocuments), limitsPlugin(config.limits)],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      // In this order: the cheap refusals first, the API-key lookup at core last.
+      useOperationGuards([
+        refuseAnonymousOperations,
+        requireTrustedDocuments(config.trustedDocuments, trustedDocuments),
+        enforceOperationLimits(config.limits),
+        authorizeOperation(authenticator, tokens),
+      ]),
+    ],
   });
   const rateLimiter = config.redisUrl
     ? createRedisRateLimiter(config.redisUrl, config.rateLimit.windowSeconds)
     : createMemoryRateLimiter(config.rateLimit.windowSeconds);
 
   /**
-   * Counts the request against its caller's limit: per API key, or per user. If the counter
-   * store fails (Redis down), the request goes through: an outage of the limiter must not become
-   * an outage of the API.
+   * Counts the request against its caller's limit. If the counter store fails (Redis down), the
+   * request goes through: an outage of the limiter must not become an outage of the API.
    */
-  async function enforceRateLimit(identity: Identity) {
-    const [subject, limit] = identity.apiKeyId ? [`key:${identity.apiKeyId}`, config.rateLimit.keyMax] : [`user:${identity.userId}`, config.rateLimit.userMax];
+  async function enforceRateLimit(subject: string, limit: number) {
     let decision;
     try {
       decision = await rateLimiter.hit(subject, limit);
@@ -127,18 +143,32 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     throw error;
   }
 
+  /**
+   * Runs before the operation is parsed, so it does only what is cheap: verifies a JWT locally
+   * and counts every request against a rate limit. An API key is counted under its digest (only
+   * someone holding the key can spend its budget) and looked up at core later, by
+   * authorizeOperation, once the operation has passed the gateway's checks.
+   */
   async function context(request: IncomingMessage, requestId: string): Promise<GatewayContext> {
     const header = (name: string) => {
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
     const credentials = { bearer: bearerToken(request.headers.authorization), apiKey: header('x-api-key'), workspace: header('x-chief-workspace') };
+    const key = presentedApiKey(credentials);
+    if (key) {
+      await enforceRateLimit(`key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`, config.rateLimit.keyMax);
+      return { requestId, apiKey: { key, workspace: credentials.workspace } };
+    }
     // Without credentials only introspection may run (when it is on), so the explorer can show
-    // the documentation before a token is entered; anonymousIntrospectionPlugin holds the line.
-    if (config.introspection && !credentials.bearer && !credentials.apiKey) return { requestId };
-    const identity = await authenticator.authenticate(credentials);
-    await enforceRateLimit(identity);
-    return { identity, internalToken: await tokens.sign(identity), requestId };
+    // the documentation before a token is entered; refuseAnonymousOperations holds the line.
+    if (config.introspection && !credentials.bearer) {
+      await enforceRateLimit(`ip:${request.socket.remoteAddress}`, config.rateLimit.userMax);
+      return { requestId };
+    }
+    const { identity, clientId } = await authenticator.verifyToken(credentials.bearer, credentials.workspace);
+    await enforceRateLimit(`user:${identity.userId}`, config.rateLimit.userMax);
+    return { requestId, identity, clientId, internalToken: await tokens.sign(identity) };
   }
 
   const http = createHttpServer({

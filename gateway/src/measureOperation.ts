@@ -1,5 +1,6 @@
 import { getNamedType, Kind, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { getComplexity } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE } from '@chief/runtime';
 
 export interface OperationSize {
   /** Deepest field nesting, introspection excluded. */
@@ -46,7 +47,9 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
     estimators: [
       ({ field, args, childComplexity }) => {
         if (field.name.startsWith('__')) return 0;
-        const pageSize = typeof args.first === 'number' && getNamedType(field.type).name.endsWith('Connection') ? args.first : 1;
+        if (!getNamedType(field.type).name.endsWith('Connection')) return 1 + childComplexity;
+        // An explicit `first: null` gets the lists' default page size, as the resolvers give it.
+        const pageSize = typeof args.first === 'number' ? args.first : DEFAULT_PAGE_SIZE;
         return pageSize * (1 + childComplexity);
       },
     ],

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { ErrorCode, chiefError, type Config } from '@chief/runtime';
-import type { GatewayContext } from './createGateway.ts';
+import type { OperationGuard } from './useOperationGuards.ts';
 
 /** Operation bodies by SHA-256 of their text, from the persisted-documents manifest codegen writes. */
 export type TrustedDocuments = ReadonlyMap<string, string>;
@@ -39,22 +38,17 @@ export function persistedQueryCache(documents: TrustedDocuments): KeyValueCache<
 }
 
 /**
- * With trusted documents required, a request from a restricted client (by its
- * `apollographql-client-name`; every client when none are named) runs only if its operation is
- * in the manifest, sent in full or by hash. Checked before any subgraph is called.
+ * With trusted documents required, a restricted client runs only operations in the manifest,
+ * sent in full or by hash. The client is the one the caller's verified token was issued to (its
+ * `azp` or `client_id` claim), never a header the caller could leave out; with no clients named,
+ * every caller is restricted.
  */
-export function trustedDocumentsPlugin(config: Config['trustedDocuments'], documents: TrustedDocuments): ApolloServerPlugin<GatewayContext> {
+export function requireTrustedDocuments(config: Config['trustedDocuments'], documents: TrustedDocuments): OperationGuard {
   const restricted = (client: string | undefined) => config.clients.length === 0 || (client !== undefined && config.clients.includes(client));
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ request, queryHash }) {
-          if (!config.required || !restricted(request.http?.headers.get('apollographql-client-name'))) return;
-          if (!documents.has(queryHash)) {
-            throw chiefError(ErrorCode.OPERATION_NOT_TRUSTED, 'This client may only send the operations listed in its trusted documents manifest', { queryHash });
-          }
-        },
-      };
-    },
+  return ({ queryHash, contextValue }) => {
+    if (!config.required || !restricted(contextValue.clientId)) return;
+    if (!documents.has(queryHash)) {
+      throw chiefError(ErrorCode.OPERATION_NOT_TRUSTED, 'This client may only send the operations listed in its trusted documents manifest', { queryHash });
+    }
   };
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import type { Logger } from './createLogger.ts';
 import type { Metrics } from './createMetrics.ts';
+import { ErrorCode } from './errors.ts';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -34,7 +35,7 @@ export interface RunningServer {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly code = 'BAD_REQUEST') {
+  constructor(readonly status: number, message: string, readonly code: ErrorCode = ErrorCode.BAD_REQUEST) {
     super(message);
   }
 }
@@ -51,7 +52,7 @@ function operationNameOf(body: unknown): string | undefined {
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HttpError(504, `The request took longer than ${ms} ms`, 'TIMEOUT')), ms);
+    timer = setTimeout(() => reject(new HttpError(504, `The request took longer than ${ms} ms; a mutation in it may still have been saved`, ErrorCode.TIMEOUT)), ms);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

@@ -14,6 +14,8 @@ export const ErrorCode = {
   TOKEN_LIMIT_EXCEEDED: 'TOKEN_LIMIT_EXCEEDED',
   OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
   TIMEOUT: 'TIMEOUT',
+  /** The HTTP request itself is unusable: not JSON, or a body over the size limit. */
+  BAD_REQUEST: 'BAD_REQUEST',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -43,7 +45,7 @@ export const notFound = (type: string, id: string, reference?: { field: string; 
   chiefError(ErrorCode.NOT_FOUND, reference?.message ?? `${type} ${id} not found`, { type, id, ...(reference ? { field: reference.field } : {}) });
 export const conflict = (message: string, extensions: Record<string, unknown> = {}) => chiefError(ErrorCode.CONFLICT, message, extensions);
 
-const knownCodes = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST']);
+const knownCodes = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
 
 // Apollo prefixes errors thrown while building the context; clients need only the reason.
 const CONTEXT_PREFIX = /^Context creation failed: /;

@@ -4,7 +4,7 @@ export { translateDatabaseError } from './databaseErrors.ts';
 export { createInternalTokens, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
 export { RequestSession, runOperation, type Session, type Database, type MemberRole } from './createRequestSession.ts';
 export { appendEvent, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
-export { parsePage, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
+export { DEFAULT_PAGE_SIZE, parsePage, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
 export { LoaderRegistry, byKey, groupByKey } from './LoaderRegistry.ts';
 export { DateTimeScalar, DateScalar, JSONObjectScalar } from './scalars.ts';
 export { parseInput, parseId, requireChanges } from './parseInput.ts';

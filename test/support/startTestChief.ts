@@ -20,7 +20,7 @@ export interface GraphQLResult {
 /** Talks to a gateway as a client would, with tokens signed by the test secret. */
 export interface ChiefClient {
   gatewayUrl: string;
-  token(userId: string, options?: { workspaceId?: string; expiresIn?: string; secret?: string }): Promise<string>;
+  token(userId: string, options?: { workspaceId?: string; expiresIn?: string; secret?: string; claims?: Record<string, unknown> }): Promise<string>;
   request(query: string, variables?: Record<string, unknown>, options?: { token?: string; workspaceId?: string; url?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
 }
 
@@ -34,7 +34,7 @@ export function createClient(gatewayUrl: string): ChiefClient {
   return {
     gatewayUrl,
     async token(userId, options = {}) {
-      const jwt = new SignJWT(options.workspaceId ? { wid: options.workspaceId } : {})
+      const jwt = new SignJWT({ ...options.claims, ...(options.workspaceId ? { wid: options.workspaceId } : {}) })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(userId)
         .setIssuedAt()
