@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import postgres from 'postgres';
+
+// SQL straight to the database, past the API's validation: the rules below must hold for any
+// writer, the table owner included, not only for the resolvers that check them first.
+const sql = postgres(inject('databaseUrl'), { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
+afterAll(() => sql.end());
+
+const userId = `constraints-owner-${process.pid}`;
+let workspaceId: string;
+let memberId: string;
+
+beforeAll(async () => {
+  const [ws] = await sql.unsafe(
+    `insert into core.workspaces (name, slug, created_by_user_id) values ('Constraints', 'constraints-' || substr(md5(random()::text), 1, 8), '${userId}') returning id`,
+  );
+  workspaceId = ws!.id;
+  const [member] = await sql.unsafe(`insert into core.members (workspace_id, user_id, role, display_name) values ('${workspaceId}', '${userId}', 'owner', 'O') returning id`);
+  memberId = member!.id;
+});
+
+type Writer = 'the table owner' | 'chief_app with claims';
+const writers: Writer[] = ['the table owner', 'chief_app with claims'];
+
+/** Runs one statement as `writer`, in a transaction of its own; resolves to the rows it returned. */
+function write(writer: Writer, statement: string) {
+  return sql.begin(async (tx) => {
+    if (writer === 'chief_app with claims') {
+      await tx.unsafe(`select set_config('role', 'chief_app', true), set_config('chief.user_id', '${userId}', true), set_config('chief.workspace_id', '${workspaceId}', true)`);
+    }
+    return tx.unsafe(statement);
+  });
+}
+
+const checkViolation = (constraint: string) => expect.objectContaining({ code: '23514', constraint_name: constraint });
+
+describe.each(writers)('as %s, the database', (writer) => {
+  const task = (status: string, completedAt: string) =>
+    `insert into work.tasks (workspace_id, title, status, completed_at, created_by) values ('${workspaceId}', 'Rule', '${status}', ${completedAt}, '${memberId}') returning id`;
+
+  it('refuses a task that is done without completed_at, or has completed_at without being done', async () => {
+    await expect(write(writer, task('done', 'null'))).rejects.toEqual(checkViolation('ck_tasks_completed_at'));
+    for (const status of ['todo', 'in_progress', 'blocked', 'canceled']) {
+      await expect(write(writer, task(status, 'now()'))).rejects.toEqual(checkViolation('ck_tasks_completed_at'));
+    }
+  });
+
+  it('refuses an update that breaks the rule on an existing task, and accepts one that keeps it', async () => {
+    const [done] = await write(writer, task('done', 'now()'));
+    const [open] = await write(writer, task('todo', 'null'));
+    await expect(write(writer, `update work.tasks set status = 'todo' where id = '${done!.id}'`)).rejects.toEqual(checkViolation('ck_tasks_completed_at'));
+    await expect(write(writer, `update work.tasks set completed_at = null where id = '${done!.id}'`)).rejects.toEqual(checkViolation('ck_tasks_completed_at'));
+    await expect(write(writer, `update work.tasks set status = 'done' where id = '${open!.id}'`)).rejects.toEqual(checkViolation('ck_tasks_completed_at'));
+    expect(await write(writer, `update work.tasks set status = 'done', completed_at = now() where id = '${open!.id}' returning id`)).toHaveLength(1);
+    expect(await write(writer, `update work.tasks set status = 'todo', completed_at = null where id = '${done!.id}' returning id`)).toHaveLength(1);
+  });
+
+  const deal = (probability: number) =>
+    `insert into core.deals (workspace_id, title, probability, created_by) values ('${workspaceId}', 'Odds', ${probability}, '${memberId}') returning id`;
+
+  it('refuses a deal probability outside 0..100, on insert and on update', async () => {
+    for (const probability of [-1, 101, 150]) await expect(write(writer, deal(probability))).rejects.toEqual(checkViolation('ck_deals_probability'));
+    const [row] = await write(writer, deal(0));
+    expect(await write(writer, `update core.deals set probability = 100 where id = '${row!.id}' returning id`)).toHaveLength(1);
+    await expect(write(writer, `update core.deals set probability = 101 where id = '${row!.id}'`)).rejects.toEqual(checkViolation('ck_deals_probability'));
+    await expect(write(writer, `update core.deals set probability = -1 where id = '${row!.id}'`)).rejects.toEqual(checkViolation('ck_deals_probability'));
+  });
+});
