@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { createInternalTokens, type Identity } from '@chief/runtime';
+import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
+import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
 
 describe('authentication at the gateway and the subgraphs', () => {
   let chief: TestChief;
@@ -41,14 +43,80 @@ describe('authentication at the gateway and the subgraphs', () => {
     }
   });
 
-  it('answers a direct subgraph call without the gateway signature with UNAUTHENTICATED and no data, _entities included', async () => {
-    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Task { id title } } }`;
-    for (const token of [undefined, ws.users.owner.token]) {
-      const result = await chief.request(entities, { r: [{ __typename: 'Task', id: ws.id }] }, { url: chief.subgraphUrls.work, token });
-      expect(result.status).toBe(401);
-      expect(errorOf(result).code).toBe('UNAUTHENTICATED');
-      expect(result.body.data ?? null).toBeNull();
-    }
+  describe.each(['core', 'work'] as const)('called directly, the %s subgraph', (subgraph) => {
+    // Something the subgraph would return to a caller it trusted: the workspace's founder (core)
+    // or a task of the workspace (work), by query and through _entities.
+    const queries = {
+      core: { query: '{ founders { edges { node { id email } } } }', type: 'Founder', fields: 'id email' },
+      work: { query: '{ tasks { edges { node { id title } } } }', type: 'Task', fields: 'id title' },
+    }[subgraph];
+    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${queries.type} { ${queries.fields} } } }`;
+    const owner = (): Identity => ({ kind: 'user', userId: ws.users.owner.userId, workspaceId: ws.id, scopes: ['read', 'write'] });
+    let entityId: string;
+
+    beforeAll(async () => {
+      entityId = subgraph === 'core'
+        ? ws.founderId
+        : expectData(await chief.request('mutation { createTask(input: { title: "Direct" }) { id } }', {}, { token: ws.users.owner.token })).createTask.id;
+    });
+
+    it('answers the gateway\'s signed token (the control for the refusals below)', async () => {
+      const token = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign(owner());
+      const result = await chief.request(entities, { r: [{ __typename: queries.type, id: entityId }] }, { url: chief.subgraphUrls[subgraph], token });
+      expect(expectData(result)._entities[0].id).toBe(entityId);
+    });
+
+    const refused: [string, () => Promise<string | undefined>][] = [
+      ['no credentials', async () => undefined],
+      ['a user token meant for the gateway', async () => ws.users.owner.token],
+      ['a subgraph token signed with another secret', () => createInternalTokens('another-subgraph-secret-another-0123456').sign(owner())],
+      ['a user token signed with another secret', () => chief.token(ws.users.owner.userId, { workspaceId: ws.id, secret: 'another-secret-another-secret-another-1' })],
+    ];
+
+    it.each(refused)('answers %s with UNAUTHENTICATED and no data, for a query and for _entities', async (_name, token) => {
+      for (const [query, variables] of [[queries.query, {}], [entities, { r: [{ __typename: queries.type, id: entityId }] }]] as const) {
+        const result = await chief.request(query, variables, { url: chief.subgraphUrls[subgraph], token: await token() });
+        expect(result.status, query).toBe(401);
+        expect(errorOf(result).code).toBe('UNAUTHENTICATED');
+        expect(result.body.data ?? null).toBeNull();
+      }
+    });
+  });
+
+  describe('scopes, enforced by the subgraphs themselves', () => {
+    let sql: OwnerSql;
+    let tables: Map<string, string>;
+    beforeAll(async () => {
+      sql = connectAsOwner();
+      tables = await tenantTables(sql);
+    });
+    afterAll(() => sql?.end());
+
+    // Sent straight to the subgraph with a token signed as the gateway would, but carrying only the
+    // read scope: no gateway check runs, so a refusal here is the subgraph's own.
+    const readOnly = () =>
+      createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign({ kind: 'user', userId: ws.users.owner.userId, workspaceId: ws.id, scopes: ['read'] });
+
+    const reads = { core: '{ founders { edges { node { id } } } }', work: '{ tasks { edges { node { id } } } }' };
+
+    it.each([
+      ['core', 'createContact', 'mutation { createContact(input: { name: "Read Only" }) { id } }'],
+      ['core', 'updateWorkspace', 'mutation { updateWorkspace(input: { name: "Read Only" }) { id } }'],
+      ['core', 'createWorkspace', 'mutation { createWorkspace(input: { name: "Read Only", ownerName: "R" }) { id } }'],
+      ['work', 'createTask', 'mutation { createTask(input: { title: "Read Only" }) { id } }'],
+    ] as const)('%s refuses %s from a read-only token with FORBIDDEN, writing no row and no event', async (subgraph, field, mutation) => {
+      const url = chief.subgraphUrls[subgraph];
+      const token = await readOnly();
+      // The token itself is accepted: the same caller reads.
+      expect(expectData(await chief.request(reads[subgraph], {}, { url, token }))).toBeTruthy();
+      const before = await fingerprint(sql, tables, ws.id);
+      const result = await chief.request(mutation, {}, { url, token });
+      expect(errorOf(result), JSON.stringify(result.body)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/read-only/) });
+      expect(result.body.data?.[field] ?? null).toBeNull();
+      expect(await fingerprint(sql, tables, ws.id)).toEqual(before);
+      const [made] = await sql.unsafe(`select count(*)::int as n from core.workspaces where name = 'Read Only' and created_by_user_id = ${literal(ws.users.owner.userId)}`);
+      expect(made!.n).toBe(0);
+    });
   });
 
   it('lets a viewer read but not write, and refuses a removed member on the next request', async () => {
