@@ -5,11 +5,30 @@ const DEV_SUBGRAPH_SECRET = 'chief-development-subgraph-secret-0123456789';
 // 32 zero-free bytes, base64; only ever used outside production.
 const DEV_ENCRYPTION_KEY = Buffer.from('chief-dev-encryption-key-32bytes').toString('base64');
 
-const port = (fallback: number) =>
-  z.coerce.number({ error: 'expected a port number' }).int('expected an integer').min(0).max(65535).default(fallback);
-const count = (fallback: number) => z.coerce.number({ error: 'expected a number' }).int('expected an integer').min(1, 'expected at least 1').default(fallback);
-const url = z.url({ error: 'expected a URL such as http://host:port/graphql' });
+// Every rule below says what it expects, in words an operator can act on; loadConfig prefixes
+// the variable's name. Values arrive as strings from the environment.
+
+/** A whole number from `min` to `max` (digits only: no sign, decimals, exponent or hex). */
+function integer(fallback: number, min: number, max: number, what: string) {
+  const expected = `expected ${what}`;
+  return z
+    .string({ error: expected })
+    .regex(/^\d+$/, expected)
+    .transform(Number)
+    .pipe(z.number().min(min, expected).max(max, expected))
+    .default(fallback);
+}
+const port = (fallback: number) => integer(fallback, 0, 65535, 'a port number from 0 to 65535');
+const count = (fallback: number) => integer(fallback, 1, Number.MAX_SAFE_INTEGER, 'a whole number of at least 1');
+const httpUrl = (example: string) =>
+  z.url({ protocol: /^https?$/, error: `expected an http or https URL such as ${example}` });
+const urlWithScheme = (scheme: RegExp, expected: string) =>
+  z.string({ error: expected }).regex(scheme, expected).refine((v) => URL.canParse(v), expected);
 const flag = z.enum(['true', 'false'], { error: 'expected true or false' }).transform((v) => v === 'true');
+/** Free text that must say something (a value of only spaces is a mistake, not a setting). */
+const text = (expected: string) => z.string({ error: expected }).trim().min(1, expected);
+const secret = z.string({ error: 'expected at least 32 characters' }).min(32, 'expected at least 32 characters');
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /**
  * Every setting Chief reads, by environment variable. The README's configuration table lists
@@ -18,32 +37,35 @@ const flag = z.enum(['true', 'false'], { error: 'expected true or false' }).tran
 export const configSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'expected development, test or production' }).default('development'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'expected a pino level' }).default('info'),
-    HOST: z.string().min(1).default('127.0.0.1'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected a pino level: ${LOG_LEVELS.join(', ')}` }).default('info'),
+    HOST: z
+      .string()
+      .regex(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/, 'expected a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0')
+      .default('127.0.0.1'),
     GATEWAY_PORT: port(4000),
     CORE_PORT: port(4001),
     WORK_PORT: port(4002),
-    CORE_URL: url.default('http://127.0.0.1:4001/graphql'),
-    WORK_URL: url.default('http://127.0.0.1:4002/graphql'),
-    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL').optional(),
+    CORE_URL: httpUrl('http://127.0.0.1:4001/graphql').default('http://127.0.0.1:4001/graphql'),
+    WORK_URL: httpUrl('http://127.0.0.1:4002/graphql').default('http://127.0.0.1:4002/graphql'),
+    DATABASE_URL: urlWithScheme(/^postgres(ql)?:\/\/./, 'expected a postgres:// URL such as postgres://user:password@host:5432/chief').optional(),
     DATABASE_EMBEDDED: flag.optional(),
-    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
-    PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+    DB_POOL_MAX: integer(10, 1, 200, 'a whole number from 1 to 200'),
+    PGLITE_DATA_DIR: text('expected a folder path').default('.data/pglite'),
     PGLITE_PORT: port(54329),
-    AUTH_JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
-    AUTH_JWKS_URL: url.optional(),
-    AUTH_ISSUER: z.string().min(1).optional(),
-    AUTH_AUDIENCE: z.string().min(1).optional(),
-    SUBGRAPH_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+    AUTH_JWT_SECRET: secret.optional(),
+    AUTH_JWKS_URL: httpUrl('https://YOUR_TENANT.auth0.com/.well-known/jwks.json').optional(),
+    AUTH_ISSUER: text('expected the issuer (iss) that tokens carry, such as https://YOUR_TENANT.auth0.com/').optional(),
+    AUTH_AUDIENCE: text('expected the audience (aud) that tokens carry, such as https://api.chief.example').optional(),
+    SUBGRAPH_SECRET: secret.optional(),
     ENCRYPTION_KEY: z
       .string()
-      .refine((v) => Buffer.from(v, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')
+      .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')
       .optional(),
     SUPERGRAPH_SOURCE: z.enum(['file', 'introspect'], { error: 'expected file or introspect' }).optional(),
-    SUPERGRAPH_PATH: z.string().min(1).default('schema/supergraph.graphql'),
-    MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    SUPERGRAPH_PATH: text('expected a file path').default('schema/supergraph.graphql'),
+    MAX_PAGE_SIZE: integer(100, 1, 1000, 'a whole number from 1 to 1000'),
     DEMO_DATA: flag.optional(),
-    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected a redis:// URL').optional(),
+    REDIS_URL: urlWithScheme(/^rediss?:\/\/./, 'expected a redis:// or rediss:// URL such as redis://127.0.0.1:6379').optional(),
     RATE_LIMIT_WINDOW_SECONDS: count(60),
     RATE_LIMIT_USER_MAX: count(600),
     RATE_LIMIT_KEY_MAX: count(300),
@@ -55,8 +77,11 @@ export const configSchema = z
     REQUEST_TIMEOUT_MS: count(15_000),
     INTROSPECTION: flag.optional(),
     TRUSTED_DOCUMENTS: z.enum(['off', 'require'], { error: 'expected off or require' }).default('off'),
-    TRUSTED_DOCUMENTS_PATH: z.string().min(1).default('clients/generated/persisted-documents.json'),
-    TRUSTED_DOCUMENTS_CLIENTS: z.string().default(''),
+    TRUSTED_DOCUMENTS_PATH: text('expected a file path').default('clients/generated/persisted-documents.json'),
+    TRUSTED_DOCUMENTS_CLIENTS: z
+      .string()
+      .regex(/^\s*[^,\s][^,]*(,\s*[^,\s][^,]*)*$/, 'expected client names separated by commas, such as web,ios')
+      .default(''),
   });
 
 export type ConfigEnv = z.infer<typeof configSchema>;
@@ -112,6 +137,9 @@ export interface Config {
   trustedDocuments: { required: boolean; path: string; clients: string[] };
 }
 
+// Values that may hold secrets (URLs carry passwords) never reach a log through an error message.
+const UNECHOED = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
+
 /** Names the variable at fault and what it expects; thrown before anything starts. */
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -129,7 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
-        const got = name in raw ? `, got ${JSON.stringify(raw[name])}` : '';
+        const got = !(name in raw) ? '' : UNECHOED.has(name) ? ' (value not shown)' : `, got ${JSON.stringify(raw[name])}`;
         return `${name}: ${issue.message}${got}`;
       }),
     );
