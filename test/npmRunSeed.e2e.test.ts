@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { startEmbeddedPostgres } from '@chief/db';
+import { DEMO_WORKSPACE_ID } from '../scripts/demoData.ts';
+
+const run = promisify(execFile);
+
+/**
+ * `npm run seed` as an operator runs it, into the configured database: here a fresh embedded data
+ * folder of its own (PGLITE_DATA_DIR), opened afterwards to see what the command left there.
+ */
+describe('npm run seed', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'chief-seed-'));
+  const env = { ...process.env, NODE_ENV: '', DATABASE_URL: '', PGLITE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const seed = async () => (await run('npm', ['run', '-s', 'seed'], { env })).stdout;
+
+  async function demoCounts() {
+    const embedded = await startEmbeddedPostgres({ dataDir });
+    const sql = postgres(embedded.url, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
+    try {
+      const [row] = await sql.unsafe(`select
+        (select count(*)::int from core.workspaces where id = '${DEMO_WORKSPACE_ID}') as workspaces,
+        (select count(*)::int from core.members where workspace_id = '${DEMO_WORKSPACE_ID}') as members,
+        (select count(*)::int from core.founders where workspace_id = '${DEMO_WORKSPACE_ID}') as founders,
+        (select count(*)::int from core.contacts where workspace_id = '${DEMO_WORKSPACE_ID}') as contacts,
+        (select count(*)::int from core.deals where workspace_id = '${DEMO_WORKSPACE_ID}') as deals,
+        (select count(*)::int from work.tasks where workspace_id = '${DEMO_WORKSPACE_ID}') as tasks,
+        (select count(*)::int from ops.events where workspace_id = '${DEMO_WORKSPACE_ID}') as events`);
+      return row!;
+    } finally {
+      await sql.end();
+      await embedded.stop();
+    }
+  }
+
+  it('loads the demo workspace into a fresh database, migrating it first', async () => {
+    expect(await seed()).toMatch(new RegExp(`Acme Robotics \\(${DEMO_WORKSPACE_ID}\\): loaded`));
+    const counts = await demoCounts();
+    expect(counts).toMatchObject({ workspaces: 1, members: 4, founders: 1, contacts: 5, deals: 3, tasks: 7 });
+    // One event per row made through the API (the owner's membership comes with the workspace).
+    expect(counts.events).toBe(counts.workspaces + counts.members - 1 + counts.founders + counts.contacts + counts.deals + counts.tasks);
+  });
+
+  it('changes nothing when the demo workspace is already there', async () => {
+    const before = await demoCounts();
+    expect(await seed()).toMatch(/already there, nothing changed/);
+    expect(await demoCounts()).toEqual(before);
+  });
+});
