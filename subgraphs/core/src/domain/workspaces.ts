@@ -59,13 +59,15 @@ export async function currentWorkspace(session: Session) {
   return row ?? null;
 }
 
-/** Every workspace the caller belongs to, with their role in each. */
+/**
+ * Every workspace the caller belongs to, with their role in each. core.members shows only the
+ * workspace in scope, so the role comes from auth.user_role_in, which answers about the caller alone.
+ */
 export async function myWorkspaces(session: Session) {
   const rows = await session.db
-    .select({ workspace: workspaces, role: members.role })
-    .from(members)
-    .innerJoin(workspaces, eq(workspaces.id, members.workspaceId))
-    .where(eq(members.userId, session.identity.userId ?? ''))
+    .select({ workspace: workspaces, role: sql<string>`auth.user_role_in(${workspaces.id})` })
+    .from(workspaces)
+    .where(sql`${workspaces.id} in (select auth.user_workspaces())`)
     .orderBy(workspaces.createdAt);
   return rows.map((r) => ({ ...r.workspace, myRole: r.role }));
 }
@@ -73,7 +75,7 @@ export async function myWorkspaces(session: Session) {
 /** Roles of the caller in the given workspaces (batched for Workspace.myRole). */
 export async function rolesIn(session: Session, workspaceIds: readonly string[]) {
   return session.db
-    .select({ workspaceId: members.workspaceId, role: members.role })
-    .from(members)
-    .where(sql`${members.userId} = ${session.identity.userId ?? ''} and ${inArray(members.workspaceId, [...workspaceIds])}`);
+    .select({ workspaceId: workspaces.id, role: sql<string | null>`auth.user_role_in(${workspaces.id})` })
+    .from(workspaces)
+    .where(inArray(workspaces.id, [...workspaceIds]));
 }

@@ -30,6 +30,6 @@ export const apiKeys = core.table(
     index('ix_api_keys_workspace_created').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
     check('ck_api_keys_name', sql`char_length(btrim(${t.name})) between 1 and 100`),
     check('ck_api_keys_scopes', sql`cardinality(${t.scopes}) > 0 and ${t.scopes} <@ array['read', 'write']::text[]`),
-    ...tenantPolicies('api_keys', t.workspaceId, { write: 'admin', read: 'admin' }),
+    ...tenantPolicies('api_keys', t.workspaceId, { write: 'admin', read: 'admin', createdBy: t.createdBy }),
   ],
 );

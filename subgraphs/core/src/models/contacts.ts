@@ -47,6 +47,6 @@ export const contacts = core.table(
     check('ck_contacts_full_name', sql`char_length(btrim(${t.fullName})) between 1 and 200`),
     check('ck_contacts_email', sql`${t.email} is null or ${t.email} ~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'`),
     check('ck_contacts_relationship_strength', sql`${t.relationshipStrength} between 0 and 1`),
-    ...tenantPolicies('contacts', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy] }),
+    ...tenantPolicies('contacts', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy }),
   ],
 );

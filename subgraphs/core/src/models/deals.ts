@@ -33,6 +33,6 @@ export const deals = core.table(
     check('ck_deals_probability', sql`${t.probability} between 0 and 100`),
     check('ck_deals_value_amount', sql`${t.valueAmount} is null or ${t.valueAmount} >= 0`),
     check('ck_deals_value_currency', sql`(${t.valueAmount} is null) = (${t.valueCurrency} is null) and (${t.valueCurrency} is null or ${t.valueCurrency} ~ '^[A-Z]{3}$')`),
-    ...tenantPolicies('deals', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy] }),
+    ...tenantPolicies('deals', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy }),
   ],
 );

@@ -4,7 +4,7 @@ import { appRole, id, policyPredicates, servicePolicy, timestamps, workspaceId }
 import { core } from './schema.ts';
 import { workspaces } from './workspaces.ts';
 
-const { inWorkspace, isMember, isAdmin } = policyPredicates;
+const { inWorkspace, isMember, canWrite, isAdmin } = policyPredicates;
 
 /** A founder the workspace serves: the person whose inbox, meetings and tasks Chief runs. */
 export const founders = core.table(
@@ -29,10 +29,11 @@ export const founders = core.table(
     check('ck_founders_email', sql`${t.email} ~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'`),
     pgPolicy('founders_select', { for: 'select', to: appRole, using: sql`${inWorkspace(t.workspaceId)} and ${isMember}` }),
     pgPolicy('founders_insert', { for: 'insert', to: appRole, withCheck: sql`${inWorkspace(t.workspaceId)} and ${isAdmin}` }),
+    // A founder who signed in edits their own profile, unless their role is viewer (viewers only read).
     pgPolicy('founders_update', {
       for: 'update', to: appRole,
-      using: sql`${inWorkspace(t.workspaceId)} and (${isAdmin} or (${isMember} and ${t.userId} = (select auth.user_id())))`,
-      withCheck: sql`${inWorkspace(t.workspaceId)} and (${isAdmin} or (${isMember} and ${t.userId} = (select auth.user_id())))`,
+      using: sql`${inWorkspace(t.workspaceId)} and (${isAdmin} or (${canWrite} and ${t.userId} = (select auth.user_id())))`,
+      withCheck: sql`${inWorkspace(t.workspaceId)} and (${isAdmin} or (${canWrite} and ${t.userId} = (select auth.user_id())))`,
     }),
     pgPolicy('founders_delete', { for: 'delete', to: appRole, using: sql`${inWorkspace(t.workspaceId)} and ${isAdmin}` }),
     servicePolicy('founders', t.workspaceId),

@@ -33,6 +33,7 @@ export const integrations = core.table(
     foreignKey({ name: 'fk_integrations_workspace', columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
     unique('uq_integrations_workspace_founder_platform').on(t.workspaceId, t.founderId, t.platform).nullsNotDistinct(),
     index('ix_integrations_workspace_created').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
-    ...tenantPolicies('integrations', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy] }),
+    // Credentials live here: partner API keys read integrations but never connect or change them.
+    ...tenantPolicies('integrations', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy, keysWrite: false }),
   ],
 );

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { bigint, check, customType, foreignKey, index, integer, jsonb, pgPolicy, pgSchema, text, timestamp, uniqueIndex, uuid, unique } from 'drizzle-orm/pg-core';
 import { appRole, policyPredicates, servicePolicy } from '@chief/db';
 
@@ -10,12 +10,14 @@ const xid8 = customType<{ data: string }>({ dataType: () => 'xid8' });
 export const actorRole = ops.enum('actor_role', ['origin', 'on_behalf', 'target']);
 export const linkType = ops.enum('link_type', ['caused', 'derived_from', 'references', 'updates']);
 
-const { inWorkspace, isMember, canWrite } = policyPredicates;
-// Reading the log is for members; appending is part of every write a member may make.
-// There are no update or delete policies, no such grants, and a trigger refuses both anyway.
-const appendOnlyPolicies = (table: string, workspaceColumn: Parameters<typeof inWorkspace>[0]) => [
+const { inWorkspace, isMember, canWrite, isCaller } = policyPredicates;
+// Reading the log is for members; appending is part of every write a member may make, and what
+// is appended must name the caller as its actor (`callerCheck`), so no one writes history in
+// another's name. There are no update or delete policies, no such grants, and a trigger refuses
+// both anyway.
+const appendOnlyPolicies = (table: string, workspaceColumn: Parameters<typeof inWorkspace>[0], callerCheck?: SQL) => [
   pgPolicy(`${table}_select`, { for: 'select', to: appRole, using: sql`${inWorkspace(workspaceColumn)} and ${isMember}` }),
-  pgPolicy(`${table}_insert`, { for: 'insert', to: appRole, withCheck: sql`${inWorkspace(workspaceColumn)} and ${canWrite}` }),
+  pgPolicy(`${table}_insert`, { for: 'insert', to: appRole, withCheck: sql`${inWorkspace(workspaceColumn)} and ${canWrite}${callerCheck ? sql` and ${callerCheck}` : sql``}` }),
 ];
 
 /**
@@ -49,7 +51,7 @@ export const events = ops.table(
     index('ix_events_workspace_type').on(t.workspaceId, t.type),
     check('ck_events_type', sql`${t.type} ~ '^[a-z][a-z_]*\\.[a-z][a-z_]*\\.[a-z][a-z_]*$'`),
     check('ck_events_actor_type', sql`${t.actorType} in ('user', 'agent', 'system', 'integration', 'api_key')`),
-    ...appendOnlyPolicies('events', t.workspaceId),
+    ...appendOnlyPolicies('events', t.workspaceId, isCaller(t.actorType, t.actorId)),
     servicePolicy('events', t.workspaceId),
   ],
 );
@@ -70,7 +72,8 @@ export const eventActors = ops.table(
     foreignKey({ name: 'fk_event_actors_event', columns: [t.workspaceId, t.eventId], foreignColumns: [events.workspaceId, events.id] }),
     index('ix_event_actors_workspace_event').on(t.workspaceId, t.eventId),
     index('ix_event_actors_workspace_actor').on(t.workspaceId, t.actorType, t.actorId),
-    ...appendOnlyPolicies('event_actors', t.workspaceId),
+    // The origin is whoever appended the event; targets and others may be anyone.
+    ...appendOnlyPolicies('event_actors', t.workspaceId, sql`(${t.role} <> 'origin' or ${isCaller(t.actorType, t.actorId)})`),
     servicePolicy('event_actors', t.workspaceId),
   ],
 );

@@ -24,6 +24,6 @@ export const taskLinks = work.table(
     foreignKey({ name: 'fk_task_links_task', columns: [t.workspaceId, t.taskId], foreignColumns: [tasks.workspaceId, tasks.id] }).onDelete('cascade'),
     uniqueIndex('uq_task_links_workspace_platform_external').on(t.workspaceId, t.platform, t.externalId),
     index('ix_task_links_workspace_task').on(t.workspaceId, t.taskId),
-    ...tenantPolicies('task_links', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy] }),
+    ...tenantPolicies('task_links', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy }),
   ],
 );

@@ -41,6 +41,6 @@ export const tasks = work.table(
     // The seed's rule: completed_at is set exactly when the task is done.
     check('ck_tasks_completed_at', sql`(${t.status} = 'done') = (${t.completedAt} is not null)`),
     check('ck_tasks_source_id', sql`(${t.sourceType} = 'manual') = (${t.sourceId} is null)`),
-    ...tenantPolicies('tasks', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy, t.assigneeMemberId] }),
+    ...tenantPolicies('tasks', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy, t.assigneeMemberId], createdBy: t.createdBy }),
   ],
 );
