@@ -84,7 +84,7 @@ export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions)
       const grant = await checkApiKey(key, requestId);
       if (!grant) throw unauthenticated('The API key is invalid, revoked or expired');
       if (workspaceHeader && workspaceHeader.toLowerCase() !== grant.workspaceId) throw forbidden('This API key belongs to another workspace');
-      return { kind: 'service', userId: null, workspaceId: grant.workspaceId, scopes: grant.scopes, apiKeyId: grant.apiKeyId };
+      return { kind: 'apiKey', userId: null, workspaceId: grant.workspaceId, scopes: grant.scopes, apiKeyId: grant.apiKeyId };
     },
   };
 }

@@ -32,8 +32,10 @@ export interface NewEvent {
  */
 export async function appendEvent(session: Session, event: NewEvent): Promise<{ id: string; seq: string }> {
   const { identity } = session;
-  const actorType = identity.kind === 'user' ? 'user' : identity.apiKeyId ? 'api_key' : 'system';
-  const actorId = identity.userId ?? identity.apiKeyId ?? identity.kind;
+  // Row-level security accepts an event only when its origin is the caller: a person by subject,
+  // a key by id. Background work is the system.
+  const [actorType, actorId] =
+    identity.kind === 'user' ? ['user', identity.userId ?? ''] : identity.kind === 'apiKey' ? ['api_key', identity.apiKeyId] : ['system', identity.kind];
   const actors: EventActor[] = [{ role: 'origin', actorType, actorId }, ...(event.actors ?? [])];
   const action = event.type.split('.').pop();
   const links: EventLink[] = [

@@ -11,13 +11,15 @@ export type MemberRole = 'owner' | 'admin' | 'member' | 'viewer' | 'service';
 /** What a resolver works with once the transaction is open. */
 export interface Session {
   identity: Identity;
-  /** The caller's membership of the workspace in scope; null for services and outside a workspace. */
+  /** The caller's membership of the workspace in scope; null for keys, services and outside a workspace. */
   member: { id: string; role: MemberRole } | null;
+  /** The caller's role in the workspace in scope as row-level security sees it (a key: member or viewer). */
+  role: MemberRole | null;
   db: Database;
   sql: TransactionSql;
 }
 
-const dbRoleFor = { user: 'chief_app', service: 'chief_service' } as const;
+const dbRoleFor = { user: 'chief_app', apiKey: 'chief_app', service: 'chief_service' } as const;
 
 /**
  * The database side of one GraphQL operation: a single transaction, opened on first use, under
@@ -42,33 +44,39 @@ export class RequestSession {
     return this.opening;
   }
 
-  private session(tx: TransactionSql, member: Session['member']): Session {
+  private session(tx: TransactionSql, caller: Pick<Session, 'member' | 'role'>): Session {
     // drizzle reads the pool's `options` to set its type parsers; a transaction handle shares them.
     const client = Object.assign(tx, { options: this.sql.options }) as unknown as SqlClient;
-    return { identity: this.identity, member, db: drizzle({ client }), sql: tx };
+    return { identity: this.identity, ...caller, db: drizzle({ client }), sql: tx };
   }
 
   private open(): Promise<Session> {
     const { identity } = this;
     if (identity.kind === 'gateway') return Promise.reject(unauthenticated('The gateway identity reads no data'));
     if (identity.kind === 'service' && !identity.workspaceId) return Promise.reject(forbidden('Service access must name a workspace'));
+    if (identity.kind === 'apiKey' && !identity.workspaceId) return Promise.reject(unauthenticated('An API key acts in its own workspace'));
     const dbRole = dbRoleFor[identity.kind];
     const outcome = new Promise<boolean>((resolve) => (this.settle = resolve));
     return new Promise<Session>((resolveOpen, rejectOpen) => {
       let opened = false;
       // postgres.js sends BEGIN by the simple protocol, which the embedded server keeps whole.
+      // One statement sets the role and the claims and reads the caller's role back.
       this.transaction = this.sql
         .begin(async (tx) => {
           const [row] = await tx<{ role: MemberRole | null; member_id: string | null }[]>`
             select set_config('role', ${dbRole}, true),
                    set_config('chief.user_id', ${identity.userId ?? ''}, true),
+                   set_config('chief.api_key_id', ${identity.apiKeyId ?? ''}, true),
                    set_config('chief.workspace_id', ${identity.workspaceId ?? ''}, true),
-                   auth.member_role() as role, auth.member_id() as member_id`;
-          if (identity.kind === 'user' && identity.workspaceId && !row?.role) {
+                   auth.caller_role() as role, auth.member_id() as member_id`;
+          const role = row?.role ?? null;
+          if (identity.kind === 'user' && identity.workspaceId && !role) {
             throw forbidden(`You are not a member of workspace ${identity.workspaceId}`);
           }
+          // The gateway checked the key moments ago; the database has the last word (revoked since?).
+          if (identity.kind === 'apiKey' && !role) throw unauthenticated('The API key is invalid, revoked or expired');
           opened = true;
-          resolveOpen(this.session(tx, row?.role && row.member_id ? { id: row.member_id, role: row.role } : null));
+          resolveOpen(this.session(tx, { member: role && row?.member_id ? { id: row.member_id, role } : null, role }));
           if (!(await outcome)) throw ROLLBACK;
         })
         .catch((error: unknown) => {
@@ -84,7 +92,7 @@ export class RequestSession {
     if (!this.identity.scopes.includes('write')) throw forbidden('This credential is read-only');
     const session = await this.get();
     try {
-      return (await session.sql.savepoint((sp) => fn(this.session(sp, session.member)))) as T;
+      return (await session.sql.savepoint((sp) => fn(this.session(sp, { member: session.member, role: session.role })))) as T;
     } catch (error) {
       throw translateDatabaseError(error);
     }

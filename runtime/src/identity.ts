@@ -1,20 +1,23 @@
 import { SignJWT, jwtVerify } from 'jose';
 import { unauthenticated } from './errors.ts';
 
-/**
- * Who is asking. `user`: a person, by identity-provider subject, acting in one workspace.
- * `service`: background work or a partner key, always bound to one workspace.
- * `gateway`: the gateway itself, to read a subgraph's SDL; it touches no data.
- */
-export interface Identity {
-  kind: 'user' | 'service' | 'gateway';
+interface Caller {
   userId: string | null;
   workspaceId: string | null;
   /** What the caller may do: `read`, `write`. People have both; keys carry their own. */
   scopes: string[];
-  /** Set when a partner API key (a `service` identity) made the request: events name it. */
-  apiKeyId?: string;
 }
+
+/**
+ * Who is asking. `user`: a person, by identity-provider subject, acting in one workspace.
+ * `apiKey`: a partner API key, bound to its workspace; the database gives it the member role
+ * (write scope) or the viewer role while the key is live, and events name it by `apiKeyId`.
+ * `service`: background work only, always bound to one workspace; never carried by a request.
+ * `gateway`: the gateway itself, to read a subgraph's SDL; it touches no data.
+ */
+export type Identity =
+  | (Caller & { kind: 'user' | 'service' | 'gateway'; apiKeyId?: undefined })
+  | (Caller & { kind: 'apiKey'; apiKeyId: string });
 
 /** Where the gateway asks core about a partner API key: POST { key } → { apiKey: {...} | null }. */
 export const API_KEY_ENDPOINT = '/internal/api-keys/authenticate';
@@ -33,7 +36,7 @@ export function createInternalTokens(secret: string) {
   const key = new TextEncoder().encode(secret);
   return {
     async sign(identity: Identity): Promise<string> {
-      return new SignJWT({ kind: identity.kind, wid: identity.workspaceId, scopes: identity.scopes, ...(identity.apiKeyId ? { key: identity.apiKeyId } : {}) })
+      return new SignJWT({ kind: identity.kind, wid: identity.workspaceId, scopes: identity.scopes, ...(identity.kind === 'apiKey' ? { key: identity.apiKeyId } : {}) })
         .setProtectedHeader({ alg: 'HS256' })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
@@ -46,15 +49,16 @@ export function createInternalTokens(secret: string) {
       try {
         const { payload } = await jwtVerify(token, key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
         const kind = payload.kind;
-        if (kind !== 'user' && kind !== 'service' && kind !== 'gateway') throw new Error('unknown kind');
-        const wid = typeof payload.wid === 'string' && UUID_PATTERN.test(payload.wid) ? payload.wid : null;
-        return {
-          kind,
+        // Requests are people, partner keys or the gateway; the service role is for background work.
+        if (kind !== 'user' && kind !== 'apiKey' && kind !== 'gateway') throw new Error('unknown kind');
+        const caller: Caller = {
           userId: kind === 'user' ? (payload.sub ?? null) : null,
-          workspaceId: wid,
+          workspaceId: typeof payload.wid === 'string' && UUID_PATTERN.test(payload.wid) ? payload.wid : null,
           scopes: Array.isArray(payload.scopes) ? payload.scopes.filter((s): s is string => typeof s === 'string') : [],
-          ...(kind === 'service' && typeof payload.key === 'string' ? { apiKeyId: payload.key } : {}),
         };
+        if (kind !== 'apiKey') return { kind, ...caller };
+        if (typeof payload.key !== 'string' || !UUID_PATTERN.test(payload.key)) throw new Error('an API key identity names its key');
+        return { kind, ...caller, apiKeyId: payload.key };
       } catch {
         throw unauthenticated('Invalid or expired credentials');
       }

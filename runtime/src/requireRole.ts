@@ -5,15 +5,18 @@ const rank: Record<MemberRole, number> = { viewer: 0, member: 1, service: 1, adm
 
 /**
  * Refuses early, with a clear FORBIDDEN, what row-level security would refuse anyway: it gives
- * the client a reason instead of an empty result. Services pass on `write` scope.
+ * the client a reason instead of an empty result. API keys hold the role the database gives them
+ * (member with the write scope), so they never reach admin work. Background services pass at
+ * the member level.
  */
 export function requireRole(session: Session, least: 'member' | 'admin' | 'owner'): void {
-  const { identity, member } = session;
+  const { identity, role } = session;
   if (!identity.scopes.includes('write')) throw forbidden('This credential is read-only');
   if (identity.kind === 'service') {
     if (least === 'member') return;
     throw forbidden(`This needs the ${least} role`);
   }
-  if (!member) throw forbidden('Choose a workspace you belong to (x-chief-workspace header or token claim)');
-  if (rank[member.role] < rank[least]) throw forbidden(`This needs the ${least} role; you are ${member.role}`);
+  if (!role) throw forbidden('Choose a workspace you belong to (x-chief-workspace header or token claim)');
+  if (rank[role] >= rank[least]) return;
+  throw forbidden(identity.kind === 'apiKey' ? `API keys cannot do this; it needs the ${least} role` : `This needs the ${least} role; you are ${role}`);
 }
