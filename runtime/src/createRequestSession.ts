@@ -21,6 +21,14 @@ export interface Session {
 
 const dbRoleFor = { user: 'chief_app', apiKey: 'chief_app', service: 'chief_service' } as const;
 
+export interface RequestSessionOptions {
+  /**
+   * Longest any one statement may run, in milliseconds (statement_timeout for the transaction),
+   * so work the gateway has given up on stops soon after. Unset: the server's own setting.
+   */
+  statementTimeoutMs?: number;
+}
+
 /**
  * The database side of one GraphQL operation: a single transaction, opened on first use, under
  * an unprivileged role with the caller's claims set for that transaction only, so row-level
@@ -37,6 +45,7 @@ export class RequestSession {
   constructor(
     private readonly sql: SqlClient,
     readonly identity: Identity,
+    private readonly options: RequestSessionOptions = {},
   ) {}
 
   get(): Promise<Session> {
@@ -52,6 +61,7 @@ export class RequestSession {
 
   private open(): Promise<Session> {
     const { identity } = this;
+    const { statementTimeoutMs } = this.options;
     if (identity.kind === 'gateway') return Promise.reject(unauthenticated('The gateway identity reads no data'));
     if (identity.kind === 'service' && !identity.workspaceId) return Promise.reject(forbidden('Service access must name a workspace'));
     if (identity.kind === 'apiKey' && !identity.workspaceId) return Promise.reject(unauthenticated('An API key acts in its own workspace'));
@@ -60,7 +70,7 @@ export class RequestSession {
     return new Promise<Session>((resolveOpen, rejectOpen) => {
       let opened = false;
       // postgres.js sends BEGIN by the simple protocol, which the embedded server keeps whole.
-      // One statement sets the role and the claims and reads the caller's role back.
+      // One statement sets the role, the claims and the timeout and reads the caller's role back.
       this.transaction = this.sql
         .begin(async (tx) => {
           const [row] = await tx<{ role: MemberRole | null; member_id: string | null }[]>`
@@ -68,6 +78,7 @@ export class RequestSession {
                    set_config('chief.user_id', ${identity.userId ?? ''}, true),
                    set_config('chief.api_key_id', ${identity.apiKeyId ?? ''}, true),
                    set_config('chief.workspace_id', ${identity.workspaceId ?? ''}, true),
+                   set_config('statement_timeout', coalesce(${statementTimeoutMs?.toString() ?? null}::text, current_setting('statement_timeout')), true),
                    auth.caller_role() as role, auth.member_id() as member_id`;
           const role = row?.role ?? null;
           if (identity.kind === 'user' && identity.workspaceId && !role) {
@@ -132,8 +143,8 @@ const ROLLBACK = Symbol('rollback');
 
 /**
  * One operation outside GraphQL (background work, demo data): a RequestSession for `identity`,
- * committed when `fn` succeeds and rolled back when it throws. Background work passes a
- * `service` identity, which must name its workspace.
+ * committed when `fn` succeeds and rolled back when it throws, with no statement timeout.
+ * Background work passes a `service` identity, which must name its workspace.
  */
 export async function runOperation<T>(sql: SqlClient, identity: Identity, fn: (request: RequestSession) => Promise<T>): Promise<T> {
   const request = new RequestSession(sql, identity);

@@ -64,7 +64,8 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     const identity = await tokens.verify(token);
     return {
       identity,
-      session: new RequestSession(sql, identity),
+      // Each statement stops after the gateway's own timeout: nobody waits for its answer then.
+      session: new RequestSession(sql, identity, { statementTimeoutMs: config.limits.timeoutMs }),
       loaders: new LoaderRegistry(),
       config,
       logger: logger.child({ requestId }),

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSqlClient } from '@chief/db';
+import { RequestSession, runOperation, type Identity } from '../src/index.ts';
+
+// The services' own client and session, on the run's shared database, with a workspace of its own.
+const sql = createSqlClient(inject('databaseUrl'), { max: 2, embedded: inject('databaseEmbedded') });
+const userId = `session-owner-${process.pid}`;
+let workspaceId: string;
+const keys: Record<'read' | 'write' | 'revoked', string> = {} as never;
+
+beforeAll(async () => {
+  const [ws] = await sql.unsafe(
+    `insert into core.workspaces (name, slug, created_by_user_id) values ('Sessions', 'sessions-' || substr(md5(random()::text), 1, 8), '${userId}') returning id`,
+  );
+  workspaceId = ws!.id;
+  await sql.unsafe(`insert into core.members (workspace_id, user_id, role, display_name) values ('${workspaceId}', '${userId}', 'owner', 'O')`);
+  for (const [name, scopes, revoked] of [['read', 'read', false], ['write', 'read,write', false], ['revoked', 'read,write', true]] as const) {
+    const [key] = await sql.unsafe(
+      `insert into core.api_keys (workspace_id, name, prefix, key_hash, scopes, revoked_at)
+       values ('${workspaceId}', '${name}', 'chief_${name}${process.pid}', md5(random()::text), string_to_array('${scopes}', ','), ${revoked ? 'now()' : 'null'}) returning id`,
+    );
+    keys[name] = key!.id;
+  }
+});
+afterAll(async () => {
+  await sql.unsafe(`delete from core.workspaces where id = '${workspaceId}'`);
+  await sql.end();
+});
+
+const person = (): Identity => ({ kind: 'user', userId, workspaceId, scopes: ['read', 'write'] });
+const apiKey = (key: keyof typeof keys, scopes = ['read', 'write']): Identity => ({ kind: 'apiKey', apiKeyId: keys[key], userId: null, workspaceId, scopes });
+
+/** Opens a session for `identity`, runs `fn` in it, and ends it (committed). */
+async function inSession<T>(identity: Identity, fn: (session: Awaited<ReturnType<RequestSession['get']>>) => Promise<T>, options = {}): Promise<T> {
+  const request = new RequestSession(sql, identity, options);
+  try {
+    return await fn(await request.get());
+  } finally {
+    await request.finish(true);
+  }
+}
+
+describe('RequestSession', () => {
+  describe('statement timeout', () => {
+    it('bounds every statement of a request transaction, set in the first statement', async () => {
+      const setting = await inSession(person(), async (s) => (await s.sql`show statement_timeout`)[0]!.statement_timeout, { statementTimeoutMs: 1500 });
+      expect(setting).toBe('1500ms');
+    });
+
+    it('leaves the server\'s setting to background work and to the next transaction on the connection', async () => {
+      const [server] = await sql.begin((tx) => tx`show statement_timeout`);
+      const background = await runOperation(sql, person(), async (request) => (await (await request.get()).sql`show statement_timeout`)[0]!.statement_timeout);
+      expect(background).toBe(server!.statement_timeout);
+      await inSession(person(), async () => undefined, { statementTimeoutMs: 1500 });
+      const [after] = await sql.begin((tx) => tx`show statement_timeout`);
+      expect(after!.statement_timeout).toBe(server!.statement_timeout);
+    });
+
+    it.skipIf(inject('databaseEmbedded'))('cancels a statement that runs past it (57014)', async () => {
+      // PGlite, single-threaded WASM, has no timer to cancel a running statement; Postgres does.
+      await expect(inSession(person(), (s) => s.sql`select pg_sleep(2)`, { statementTimeoutMs: 200 })).rejects.toMatchObject({ code: '57014' });
+    });
+  });
+
+  describe('partner API keys', () => {
+    it('run as chief_app with the key claim, the role the database gives the key, and no member', async () => {
+      const seen = await inSession(apiKey('write'), async (s) => ({
+        role: s.role,
+        member: s.member,
+        db: (await s.sql`select current_user as u, current_setting('chief.api_key_id') as k, auth.member_id() as m`)[0],
+      }));
+      expect(seen).toEqual({ role: 'member', member: null, db: { u: 'chief_app', k: keys.write, m: null } });
+      expect(await inSession(apiKey('read', ['read']), async (s) => s.role)).toBe('viewer');
+    });
+
+    it('are refused by the database when revoked, whatever the token said', async () => {
+      await expect(inSession(apiKey('revoked'), async () => undefined)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    });
+  });
+
+  it('refuses background work that names no workspace', async () => {
+    await expect(inSession({ kind: 'service', userId: null, workspaceId: null, scopes: ['read', 'write'] }, async () => undefined)).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
+  });
+});
