@@ -4,6 +4,9 @@ import { createInternalTokens } from '@chief/runtime';
 import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
 import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
 
+/** Who in A probes B: the owner, who may do the most, and a plain member. */
+const ACTORS = ['owner', 'member'] as const;
+
 /** One row of every kind in a workspace, made through the API. */
 interface Seeded {
   ws: WorkspaceFixture;
@@ -77,13 +80,16 @@ describe('tenant isolation between two workspaces', () => {
     }
   });
 
-  describe('in SQL, as the application role with the claims of A', () => {
+  // A's owner can do the most in A; a plain member is who most callers are. Neither reaches B.
+  describe.each(ACTORS)('in SQL, as the application role with the claims of A\'s %s', (actor) => {
+    const actorId = () => a.ws.users[actor].userId;
+
     /** One statement in its own transaction as chief_app; the affected row count or the SQLSTATE. */
     async function asA(statement: string, workspaceId = a.ws.id): Promise<{ rows: number } | { error: string }> {
       try {
         const result = await sql.begin(async (tx) => {
           await tx.unsafe(
-            `select set_config('role', 'chief_app', true), set_config('chief.user_id', ${literal(a.ws.users.owner.userId)}, true),
+            `select set_config('role', 'chief_app', true), set_config('chief.user_id', ${literal(actorId())}, true),
                     set_config('chief.workspace_id', ${literal(workspaceId)}, true)`,
           );
           return tx.unsafe(statement);
@@ -98,7 +104,7 @@ describe('tenant isolation between two workspaces', () => {
       for (const [table, column] of tables) {
         for (const claimed of [a.ws.id, b.ws.id]) {
           const result = await sql.begin(async (tx) => {
-            await tx.unsafe(`select set_config('role', 'chief_app', true), set_config('chief.user_id', ${literal(a.ws.users.owner.userId)}, true), set_config('chief.workspace_id', ${literal(claimed)}, true)`);
+            await tx.unsafe(`select set_config('role', 'chief_app', true), set_config('chief.user_id', ${literal(actorId())}, true), set_config('chief.workspace_id', ${literal(claimed)}, true)`);
             return tx.unsafe(`select count(*)::int as n from ${table} where ${column} = ${literal(b.ws.id)}`);
           });
           expect(result[0]!.n, `${table} (claims for ${claimed === a.ws.id ? 'A' : 'B'})`).toBe(0);
@@ -141,22 +147,28 @@ describe('tenant isolation between two workspaces', () => {
     });
   });
 
-  describe('through the gateway and the subgraphs, as the owner of A', () => {
-    const tokenA = () => a.ws.users.owner.token;
+  describe.each(ACTORS)('through the gateway and the subgraphs, as A\'s %s', (actor) => {
+    const tokenA = () => a.ws.users[actor].token;
     const ask = (query: string, variables: Record<string, unknown> = {}, workspaceId?: string) =>
       chief.request(query, variables, { token: tokenA(), workspaceId });
 
-    /** `_entities` as the gateway would send it for A's owner, straight to a subgraph. */
+    /** `_entities` as the gateway would send it for this caller of A, straight to a subgraph. */
     async function entities(subgraph: 'core' | 'work', typename: string, id: string, selection = 'id'): Promise<GraphQLResult> {
-      const internal = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign({ kind: 'user', userId: a.ws.users.owner.userId, workspaceId: a.ws.id, scopes: ['read', 'write'] });
+      const internal = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign({ kind: 'user', userId: a.ws.users[actor].userId, workspaceId: a.ws.id, scopes: ['read', 'write'] });
       return chief.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, id }] }, {
         url: chief.subgraphUrls[subgraph],
         headers: { authorization: `Bearer ${internal}` },
       });
     }
 
+    /**
+     * Refused as for an id that does not exist; a member may instead be refused for their role
+     * before anything is looked up, which tells them nothing about B either.
+     */
     const expectNotFound = (result: GraphQLResult, what: string) => {
-      expect(errorOf(result).code, `${what}: ${JSON.stringify(result.body.errors)}`).toBe('NOT_FOUND');
+      const error = errorOf(result);
+      if (actor === 'member' && error.code === 'FORBIDDEN' && /needs the admin role/.test(error.message ?? '')) return;
+      expect(error.code, `${what}: ${JSON.stringify(result.body.errors)}`).toBe('NOT_FOUND');
     };
 
     /** A read by id answers as for an id that does not exist. */
@@ -219,7 +231,9 @@ describe('tenant isolation between two workspaces', () => {
       },
       'core.api_keys': async () => {
         const id = b.apiKeyId;
-        expect(expectData(await ask('{ apiKeys { edges { node { id } } } }')).apiKeys.edges.map((e: any) => e.node.id)).toEqual([a.apiKeyId]);
+        const listed = await ask('{ apiKeys { edges { node { id } } } }');
+        if (actor === 'member') expect(errorOf(listed).code).toBe('FORBIDDEN');
+        else expect(expectData(listed).apiKeys.edges.map((e: any) => e.node.id)).toEqual([a.apiKeyId]);
         expectNotFound(await ask('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id }), 'revokeApiKey');
         expect(expectData(await entities('core', 'ApiKey', id))._entities).toEqual([null]);
       },
@@ -257,9 +271,9 @@ describe('tenant isolation between two workspaces', () => {
       const probe = probes[table]!;
       if (typeof probe === 'function') await probe();
     });
+  });
 
-    it('left every row of B exactly as it was', async () => {
-      expect(await fingerprint(sql, tables, b.ws.id)).toEqual(before);
-    });
+  it('left every row of B exactly as it was', async () => {
+    expect(await fingerprint(sql, tables, b.ws.id)).toEqual(before);
   });
 });

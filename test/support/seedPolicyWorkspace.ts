@@ -1,0 +1,69 @@
+import { literal, type OwnerSql } from './databaseOwner.ts';
+import { createWorkspaceFixture, expectData, type TestChief, type WorkspaceFixture } from './startTestChief.ts';
+
+/** A workspace with rows made by its owner and by a plain member in every table, and API keys of every state. */
+export interface PolicyWorkspace {
+  ws: WorkspaceFixture;
+  /** Founders linked to the viewer's and the member's own user. */
+  founders: { viewer: string; member: string };
+  /** Task ids: made by the owner, made by the member, made by the owner and assigned to the member. */
+  tasks: { owner: string; member: string; assigned: string };
+  keys: Record<'read' | 'write' | 'revoked' | 'expired', string>;
+}
+
+const rowsBy = `mutation($founderId: ID, $platform: IntegrationPlatform!, $email: String!) {
+  contact: createContact(input: { name: "Ada", email: $email }) { id }
+  integration: connectIntegration(input: { platform: $platform, founderId: $founderId, credentials: { token: "t" } }) { id }
+}`;
+
+/**
+ * Made through the API, so every row and event is what the application really writes. The owner
+ * and the member each make a contact, a deal, an integration, a task and a task link.
+ */
+export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name: string): Promise<PolicyWorkspace> {
+  const ws = await createWorkspaceFixture(chief, name);
+  const { owner, admin, member, viewer } = ws.users;
+  const founders = expectData(await chief.request(
+    `mutation($viewer: String!, $member: String!) {
+      viewer: createFounder(input: { name: "Vera", email: "vera@founders.test", userId: $viewer }) { id }
+      member: createFounder(input: { name: "Milo", email: "milo@founders.test", userId: $member }) { id }
+    }`,
+    { viewer: viewer.userId, member: member.userId }, { token: owner.token },
+  ));
+  const tasks: Record<string, string> = {};
+  for (const [who, platform, founderId] of [[owner, 'GMAIL', ws.founderId], [member, 'SLACK', null]] as const) {
+    const role = who === owner ? 'owner' : 'member';
+    const made = expectData(await chief.request(rowsBy, { founderId, platform, email: `${role}@contacts.test` }, { token: who.token }));
+    const deal = expectData(await chief.request(
+      'mutation($c: ID!) { createDeal(input: { title: "Deal", contactId: $c }) { id } }', { c: made.contact.id }, { token: who.token },
+    ));
+    const task = expectData(await chief.request(
+      'mutation($d: ID!) { createTask(input: { title: "Task", dealId: $d }) { id } }', { d: deal.createDeal.id }, { token: who.token },
+    ));
+    expectData(await chief.request(
+      'mutation($t: ID!, $x: String!) { linkTask(input: { taskId: $t, platform: LINEAR, externalId: $x }) { id } }',
+      { t: task.createTask.id, x: `LIN-${role}` }, { token: who.token },
+    ));
+    tasks[role] = task.createTask.id;
+  }
+  const assigned = expectData(await chief.request(
+    'mutation($m: ID!) { createTask(input: { title: "For the member", assigneeId: $m }) { id } }', { m: member.memberId }, { token: owner.token },
+  ));
+  const created = expectData(await chief.request(
+    `mutation {
+      read: createApiKey(input: { name: "Read", scopes: [READ] }) { apiKey { id } }
+      write: createApiKey(input: { name: "Write", scopes: [READ, WRITE] }) { apiKey { id } }
+      revoked: createApiKey(input: { name: "Revoked", scopes: [READ, WRITE] }) { apiKey { id } }
+      expired: createApiKey(input: { name: "Expired", scopes: [READ, WRITE] }) { apiKey { id } }
+    }`, {}, { token: admin.token },
+  ));
+  const keys = Object.fromEntries(Object.entries(created).map(([k, v]) => [k, (v as { apiKey: { id: string } }).apiKey.id])) as PolicyWorkspace['keys'];
+  expectData(await chief.request('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: keys.revoked }, { token: admin.token }));
+  await sql.unsafe(`update core.api_keys set expires_at = now() - interval '1 minute' where id = ${literal(keys.expired)}`);
+  return {
+    ws,
+    founders: { viewer: founders.viewer.id, member: founders.member.id },
+    tasks: { owner: tasks.owner!, member: tasks.member!, assigned: assigned.createTask.id },
+    keys,
+  };
+}
