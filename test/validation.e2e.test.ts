@@ -141,15 +141,25 @@ describe('bad input', () => {
     ...([
       ['updateContact', () => contactId, '{}'],
       ['updateDeal', () => dealId, '{}'],
-      ['updateDeal', () => dealId, '{ stage: null, probability: null }'],
       ['updateFounder', () => ws.founderId, '{}'],
       ['updateTask', () => taskId, '{}'],
-      ['updateTask', () => taskId, '{ status: null, priority: null }'],
     ] as const).map(([mutation, id, input]) => ({
       name: `${mutation} with nothing to change (${input})`,
       query: `mutation($id: ID!) { ${mutation}(id: $id, input: ${input}) { id } }`,
       variables: () => ({ id: id() }),
       code: 'BAD_USER_INPUT', field: 'input', message: /at least one field must be given/,
+    })),
+    ...([
+      ['updateDeal', () => dealId, 'stage'],
+      ['updateDeal', () => dealId, 'probability'],
+      ['updateTask', () => taskId, 'status'],
+      ['updateTask', () => taskId, 'priority'],
+      ['updateFounder', () => ws.founderId, 'timezone'],
+    ] as const).map(([mutation, id, field]) => ({
+      name: `${mutation} clearing ${field}, which cannot be empty`,
+      query: `mutation($id: ID!) { ${mutation}(id: $id, input: { ${field}: null }) { id } }`,
+      variables: () => ({ id: id() }),
+      code: 'BAD_USER_INPUT', field: `input.${field}`, message: /cannot be cleared/,
     })),
     {
       name: 'updateWorkspace with nothing to change',

@@ -1,4 +1,4 @@
--- Partner API keys authenticate at the gateway, which asks core; core calls this with the SHA-256
+-- Hand-written: partner API keys authenticate at the gateway, which asks core; core calls this with the SHA-256
 -- of the presented key. Finding a key by its hash crosses workspaces, so the function is SECURITY
 -- DEFINER and answers only for one exact, live (not revoked, not expired) key. Last use is
 -- recorded at most once a minute per key, so a busy key does not turn every read into a write.

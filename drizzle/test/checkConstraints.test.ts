@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import postgres from 'postgres';
 
@@ -64,5 +65,32 @@ describe.each(writers)('as %s, the database', (writer) => {
     expect(await write(writer, `update core.deals set probability = 100 where id = '${row!.id}' returning id`)).toHaveLength(1);
     await expect(write(writer, `update core.deals set probability = 101 where id = '${row!.id}'`)).rejects.toEqual(checkViolation('ck_deals_probability'));
     await expect(write(writer, `update core.deals set probability = -1 where id = '${row!.id}'`)).rejects.toEqual(checkViolation('ck_deals_probability'));
+  });
+
+  it('keeps who created a row: created_by cannot be rewritten', async () => {
+    const [row] = await write(writer, task('todo', 'null'));
+    const [other] = await sql.unsafe(`insert into core.members (workspace_id, user_id, role, display_name) values ('${workspaceId}', 'other-${randomUUID()}', 'member', 'M') returning id`);
+    await expect(write(writer, `update work.tasks set created_by = '${other!.id}' where id = '${row!.id}'`)).rejects.toEqual(expect.objectContaining({ code: '42501' }));
+    expect(await write(writer, `update work.tasks set created_by = created_by, title = 'Kept' where id = '${row!.id}' returning id`)).toHaveLength(1);
+  });
+});
+
+describe('created_by', () => {
+  it('is guarded on every table that has it', async () => {
+    const unguarded = await sql.unsafe(
+      `select c.table_schema || '.' || c.table_name as name from information_schema.columns c
+        join information_schema.tables t using (table_schema, table_name)
+       where c.column_name = 'created_by' and t.table_type = 'BASE TABLE'
+         and not exists (select 1 from pg_trigger g where g.tgrelid = (quote_ident(c.table_schema) || '.' || quote_ident(c.table_name))::regclass and g.tgname = 'keep_created_by')`,
+    );
+    expect(unguarded.map((r) => r.name)).toEqual([]);
+  });
+
+  it('is cleared, not kept pointing at nobody, when the member who made the row is removed', async () => {
+    const [leaver] = await sql.unsafe(`insert into core.members (workspace_id, user_id, role, display_name) values ('${workspaceId}', 'leaver-${randomUUID()}', 'member', 'L') returning id`);
+    const [row] = await sql.unsafe(`insert into work.tasks (workspace_id, title, created_by) values ('${workspaceId}', 'Left behind', '${leaver!.id}') returning id`);
+    await sql.unsafe(`delete from core.members where id = '${leaver!.id}'`);
+    const [after] = await sql.unsafe(`select created_by from work.tasks where id = '${row!.id}'`);
+    expect(after!.created_by).toBeNull();
   });
 });

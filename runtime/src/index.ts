@@ -7,7 +7,7 @@ export { appendEvent, type NewEvent, type EventActor, type EventLink } from './a
 export { DEFAULT_PAGE_SIZE, parsePage, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
 export { LoaderRegistry, byKey, groupByKey } from './LoaderRegistry.ts';
 export { DateTimeScalar, DateScalar, JSONObjectScalar } from './scalars.ts';
-export { parseInput, parseId, requireChanges } from './parseInput.ts';
+export { parseInput, parseId, requireChanges, refuseClearing } from './parseInput.ts';
 export { createLogger, type Logger, type LogDestination } from './createLogger.ts';
 export { createMetrics, type Metrics } from './createMetrics.ts';
 export { createSecretBox, type SecretBox } from './createSecretBox.ts';

@@ -29,3 +29,14 @@ export function requireChanges<T extends Record<string, unknown>>(values: T, pat
   if (Object.values(values).every((value) => value === undefined)) throw badUserInput(path, `${path}: at least one field must be given`);
   return values;
 }
+
+/**
+ * Update fields that may be left out (the value stays) but not cleared: an explicit null is
+ * refused, naming the field, rather than read as "leave as is".
+ */
+export function refuseClearing(rawInput: unknown, fields: readonly string[], path = 'input'): void {
+  if (typeof rawInput !== 'object' || rawInput === null) return;
+  for (const field of fields) {
+    if ((rawInput as Record<string, unknown>)[field] === null) throw badUserInput(`${path}.${field}`, `${path}.${field} cannot be cleared; leave it out to keep the current value`);
+  }
+}

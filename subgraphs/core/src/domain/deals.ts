@@ -1,6 +1,6 @@
 import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, listPage, parseId, parseInput, refuseWrite, requireChanges, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, listPage, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
 import { dealStage, deals } from '../models/index.ts';
 
 const money = z.object({
@@ -50,6 +50,7 @@ export async function createDeal(request: RequestSession, rawInput: unknown) {
 export async function updateDeal(request: RequestSession, rawId: unknown, rawInput: unknown) {
   const id = parseId(rawId);
   // A null stage or probability leaves the column as is, so { stage: null } alone changes nothing.
+  refuseClearing(rawInput, ['stage', 'probability']);
   const values = requireChanges(columnsOf(parseInput(updateDealInput, rawInput)));
   return request.mutate(async (session) => {
     requireRole(session, 'member');

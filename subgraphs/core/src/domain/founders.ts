@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, parseId, parseInput, refuseWrite, requireChanges, requireRole, type RequestSession } from '@chief/runtime';
+import { appendEvent, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole, type RequestSession } from '@chief/runtime';
 import { founders } from '../models/index.ts';
 
 const timezone = z.string().refine((tz) => {
@@ -43,6 +43,7 @@ export async function createFounder(request: RequestSession, rawInput: unknown) 
 
 export async function updateFounder(request: RequestSession, rawId: unknown, rawInput: unknown) {
   const id = parseId(rawId);
+  refuseClearing(rawInput, ['timezone']);
   const input = parseInput(updateFounderInput, rawInput);
   const values = requireChanges({ displayName: input.name, email: input.email, title: input.title, timezone: input.timezone ?? undefined });
   return request.mutate(async (session) => {

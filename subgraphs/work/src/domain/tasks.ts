@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import {
-  appendEvent, badUserInput, listPage, listPagesByParent, parseId, parseInput, refuseWrite, requireChanges, requireRole,
+  appendEvent, badUserInput, listPage, listPagesByParent, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole,
   type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { taskPriority, taskSource, taskStatus, tasks } from '../models/index.ts';
@@ -82,8 +82,8 @@ async function visibleTask(session: Session, taskId: string): Promise<Task | nul
 
 export async function updateTask(request: RequestSession, rawId: unknown, rawInput: unknown) {
   const taskId = parseId(rawId);
+  refuseClearing(rawInput, ['status', 'priority']);
   const input = parseInput(updateTaskInput, rawInput);
-  // A null status or priority leaves the column as is, so { status: null } alone changes nothing.
   const changes = requireChanges({
     title: input.title,
     description: input.description,
