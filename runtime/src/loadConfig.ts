@@ -107,6 +107,21 @@ function missingProductionSecrets(env: ConfigEnv, scope: ConfigScope): string[] 
   return issues;
 }
 
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/**
+ * Outside production the secrets default to values published in this source code: fine on this
+ * machine, never on an interface others can reach (a deployment that forgot NODE_ENV).
+ */
+function publishedSecretsOnOpenHost(env: ConfigEnv): string[] {
+  if (env.NODE_ENV === 'production' || isLoopback(env.HOST)) return [];
+  const defaulted = [
+    ...(!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL ? ['AUTH_JWT_SECRET'] : []),
+    ...(['SUBGRAPH_SECRET', 'ENCRYPTION_KEY'] as const).filter((key) => !env[key]),
+  ];
+  if (!defaulted.length) return [];
+  return [`HOST: ${env.HOST} is reachable from other machines, but ${defaulted.join(', ')} would be the development defaults published in the source; set them, or listen on 127.0.0.1`];
+}
 
 export interface Config {
   env: ConfigEnv['NODE_ENV'];
@@ -163,7 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     );
   }
   const e = parsed.data;
-  const missing = missingProductionSecrets(e, scope);
+  const missing = [...missingProductionSecrets(e, scope), ...publishedSecretsOnOpenHost(e)];
   if (missing.length) throw new ConfigError(missing);
   const isProduction = e.NODE_ENV === 'production';
   return {

@@ -83,9 +83,16 @@ describe('loadConfig', () => {
     const config = loadConfig({
       HOST: '0.0.0.0', GATEWAY_PORT: '0', DB_POOL_MAX: '200', DATABASE_URL: 'postgresql://u:p@db:5432/chief', DATABASE_EMBEDDED: 'true',
       CORE_URL: 'https://core.internal/graphql', AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example/',
-      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), REDIS_URL: 'rediss://cache:6380', TRUSTED_DOCUMENTS_CLIENTS: 'web, ios',
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), SUBGRAPH_SECRET: 's'.repeat(32), REDIS_URL: 'rediss://cache:6380',
+      TRUSTED_DOCUMENTS_CLIENTS: 'web, ios',
     });
     expect(config).toMatchObject({ host: '0.0.0.0', dbPoolMax: 200, databaseEmbedded: true, ports: { gateway: 0 }, trustedDocuments: { clients: ['web', 'ios'] } });
+  });
+
+  it('refuses the published development secrets on an interface other machines reach', () => {
+    expect(refusal({ HOST: '0.0.0.0' })).toMatch(/HOST: 0\.0\.0\.0 is reachable from other machines, but AUTH_JWT_SECRET, SUBGRAPH_SECRET, ENCRYPTION_KEY would be the development defaults/);
+    expect(refusal({ HOST: '10.0.0.5', AUTH_JWT_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') })).toMatch(/but SUBGRAPH_SECRET would be/);
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(loadConfig({ HOST: host }).host).toBe(host);
   });
 
   it('stops a process at start-up, before it listens, with the message on stderr', async () => {
