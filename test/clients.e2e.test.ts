@@ -135,4 +135,8 @@ describe('trusted documents, required for every client', () => {
     const viewer = Object.values(manifest).find((body) => body.startsWith('query Viewer'))!;
     expect(expectData(await chief.request(viewer, {}, { token })).viewer.userId).toMatch(/^anyone\|/);
   });
+
+  it('leaves introspection to the INTROSPECTION switch, so the explorer keeps its documentation', async () => {
+    expect(expectData(await chief.request('{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
+  });
 });

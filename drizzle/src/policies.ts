@@ -74,4 +74,4 @@ export function servicePolicy(table: string, workspaceId: AnyPgColumn) {
   return pgPolicy(`${table}_service`, { for: 'all', to: serviceRole, using: here, withCheck: here });
 }
 
-export const policyPredicates = { inWorkspace, isMember, canWrite, isAdmin, isOwner, isApiKey, isMemberSelf, namesCaller, isCaller };
+export const policyPredicates = { inWorkspace, isMember, canWrite, isAdmin, isOwner, isCaller };

@@ -67,10 +67,11 @@ describe.each(writers)('as %s, the database', (writer) => {
     await expect(write(writer, `update core.deals set probability = -1 where id = '${row!.id}'`)).rejects.toEqual(checkViolation('ck_deals_probability'));
   });
 
-  it('keeps who created a row: created_by cannot be rewritten', async () => {
+  it('keeps who created a row: created_by can be neither rewritten nor cleared while its member exists', async () => {
     const [row] = await write(writer, task('todo', 'null'));
     const [other] = await sql.unsafe(`insert into core.members (workspace_id, user_id, role, display_name) values ('${workspaceId}', 'other-${randomUUID()}', 'member', 'M') returning id`);
     await expect(write(writer, `update work.tasks set created_by = '${other!.id}' where id = '${row!.id}'`)).rejects.toEqual(expect.objectContaining({ code: '42501' }));
+    await expect(write(writer, `update work.tasks set created_by = null where id = '${row!.id}'`)).rejects.toEqual(expect.objectContaining({ code: '42501' }));
     expect(await write(writer, `update work.tasks set created_by = created_by, title = 'Kept' where id = '${row!.id}' returning id`)).toHaveLength(1);
   });
 });

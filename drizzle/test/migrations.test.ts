@@ -130,6 +130,15 @@ describe('the migrations (post-migration checks of seed 001)', () => {
     expect(unindexed).toEqual([]);
   });
 
+  it('let only Chief\'s roles call the functions that run as their owner', async () => {
+    const open = await sql.unsafe(
+      `select p.oid::regprocedure::text as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+        where p.prosecdef and n.nspname in ('auth', 'core', 'work', 'ops') and p.prorettype <> 'trigger'::regtype
+          and has_function_privilege('public', p.oid, 'EXECUTE') order by 1`,
+    );
+    expect(open.map((r) => r.name)).toEqual([]);
+  });
+
   it('are tracked: drizzle recorded every migration of the journal', async () => {
     const [row] = await sql.unsafe<{ n: number }[]>('select count(*)::int as n from drizzle.__drizzle_migrations');
     expect(row!.n).toBe(journal().length);

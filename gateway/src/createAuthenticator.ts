@@ -79,10 +79,13 @@ export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions)
       };
     },
 
-    /** The identity of a partner API key, asked of core on every request so revocation is immediate. */
-    async authenticateApiKey(key: string, workspaceHeader: string | undefined, requestId: string): Promise<Identity> {
+    /**
+     * The identity of a partner API key, asked of core on every request so revocation is
+     * immediate; null when there is no such live key.
+     */
+    async authenticateApiKey(key: string, workspaceHeader: string | undefined, requestId: string): Promise<Identity | null> {
       const grant = await checkApiKey(key, requestId);
-      if (!grant) throw unauthenticated('The API key is invalid, revoked or expired');
+      if (!grant) return null;
       if (workspaceHeader && workspaceHeader.toLowerCase() !== grant.workspaceId) throw forbidden('This API key belongs to another workspace');
       return { kind: 'apiKey', userId: null, workspaceId: grant.workspaceId, scopes: grant.scopes, apiKeyId: grant.apiKeyId };
     },

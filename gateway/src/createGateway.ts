@@ -10,10 +10,12 @@ import {
 } from '@chief/runtime';
 import { createAuthenticator, presentedApiKey } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
-import { createMemoryRateLimiter, createRedisRateLimiter } from './createRateLimiter.ts';
+import { createRateLimiter, type RateDecision } from './createRateLimiter.ts';
 import { useOperationGuards } from './useOperationGuards.ts';
 import { refuseAnonymousOperations } from './refuseAnonymousOperations.ts';
-import { requireTrustedDocuments, loadTrustedDocuments, persistedQueryCache } from './trustedDocuments.ts';
+import { loadTrustedDocuments } from './loadTrustedDocuments.ts';
+import { createPersistedQueryCache } from './createPersistedQueryCache.ts';
+import { requireTrustedDocuments } from './requireTrustedDocuments.ts';
 import { enforceOperationLimits } from './enforceOperationLimits.ts';
 import { authorizeOperation } from './authorizeOperation.ts';
 import { EXPLORER_ASSETS_PATH, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer.ts';
@@ -25,10 +27,17 @@ export interface GatewayContext {
   identity?: Identity;
   /** The signed identity every subgraph call carries. */
   internalToken?: string;
-  /** A presented API key not yet looked up at core. */
-  apiKey?: { key: string; workspace: string | undefined };
+  /** A presented API key not yet looked up at core, with its digest and the caller's address. */
+  apiKey?: PresentedApiKey;
   /** The client application a JWT was issued to (trusted documents are per client). */
   clientId?: string;
+}
+
+export interface PresentedApiKey {
+  key: string;
+  digest: string;
+  workspace: string | undefined;
+  address: string | undefined;
 }
 
 export interface SubgraphEndpoint {
@@ -107,7 +116,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     // cross-origin without a preflight: GET queries carrying them are safe from CSRF.
     csrfPrevention: { requestHeaders: ['authorization', 'x-api-key', 'x-apollo-operation-name', 'apollo-require-preflight'] },
     parseOptions: { maxTokens: config.limits.tokens },
-    persistedQueries: { cache: persistedQueryCache(trustedDocuments) },
+    persistedQueries: { cache: createPersistedQueryCache(trustedDocuments) },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // In this order: the cheap refusals first, the API-key lookup at core last.
@@ -115,22 +124,20 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
         refuseAnonymousOperations,
         requireTrustedDocuments(config.trustedDocuments, trustedDocuments),
         enforceOperationLimits(config.limits),
-        authorizeOperation(authenticator, tokens),
+        authorizeOperation(authenticator, tokens, recordKeyLookup),
       ]),
     ],
   });
-  const rateLimiter = config.redisUrl
-    ? createRedisRateLimiter(config.redisUrl, config.rateLimit.windowSeconds)
-    : createMemoryRateLimiter(config.rateLimit.windowSeconds);
+  const rateLimiter = createRateLimiter(config.redisUrl, config.rateLimit.windowSeconds);
 
   /**
    * Counts the request against its caller's limit. If the counter store fails (Redis down), the
    * request goes through: an outage of the limiter must not become an outage of the API.
    */
-  async function enforceRateLimit(subject: string, limit: number) {
-    let decision;
+  async function enforceRateLimit(subject: string, limit: number, mode: 'hit' | 'peek' = 'hit') {
+    let decision: RateDecision;
     try {
-      decision = await rateLimiter.hit(subject, limit);
+      decision = await rateLimiter[mode](subject, limit);
     } catch (error) {
       logger.warn({ err: error }, 'rate limiter unavailable; request allowed');
       return;
@@ -141,6 +148,16 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     });
     error.extensions.http = { status: 429, headers: new HeaderMap([['retry-after', String(decision.retryAfterSeconds)]]) };
     throw error;
+  }
+
+  // Digests of keys that authenticated at this gateway (newest last, bounded): they only skip the
+  // failed-lookup budget; every request is still looked up, so revocation stays immediate.
+  const knownKeys = new Set<string>();
+  async function recordKeyLookup(apiKey: PresentedApiKey, found: boolean) {
+    if (!found) return enforceRateLimit(`unknown-key:${apiKey.address}`, config.rateLimit.keyMax);
+    knownKeys.delete(apiKey.digest);
+    knownKeys.add(apiKey.digest);
+    if (knownKeys.size > 10_000) knownKeys.delete(knownKeys.values().next().value!);
   }
 
   /**
@@ -157,8 +174,13 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     const credentials = { bearer: bearerToken(request.headers.authorization), apiKey: header('x-api-key'), workspace: header('x-chief-workspace') };
     const key = presentedApiKey(credentials);
     if (key) {
-      await enforceRateLimit(`key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`, config.rateLimit.keyMax);
-      return { requestId, apiKey: { key, workspace: credentials.workspace } };
+      const apiKey = { key, digest: createHash('sha256').update(key).digest('hex').slice(0, 32), workspace: credentials.workspace, address: request.socket.remoteAddress };
+      await enforceRateLimit(`key:${apiKey.digest}`, config.rateLimit.keyMax);
+      // Made-up keys each have a fresh budget of their own; what bounds them is the address's
+      // budget of failed lookups. A key that has authenticated here skips it, so nobody sharing
+      // an address with a partner can lock the partner out.
+      if (!knownKeys.has(apiKey.digest)) await enforceRateLimit(`unknown-key:${apiKey.address}`, config.rateLimit.keyMax, 'peek');
+      return { requestId, apiKey };
     }
     // Without credentials only introspection may run (when it is on), so the explorer can show
     // the documentation before a token is entered; refuseAnonymousOperations holds the line.

@@ -3,7 +3,7 @@ import { Redis, type Result } from 'ioredis';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** GCRA_SCRIPT: [1, 0] when allowed, [0, ms until allowed] when not. */
-    chiefGcra(key: string, windowMs: number, limit: number): Result<[number, number], Context>;
+    chiefGcra(key: string, windowMs: number, limit: number, consume: 0 | 1): Result<[number, number], Context>;
   }
 }
 
@@ -16,6 +16,8 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Counts one request for `subject` against `limit` per window. */
   hit(subject: string, limit: number): Promise<RateDecision>;
+  /** Whether `subject` could make a request now, without counting one. */
+  peek(subject: string, limit: number): Promise<RateDecision>;
   /** Resolves true once the counter store answers, false if it does not within `ms`. */
   connect(ms: number): Promise<boolean>;
   close(): Promise<void>;
@@ -53,6 +55,9 @@ export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
       if (nextTat !== undefined) tats.set(subject, nextTat);
       return decision;
     },
+    async peek(subject, limit) {
+      return gcra(tats.get(subject), Date.now(), limit, windowMs).decision;
+    },
     async connect() {
       return true;
     },
@@ -63,7 +68,8 @@ export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
 }
 
 // The same step in Redis, atomic per subject, on Redis's clock so that gateway instances whose
-// clocks differ still agree. Returns { allowed (0/1), ms until allowed }.
+// clocks differ still agree. ARGV: window ms, limit, consume (1 counts the request, 0 only looks).
+// Returns { allowed (0/1), ms until allowed }.
 const GCRA_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -73,7 +79,7 @@ if tat < now then tat = now end
 local next_tat = tat + interval
 local allowed_at = next_tat - tonumber(ARGV[1])
 if allowed_at > now then return {0, math.ceil(allowed_at - now)} end
-redis.call('SET', KEYS[1], string.format('%.3f', next_tat), 'PX', math.ceil(next_tat - now))
+if ARGV[3] == '1' then redis.call('SET', KEYS[1], string.format('%.3f', next_tat), 'PX', math.ceil(next_tat - now)) end
 return {1, 0}`;
 
 /** GCRA in Redis, shared by every gateway instance: one script call per request. */
@@ -84,11 +90,13 @@ export function createRedisRateLimiter(redisUrl: string, windowSeconds: number):
   redis.on('error', () => {}); // reconnects on its own; each failed count is logged by the gateway
   redis.defineCommand('chiefGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
   const windowMs = windowSeconds * 1000;
+  const step = async (subject: string, limit: number, consume: 0 | 1): Promise<RateDecision> => {
+    const [allowed, waitMs] = await redis.chiefGcra(`chief:rate:${subject}`, windowMs, limit, consume);
+    return { allowed: allowed === 1, retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)) };
+  };
   return {
-    async hit(subject, limit) {
-      const [allowed, waitMs] = await redis.chiefGcra(`chief:rate:${subject}`, windowMs, limit);
-      return { allowed: allowed === 1, retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)) };
-    },
+    hit: (subject, limit) => step(subject, limit, 1),
+    peek: (subject, limit) => step(subject, limit, 0),
     async connect(ms) {
       if (redis.status === 'ready') return true;
       return new Promise<boolean>((resolve) => {
@@ -103,4 +111,9 @@ export function createRedisRateLimiter(redisUrl: string, windowSeconds: number):
       redis.disconnect();
     },
   };
+}
+
+/** The limiter a gateway uses: in Redis when REDIS_URL is set (shared by instances), else in memory. */
+export function createRateLimiter(redisUrl: string | undefined, windowSeconds: number): RateLimiter {
+  return redisUrl ? createRedisRateLimiter(redisUrl, windowSeconds) : createMemoryRateLimiter(windowSeconds);
 }

@@ -14,8 +14,9 @@ export function enforceOperationLimits(limits: Config['limits']): OperationGuard
     try {
       size = measureOperation(schema, document, operation, request.variables ?? {});
     } catch (error) {
-      // Variables that do not coerce: Apollo refuses them next, as BAD_USER_INPUT naming the field.
-      if (error instanceof GraphQLError) return;
+      // Variables that do not coerce: refused here as Apollo would refuse them (BAD_USER_INPUT,
+      // HTTP 400, the field named from the message), so no later guard does work for them.
+      if (error instanceof GraphQLError) throw chiefError(ErrorCode.BAD_USER_INPUT, error.message, { http: { status: 400 } });
       throw error;
     }
     const checks = [

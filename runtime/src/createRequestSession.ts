@@ -21,6 +21,20 @@ export interface Session {
 
 const dbRoleFor = { user: 'chief_app', apiKey: 'chief_app', service: 'chief_service' } as const;
 
+/**
+ * The settings, local to one transaction, that tell row-level security who is asking: the
+ * database role to switch to and the claims the auth.* functions of the migrations read.
+ */
+export function callerSettings(identity: Identity): [name: string, value: string][] {
+  if (identity.kind === 'gateway') throw new Error('The gateway identity has no database role');
+  return [
+    ['role', dbRoleFor[identity.kind]],
+    ['chief.user_id', identity.userId ?? ''],
+    ['chief.api_key_id', identity.apiKeyId ?? ''],
+    ['chief.workspace_id', identity.workspaceId ?? ''],
+  ];
+}
+
 export interface RequestSessionOptions {
   /**
    * Longest any one statement may run, in milliseconds (statement_timeout for the transaction),
@@ -65,21 +79,21 @@ export class RequestSession {
     if (identity.kind === 'gateway') return Promise.reject(unauthenticated('The gateway identity reads no data'));
     if (identity.kind === 'service' && !identity.workspaceId) return Promise.reject(forbidden('Service access must name a workspace'));
     if (identity.kind === 'apiKey' && !identity.workspaceId) return Promise.reject(unauthenticated('An API key acts in its own workspace'));
-    const dbRole = dbRoleFor[identity.kind];
+    const settings = callerSettings(identity);
     const outcome = new Promise<boolean>((resolve) => (this.settle = resolve));
     return new Promise<Session>((resolveOpen, rejectOpen) => {
       let opened = false;
       // postgres.js sends BEGIN by the simple protocol, which the embedded server keeps whole.
       // One statement sets the role, the claims and the timeout and reads the caller's role back.
+      const setEach = settings.map((_, i) => `set_config($${i * 2 + 1}, $${i * 2 + 2}, true)`).join(', ');
+      const timeout = `$${settings.length * 2 + 1}::text`;
       this.transaction = this.sql
         .begin(async (tx) => {
-          const [row] = await tx<{ role: MemberRole | null; member_id: string | null }[]>`
-            select set_config('role', ${dbRole}, true),
-                   set_config('chief.user_id', ${identity.userId ?? ''}, true),
-                   set_config('chief.api_key_id', ${identity.apiKeyId ?? ''}, true),
-                   set_config('chief.workspace_id', ${identity.workspaceId ?? ''}, true),
-                   set_config('statement_timeout', coalesce(${statementTimeoutMs?.toString() ?? null}::text, current_setting('statement_timeout')), true),
-                   auth.caller_role() as role, auth.member_id() as member_id`;
+          const [row] = await tx.unsafe<{ role: MemberRole | null; member_id: string | null }[]>(
+            `select ${setEach}, set_config('statement_timeout', coalesce(${timeout}, current_setting('statement_timeout')), true),
+                    auth.caller_role() as role, auth.member_id() as member_id`,
+            [...settings.flat(), statementTimeoutMs?.toString() ?? null],
+          );
           const role = row?.role ?? null;
           if (identity.kind === 'user' && identity.workspaceId && !role) {
             throw forbidden(`You are not a member of workspace ${identity.workspaceId}`);

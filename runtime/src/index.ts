@@ -2,7 +2,7 @@ export { loadConfig, ConfigError, configVariables, type Config, type ConfigScope
 export { ErrorCode, chiefError, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
 export { translateDatabaseError } from './databaseErrors.ts';
 export { createInternalTokens, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
-export { RequestSession, runOperation, type Session, type Database, type MemberRole } from './createRequestSession.ts';
+export { RequestSession, runOperation, callerSettings, type Session, type Database, type MemberRole } from './createRequestSession.ts';
 export { appendEvent, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
 export { DEFAULT_PAGE_SIZE, parsePage, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
 export { LoaderRegistry, byKey, groupByKey } from './LoaderRegistry.ts';

@@ -74,7 +74,8 @@ export const configSchema = z
     MAX_ALIASES: count(30),
     MAX_TOKENS: count(5_000),
     MAX_BODY_BYTES: count(1_000_000),
-    REQUEST_TIMEOUT_MS: count(15_000),
+    // Also Postgres's statement_timeout and a Node timer, both at most 2^31 - 1 ms.
+    REQUEST_TIMEOUT_MS: integer(15_000, 1, 2_147_483_647, 'a whole number of milliseconds from 1 to 2147483647'),
     INTROSPECTION: flag.optional(),
     TRUSTED_DOCUMENTS: z.enum(['off', 'require'], { error: 'expected off or require' }).default('off'),
     TRUSTED_DOCUMENTS_PATH: text('expected a file path').default('clients/generated/persisted-documents.json'),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createSqlClient } from '@chief/db';
+import { createSqlClient, type SqlClient } from '@chief/db';
 import { RequestSession, runOperation, type Identity } from '../src/index.ts';
+import type { RequestSessionOptions } from '../src/createRequestSession.ts';
 
 // The services' own client and session, on the run's shared database, with a workspace of its own.
 const sql = createSqlClient(inject('databaseUrl'), { max: 2, embedded: inject('databaseEmbedded') });
@@ -31,8 +32,12 @@ const person = (): Identity => ({ kind: 'user', userId, workspaceId, scopes: ['r
 const apiKey = (key: keyof typeof keys, scopes = ['read', 'write']): Identity => ({ kind: 'apiKey', apiKeyId: keys[key], userId: null, workspaceId, scopes });
 
 /** Opens a session for `identity`, runs `fn` in it, and ends it (committed). */
-async function inSession<T>(identity: Identity, fn: (session: Awaited<ReturnType<RequestSession['get']>>) => Promise<T>, options = {}): Promise<T> {
-  const request = new RequestSession(sql, identity, options);
+async function inSession<T>(
+  identity: Identity,
+  fn: (session: Awaited<ReturnType<RequestSession['get']>>) => Promise<T>,
+  { client = sql, ...options }: RequestSessionOptions & { client?: SqlClient } = {},
+): Promise<T> {
+  const request = new RequestSession(client, identity, options);
   try {
     return await fn(await request.get());
   } finally {
@@ -48,12 +53,18 @@ describe('RequestSession', () => {
     });
 
     it('leaves the server\'s setting to background work and to the next transaction on the connection', async () => {
-      const [server] = await sql.begin((tx) => tx`show statement_timeout`);
-      const background = await runOperation(sql, person(), async (request) => (await (await request.get()).sql`show statement_timeout`)[0]!.statement_timeout);
-      expect(background).toBe(server!.statement_timeout);
-      await inSession(person(), async () => undefined, { statementTimeoutMs: 1500 });
-      const [after] = await sql.begin((tx) => tx`show statement_timeout`);
-      expect(after!.statement_timeout).toBe(server!.statement_timeout);
+      // One connection, so the next transaction is surely on the one the session used.
+      const single = createSqlClient(inject('databaseUrl'), { max: 1, embedded: inject('databaseEmbedded') });
+      try {
+        const [server] = await single.begin((tx) => tx`show statement_timeout`);
+        const background = await runOperation(single, person(), async (request) => (await (await request.get()).sql`show statement_timeout`)[0]!.statement_timeout);
+        expect(background).toBe(server!.statement_timeout);
+        await inSession(person(), async () => undefined, { statementTimeoutMs: 1500, client: single });
+        const [after] = await single.begin((tx) => tx`show statement_timeout`);
+        expect(after!.statement_timeout).toBe(server!.statement_timeout);
+      } finally {
+        await single.end();
+      }
     });
 
     it.skipIf(inject('databaseEmbedded'))('cancels a statement that runs past it (57014)', async () => {

@@ -41,7 +41,7 @@ const badValues: Record<(typeof configVariables)[number], string[]> = {
   MAX_ALIASES: ['0', 'x'],
   MAX_TOKENS: ['0', 'x'],
   MAX_BODY_BYTES: ['0', '1mb'],
-  REQUEST_TIMEOUT_MS: ['0', '15s'],
+  REQUEST_TIMEOUT_MS: ['0', '15s', '2147483648'],
   INTROSPECTION: ['enabled'],
   TRUSTED_DOCUMENTS: ['required', 'on'],
   TRUSTED_DOCUMENTS_PATH: ['   '],

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { callerSettings, type Identity } from '@chief/runtime';
 import { literal, type OwnerSql } from './databaseOwner.ts';
 
 /** Whom a statement runs as: the claims RequestSession sets for people, API keys and background work. */
@@ -6,6 +7,11 @@ export type Caller =
   | { kind: 'user'; userId: string; workspaceId: string | null }
   | { kind: 'apiKey'; apiKeyId: string; workspaceId: string }
   | { kind: 'service'; workspaceId: string | null };
+
+function identityOf(caller: Caller): Identity {
+  if (caller.kind === 'apiKey') return { kind: 'apiKey', userId: null, workspaceId: caller.workspaceId, scopes: [], apiKeyId: caller.apiKeyId };
+  return { kind: caller.kind, userId: caller.kind === 'user' ? caller.userId : null, workspaceId: caller.workspaceId, scopes: [] };
+}
 
 /** Rows a statement touched (and returned), or the SQLSTATE it was refused with. */
 export type Outcome = { rows: number; data: Record<string, unknown>[] } | { error: string };
@@ -21,12 +27,9 @@ export async function asCaller(sql: OwnerSql, caller: Caller, ...statements: str
   let outcome: Outcome = { rows: 0, data: [] };
   try {
     await sql.begin(async (tx) => {
-      await tx.unsafe(
-        `select set_config('role', ${literal(caller.kind === 'service' ? 'chief_service' : 'chief_app')}, true),
-                set_config('chief.user_id', ${literal(caller.kind === 'user' ? caller.userId : '')}, true),
-                set_config('chief.api_key_id', ${literal(caller.kind === 'apiKey' ? caller.apiKeyId : '')}, true),
-                set_config('chief.workspace_id', ${literal(caller.workspaceId ?? '')}, true)`,
-      );
+      // The very settings a request's session makes, from the same function.
+      const settings = callerSettings(identityOf(caller));
+      await tx.unsafe(`select ${settings.map(([name, value]) => `set_config(${literal(name)}, ${literal(value)}, true)`).join(', ')}`);
       for (const statement of statements) {
         const result = await tx.unsafe(statement);
         outcome = { rows: result.count, data: [...result] };

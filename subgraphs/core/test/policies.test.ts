@@ -200,11 +200,14 @@ describe('row-level security of core', () => {
       const token = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign({ kind: 'apiKey', apiKeyId: a.keys.write, userId: null, workspaceId: a.ws.id, scopes: ['read', 'write'] });
       const ask = () => chief.request('{ contacts(first: 1) { edges { node { id } } } }', {}, { url: chief.subgraphUrls.core, headers: { authorization: `Bearer ${token}` } });
       expect(expectData(await ask()).contacts.edges).toHaveLength(1);
-      expectData(await chief.request('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keys.write }, { token: a.ws.users.admin.token }));
-      const refusedAfter = await ask();
-      expect(errorOf(refusedAfter).code).toBe('UNAUTHENTICATED');
-      expect(refusedAfter.body.data?.contacts ?? null).toBeNull();
-      await sql.unsafe(`update core.api_keys set revoked_at = null where id = ${literal(a.keys.write)}`);
+      try {
+        expectData(await chief.request('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keys.write }, { token: a.ws.users.admin.token }));
+        const refusedAfter = await ask();
+        expect(errorOf(refusedAfter).code).toBe('UNAUTHENTICATED');
+        expect(refusedAfter.body.data?.contacts ?? null).toBeNull();
+      } finally {
+        await sql.unsafe(`update core.api_keys set revoked_at = null where id = ${literal(a.keys.write)}`);
+      }
     });
   });
 

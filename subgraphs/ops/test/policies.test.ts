@@ -31,7 +31,7 @@ describe('row-level security of the event log', () => {
     await chief?.stop();
   });
 
-  it('records what the application appends with the caller as actor, for people and for keys alike', async () => {
+  it('records what the application appends with the caller as actor and as origin', async () => {
     const { member } = a.ws.users;
     const [made] = await sql.unsafe(
       `select e.actor_type, e.actor_id, x.actor_type as origin_type, x.actor_id as origin_id
