@@ -11,8 +11,8 @@ export type MemberRole = 'owner' | 'admin' | 'member' | 'viewer' | 'service';
 /** What a resolver works with once the transaction is open. */
 export interface Session {
   identity: Identity;
-  /** The caller's membership of the workspace in scope; null for keys, services and outside a workspace. */
-  member: { id: string; role: MemberRole } | null;
+  /** The caller's member id in the workspace in scope; null for keys, services and outside a workspace. */
+  memberId: string | null;
   /** The caller's role in the workspace in scope as row-level security sees it (a key: member or viewer). */
   role: MemberRole | null;
   db: Database;
@@ -67,7 +67,7 @@ export class RequestSession {
     return this.opening;
   }
 
-  private session(tx: TransactionSql, caller: Pick<Session, 'member' | 'role'>): Session {
+  private session(tx: TransactionSql, caller: Pick<Session, 'memberId' | 'role'>): Session {
     // drizzle reads the pool's `options` to set its type parsers; a transaction handle shares them.
     const client = Object.assign(tx, { options: this.sql.options }) as unknown as SqlClient;
     return { identity: this.identity, ...caller, db: drizzle({ client }), sql: tx };
@@ -101,7 +101,7 @@ export class RequestSession {
           // The gateway checked the key moments ago; the database has the last word (revoked since?).
           if (identity.kind === 'apiKey' && !role) throw unauthenticated('The API key is invalid, revoked or expired');
           opened = true;
-          resolveOpen(this.session(tx, { member: role && row?.member_id ? { id: row.member_id, role } : null, role }));
+          resolveOpen(this.session(tx, { memberId: row?.member_id ?? null, role }));
           if (!(await outcome)) throw ROLLBACK;
         })
         .catch((error: unknown) => {
@@ -117,7 +117,7 @@ export class RequestSession {
     if (!this.identity.scopes.includes('write')) throw forbidden('This credential is read-only');
     const session = await this.get();
     try {
-      return (await session.sql.savepoint((sp) => fn(this.session(sp, { member: session.member, role: session.role })))) as T;
+      return (await session.sql.savepoint((sp) => fn(this.session(sp, { memberId: session.memberId, role: session.role })))) as T;
     } catch (error) {
       throw translateDatabaseError(error);
     }

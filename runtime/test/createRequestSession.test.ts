@@ -77,10 +77,10 @@ describe('RequestSession', () => {
     it('run as chief_app with the key claim, the role the database gives the key, and no member', async () => {
       const seen = await inSession(apiKey('write'), async (s) => ({
         role: s.role,
-        member: s.member,
+        memberId: s.memberId,
         db: (await s.sql`select current_user as u, current_setting('chief.api_key_id') as k, auth.member_id() as m`)[0],
       }));
-      expect(seen).toEqual({ role: 'member', member: null, db: { u: 'chief_app', k: keys.write, m: null } });
+      expect(seen).toEqual({ role: 'member', memberId: null, db: { u: 'chief_app', k: keys.write, m: null } });
       expect(await inSession(apiKey('read', ['read']), async (s) => s.role)).toBe('viewer');
     });
 

@@ -61,7 +61,7 @@ export function createCoreResolvers({ secretBox }: { secretBox: SecretBox }): Gr
       apiKeys: async (_: unknown, args: PageArgs, ctx: Ctx) => {
         const p = page(ctx, args);
         const session = await ctx.session.get();
-        if (session.member?.role !== 'owner' && session.member?.role !== 'admin') throw forbidden('API keys are for admins and owners');
+        if (session.role !== 'owner' && session.role !== 'admin') throw forbidden('API keys are for admins and owners');
         return listPage(session.db, apiKeys, undefined, p);
       },
     },
@@ -90,7 +90,7 @@ export function createCoreResolvers({ secretBox }: { secretBox: SecretBox }): Gr
       workspaces: async (_: unknown, __: Args, ctx: Ctx) => myWorkspaces(await ctx.session.get()),
       member: async (_: unknown, __: Args, ctx: Ctx) => {
         const session = await ctx.session.get();
-        return session.member ? loadById(ctx, members, session.member.id) : null;
+        return session.memberId ? loadById(ctx, members, session.memberId) : null;
       },
     },
 

@@ -34,7 +34,7 @@ export async function createApiKey(request: RequestSession, rawInput: unknown) {
         keyHash: hashApiKey(secret),
         scopes: [...new Set(input.scopes ?? ['read'])],
         expiresAt: input.expiresAt ?? null,
-        createdBy: session.member?.id ?? null,
+        createdBy: session.memberId,
       })
       .returning();
     await appendEvent(session, { type: 'core.api_key.created', entityType: 'api_key', entityId: row!.id, payload: { name: row!.name, scopes: row!.scopes } });

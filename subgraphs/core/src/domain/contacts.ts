@@ -38,7 +38,7 @@ export async function createContact(request: RequestSession, rawInput: unknown) 
     requireRole(session, 'member');
     const [row] = await session.db
       .insert(contacts)
-      .values({ ...columnsOf(input), fullName: input.name, workspaceId: session.identity.workspaceId!, createdBy: session.member?.id ?? null })
+      .values({ ...columnsOf(input), fullName: input.name, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
       .returning();
     await appendEvent(session, { type: 'core.contact.created', entityType: 'contact', entityId: row!.id, payload: { name: row!.fullName, email: row!.email } });
     return row!;

@@ -40,7 +40,7 @@ export async function createDeal(request: RequestSession, rawInput: unknown) {
     requireRole(session, 'member');
     const [row] = await session.db
       .insert(deals)
-      .values({ ...columnsOf(input), title: input.title, workspaceId: session.identity.workspaceId!, createdBy: session.member?.id ?? null })
+      .values({ ...columnsOf(input), title: input.title, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
       .returning();
     await appendEvent(session, { type: 'core.deal.created', entityType: 'deal', entityId: row!.id, payload: { title: row!.title, stage: row!.stage } });
     return row!;
@@ -49,7 +49,6 @@ export async function createDeal(request: RequestSession, rawInput: unknown) {
 
 export async function updateDeal(request: RequestSession, rawId: unknown, rawInput: unknown) {
   const id = parseId(rawId);
-  // A null stage or probability leaves the column as is, so { stage: null } alone changes nothing.
   refuseClearing(rawInput, ['stage', 'probability']);
   const values = requireChanges(columnsOf(parseInput(updateDealInput, rawInput)));
   return request.mutate(async (session) => {

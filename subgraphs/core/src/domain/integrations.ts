@@ -29,7 +29,7 @@ export async function connectIntegration(request: RequestSession, box: SecretBox
         scopes: input.scopes ?? [],
         credentialsEnc: sealed,
         credentialsKeyVersion: box.version,
-        createdBy: session.member?.id ?? null,
+        createdBy: session.memberId,
       })
       .onConflictDoUpdate({
         target: [integrations.workspaceId, integrations.founderId, integrations.platform],

@@ -14,7 +14,7 @@ const inviteMemberInput = z.object({
 
 /** Owners alone grant, change or remove the owner role. */
 function requireOwnerFor(session: Session, ...roles: string[]) {
-  if (roles.includes('owner') && session.member?.role !== 'owner') throw forbidden('Only owners grant, change or remove the owner role');
+  if (roles.includes('owner') && session.role !== 'owner') throw forbidden('Only owners grant, change or remove the owner role');
 }
 
 async function visibleMember(session: Session, id: string) {

@@ -16,7 +16,7 @@ export async function linkTask(request: RequestSession, rawInput: unknown) {
     requireRole(session, 'member');
     const [row] = await session.db
       .insert(taskLinks)
-      .values({ workspaceId: session.identity.workspaceId!, taskId: input.taskId, platform: input.platform, externalId: input.externalId, url: input.url ?? null, createdBy: session.member?.id ?? null })
+      .values({ workspaceId: session.identity.workspaceId!, taskId: input.taskId, platform: input.platform, externalId: input.externalId, url: input.url ?? null, createdBy: session.memberId })
       .returning();
     await appendEvent(session, {
       type: 'work.task.linked', entityType: 'task', entityId: input.taskId, payload: { platform: input.platform, externalId: input.externalId },

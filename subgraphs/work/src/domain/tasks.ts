@@ -63,7 +63,7 @@ export async function createTask(request: RequestSession, rawInput: unknown) {
         ...references(input),
         sourceType,
         sourceId: input.sourceId ?? null,
-        createdBy: session.member?.id ?? null,
+        createdBy: session.memberId,
       })
       .returning();
     await appendEvent(session, {
