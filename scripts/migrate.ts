@@ -1,13 +1,12 @@
-import { runMigrations, startEmbeddedPostgres } from '@chief/db';
 import { ConfigError, loadConfig } from '@chief/runtime';
+import { openDatabase } from './openDatabase.ts';
 
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded data folder.
 try {
-  const config = loadConfig();
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.pglite.dataDir, port: 0 });
-  const { applied } = await runMigrations(config.databaseUrl ?? embedded!.url);
+  const database = await openDatabase(loadConfig(), { port: 0 });
+  const { applied } = database.migrations;
   console.log(applied ? `Applied ${applied} migration(s).` : 'Database is up to date.');
-  await embedded?.stop();
+  await database.stop();
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);

@@ -1,9 +1,10 @@
-import { createSqlClient, runMigrations, startEmbeddedPostgres, type EmbeddedPostgres, type SqlClient } from '@chief/db';
+import type { SqlClient } from '@chief/db';
 import { createLogger, type Config, type LogDestination } from '@chief/runtime';
 import { createCoreSubgraph } from '@chief/subgraph-core';
 import { createWorkSubgraph } from '@chief/subgraph-work';
 import { createGateway } from '@chief/gateway';
 import { loadDemoData } from './demoData.ts';
+import { openDatabase } from './openDatabase.ts';
 
 export interface StartChiefOptions {
   config: Config;
@@ -13,8 +14,6 @@ export interface StartChiefOptions {
   onStatement?: (query: string) => void;
   /** Ports to listen on; 0 picks free ones. Defaults to the configured ports. */
   ports?: { gateway: number; core: number; work: number };
-  /** Serve the embedded database in memory instead of the data folder (tests). */
-  ephemeral?: boolean;
 }
 
 export interface RunningChief {
@@ -35,15 +34,9 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
   const { config, onStatement, ports = config.ports } = options;
   const loggerFor = (service: string) => createLogger(service, config.logLevel, options.logDestination);
   const logger = loggerFor('chief');
-  let embedded: EmbeddedPostgres | undefined;
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: options.ephemeral ? undefined : config.pglite.dataDir, port: options.ephemeral ? 0 : config.pglite.port });
-    databaseUrl = embedded.url;
-  }
-  const migrations = await runMigrations(databaseUrl);
-  logger.info(migrations, 'migrations applied');
-  const sql = createSqlClient(databaseUrl, { max: config.dbPoolMax, embedded: Boolean(embedded) || config.databaseEmbedded, onStatement });
+  const database = await openDatabase(config);
+  logger.info(database.migrations, 'migrations applied');
+  const sql = database.connect({ onStatement });
   const demoLoaded = config.demoData ? await loadDemoData(sql) : false;
 
   const deps = { sql, config };
@@ -61,14 +54,14 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
   return {
     gatewayUrl: gateway.url,
     subgraphUrls: { core: core.url, work: work.url },
-    databaseUrl,
+    databaseUrl: database.url,
     sql,
     demoLoaded,
     async stop() {
       await gateway.close();
       await Promise.all([core.close(), work.close()]);
       await sql.end({ timeout: 5 });
-      await embedded?.stop();
+      await database.stop();
     },
   };
 }

@@ -1,0 +1,33 @@
+import { createSqlClient, runMigrations, startEmbeddedPostgres, type SqlClient } from '@chief/db';
+import type { Config } from '@chief/runtime';
+
+export interface OpenDatabase {
+  url: string;
+  /** Migrations this opening applied. */
+  migrations: { applied: number };
+  /** A postgres.js pool on the database, set up for the embedded server when that is what it is. */
+  connect(options?: { onStatement?: (query: string) => void }): SqlClient;
+  /** Stops the embedded server; nothing to do for DATABASE_URL. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The database a command works on, migrated: DATABASE_URL, or else the embedded PGlite with its
+ * data folder, served on `port` (default PGLITE_PORT; 0 for any free one).
+ */
+export async function openDatabase(config: Config, { port = config.pglite.port }: { port?: number } = {}): Promise<OpenDatabase> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.pglite.dataDir, port });
+  const url = config.databaseUrl ?? embedded!.url;
+  try {
+    const migrations = await runMigrations(url);
+    return {
+      url,
+      migrations,
+      connect: ({ onStatement } = {}) => createSqlClient(url, { max: config.dbPoolMax, embedded: Boolean(embedded) || config.databaseEmbedded, onStatement }),
+      stop: async () => embedded?.stop(),
+    };
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+}
