@@ -2,8 +2,8 @@ import { Redis, type Result } from 'ioredis';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    /** GCRA_SCRIPT: [1, 0] when allowed, [0, ms until allowed] when not. */
-    chiefGcra(key: string, windowMs: number, limit: number, consume: 0 | 1): Result<[number, number], Context>;
+    /** GCRA_SCRIPT: ms until the request would be allowed, 0 when it is. */
+    chiefGcra(key: string, windowMs: number, limit: number, consume: 0 | 1): Result<number, Context>;
   }
 }
 
@@ -31,13 +31,15 @@ export interface RateLimiter {
  * its next request; a subject whose TAT has passed holds no state at all.
  */
 
+/** Either limiter's answer: allowed when nothing is left to wait, else Retry-After in whole seconds. */
+const decisionAfter = (waitMs: number): RateDecision =>
+  waitMs > 0 ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } : { allowed: true, retryAfterSeconds: 0 };
+
 /** One GCRA step: the decision and the TAT to store when allowed. Times in ms. */
 function gcra(storedTat: number | undefined, now: number, limit: number, windowMs: number) {
-  const interval = windowMs / limit;
-  const nextTat = Math.max(storedTat ?? now, now) + interval;
-  const allowedAt = nextTat - windowMs;
-  if (allowedAt > now) return { decision: { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((allowedAt - now) / 1000)) }, nextTat: undefined };
-  return { decision: { allowed: true, retryAfterSeconds: 0 }, nextTat };
+  const nextTat = Math.max(storedTat ?? now, now) + windowMs / limit;
+  const decision = decisionAfter(nextTat - windowMs - now);
+  return { decision, nextTat: decision.allowed ? nextTat : undefined };
 }
 
 /** Counted in this process: right for a single gateway instance. */
@@ -69,7 +71,7 @@ export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
 
 // The same step in Redis, atomic per subject, on Redis's clock so that gateway instances whose
 // clocks differ still agree. ARGV: window ms, limit, consume (1 counts the request, 0 only looks).
-// Returns { allowed (0/1), ms until allowed }.
+// Returns the ms until the request would be allowed, 0 when it is.
 const GCRA_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -78,9 +80,9 @@ local tat = tonumber(redis.call('GET', KEYS[1])) or now
 if tat < now then tat = now end
 local next_tat = tat + interval
 local allowed_at = next_tat - tonumber(ARGV[1])
-if allowed_at > now then return {0, math.ceil(allowed_at - now)} end
+if allowed_at > now then return math.ceil(allowed_at - now) end
 if ARGV[3] == '1' then redis.call('SET', KEYS[1], string.format('%.3f', next_tat), 'PX', math.ceil(next_tat - now)) end
-return {1, 0}`;
+return 0`;
 
 /** GCRA in Redis, shared by every gateway instance: one script call per request. */
 export function createRedisRateLimiter(redisUrl: string, windowSeconds: number): RateLimiter {
@@ -90,10 +92,7 @@ export function createRedisRateLimiter(redisUrl: string, windowSeconds: number):
   redis.on('error', () => {}); // reconnects on its own; each failed count is logged by the gateway
   redis.defineCommand('chiefGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
   const windowMs = windowSeconds * 1000;
-  const step = async (subject: string, limit: number, consume: 0 | 1): Promise<RateDecision> => {
-    const [allowed, waitMs] = await redis.chiefGcra(`chief:rate:${subject}`, windowMs, limit, consume);
-    return { allowed: allowed === 1, retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(waitMs / 1000)) };
-  };
+  const step = async (subject: string, limit: number, consume: 0 | 1) => decisionAfter(await redis.chiefGcra(`chief:rate:${subject}`, windowMs, limit, consume));
   return {
     hit: (subject, limit) => step(subject, limit, 1),
     peek: (subject, limit) => step(subject, limit, 0),
