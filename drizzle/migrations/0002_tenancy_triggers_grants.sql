@@ -51,23 +51,23 @@ BEGIN
   RETURN NEW;
 END $$;
 --> statement-breakpoint
--- Later migrations call this again for the tables they add.
-CREATE OR REPLACE PROCEDURE core.attach_updated_at_triggers() LANGUAGE plpgsql AS $$
+-- Gives every Chief table that has the column `on_column` the row trigger `named`, fired BEFORE
+-- `fires_on` and calling `calls`. Later migrations call it again for the tables they add.
+CREATE OR REPLACE PROCEDURE core.attach_column_triggers(on_column text, named text, fires_on text, calls text) LANGUAGE plpgsql AS $$
 DECLARE
   t record;
 BEGIN
   FOR t IN SELECT c.table_schema, c.table_name FROM information_schema.columns c
            JOIN information_schema.tables tb USING (table_schema, table_name)
-           WHERE c.column_name = 'updated_at' AND tb.table_type = 'BASE TABLE'
+           WHERE c.column_name = on_column AND tb.table_type = 'BASE TABLE'
              AND c.table_schema IN ('core', 'comms', 'meetings', 'media', 'work', 'intel', 'ops', 'flows')
   LOOP
-    EXECUTE format('DROP TRIGGER IF EXISTS set_updated_at ON %I.%I', t.table_schema, t.table_name);
-    EXECUTE format('CREATE TRIGGER set_updated_at BEFORE UPDATE ON %I.%I FOR EACH ROW EXECUTE FUNCTION core.set_updated_at()',
-      t.table_schema, t.table_name);
+    EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I.%I', named, t.table_schema, t.table_name);
+    EXECUTE format('CREATE TRIGGER %I BEFORE %s ON %I.%I FOR EACH ROW EXECUTE FUNCTION %s()', named, fires_on, t.table_schema, t.table_name, calls);
   END LOOP;
 END $$;
 --> statement-breakpoint
-CALL core.attach_updated_at_triggers();
+CALL core.attach_column_triggers('updated_at', 'set_updated_at', 'UPDATE', 'core.set_updated_at');
 --> statement-breakpoint
 -- A workspace always keeps an owner. The workspace row is locked first so two concurrent
 -- removals cannot each see the other owner and leave none. Raised as SQLSTATE CH409 (conflict).

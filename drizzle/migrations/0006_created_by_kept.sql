@@ -13,20 +13,4 @@ BEGIN
   RETURN NEW;
 END $$;
 --> statement-breakpoint
--- Later migrations call this again for the tables they add.
-CREATE OR REPLACE PROCEDURE core.attach_created_by_guards() LANGUAGE plpgsql AS $$
-DECLARE
-  t record;
-BEGIN
-  FOR t IN SELECT c.table_schema, c.table_name FROM information_schema.columns c
-           JOIN information_schema.tables tb USING (table_schema, table_name)
-           WHERE c.column_name = 'created_by' AND tb.table_type = 'BASE TABLE'
-             AND c.table_schema IN ('core', 'comms', 'meetings', 'media', 'work', 'intel', 'ops', 'flows')
-  LOOP
-    EXECUTE format('DROP TRIGGER IF EXISTS keep_created_by ON %I.%I', t.table_schema, t.table_name);
-    EXECUTE format('CREATE TRIGGER keep_created_by BEFORE UPDATE OF created_by ON %I.%I FOR EACH ROW EXECUTE FUNCTION core.keep_created_by()',
-      t.table_schema, t.table_name);
-  END LOOP;
-END $$;
---> statement-breakpoint
-CALL core.attach_created_by_guards();
+CALL core.attach_column_triggers('created_by', 'keep_created_by', 'UPDATE OF created_by', 'core.keep_created_by');
