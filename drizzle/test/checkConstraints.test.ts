@@ -76,15 +76,20 @@ describe.each(writers)('as %s, the database', (writer) => {
   });
 });
 
+/** Tables that have `column` but lack the row trigger `trigger`, from the catalog. */
+async function tablesWithoutTrigger(column: string, trigger: string): Promise<string[]> {
+  const rows = await sql.unsafe(
+    `select c.table_schema || '.' || c.table_name as name from information_schema.columns c
+      join information_schema.tables t using (table_schema, table_name)
+     where c.column_name = '${column}' and t.table_type = 'BASE TABLE'
+       and not exists (select 1 from pg_trigger g where g.tgrelid = (quote_ident(c.table_schema) || '.' || quote_ident(c.table_name))::regclass and g.tgname = '${trigger}')`,
+  );
+  return rows.map((r) => r.name as string);
+}
+
 describe('updated_at', () => {
   it('is kept by a trigger on every table that has it', async () => {
-    const untriggered = await sql.unsafe(
-      `select c.table_schema || '.' || c.table_name as name from information_schema.columns c
-        join information_schema.tables t using (table_schema, table_name)
-       where c.column_name = 'updated_at' and t.table_type = 'BASE TABLE'
-         and not exists (select 1 from pg_trigger g where g.tgrelid = (quote_ident(c.table_schema) || '.' || quote_ident(c.table_name))::regclass and g.tgname = 'set_updated_at')`,
-    );
-    expect(untriggered.map((r) => r.name)).toEqual([]);
+    expect(await tablesWithoutTrigger('updated_at', 'set_updated_at')).toEqual([]);
     const [row] = await sql.unsafe(`insert into work.tasks (workspace_id, title, updated_at) values ('${workspaceId}', 'Stamped', now() - interval '1 day') returning id, updated_at`);
     const [after] = await sql.unsafe(`update work.tasks set title = 'Restamped' where id = '${row!.id}' returning updated_at`);
     expect(new Date(after!.updated_at).getTime()).toBeGreaterThan(new Date(row!.updated_at).getTime());
@@ -93,13 +98,7 @@ describe('updated_at', () => {
 
 describe('created_by', () => {
   it('is guarded on every table that has it', async () => {
-    const unguarded = await sql.unsafe(
-      `select c.table_schema || '.' || c.table_name as name from information_schema.columns c
-        join information_schema.tables t using (table_schema, table_name)
-       where c.column_name = 'created_by' and t.table_type = 'BASE TABLE'
-         and not exists (select 1 from pg_trigger g where g.tgrelid = (quote_ident(c.table_schema) || '.' || quote_ident(c.table_name))::regclass and g.tgname = 'keep_created_by')`,
-    );
-    expect(unguarded.map((r) => r.name)).toEqual([]);
+    expect(await tablesWithoutTrigger('created_by', 'keep_created_by')).toEqual([]);
   });
 
   it('is cleared, not kept pointing at nobody, when the member who made the row is removed', async () => {
