@@ -1,5 +1,6 @@
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
-import { buildSchema, parse, validate, type GraphQLSchema } from 'graphql';
+import { buildSchema, getNamedType, getNullableType, isCompositeType, isListType, isObjectType, isInterfaceType, parse, validate, type GraphQLSchema } from 'graphql';
+import { readListSizes, type ListSizes } from '@chief/gateway';
 import { z } from 'zod';
 import { composeSubgraphs, registryFiles, type SubgraphSource } from './schemaRegistry.ts';
 
@@ -48,6 +49,7 @@ export interface SchemaCheckReport {
   compositionErrors: string[];
   staleFiles: string[];
   undocumented: string[];
+  unboundedLists: string[];
   changes: SchemaChange[];
   invalidOperations: { source: string; errors: string[] }[];
   baseLabel?: string;
@@ -65,7 +67,7 @@ const levels: Record<CriticalityLevel, SchemaChange['level']> = {
  * against the base, and every known client operation still validates.
  */
 export async function checkSchema(input: SchemaCheckInput): Promise<SchemaCheckReport> {
-  const report: SchemaCheckReport = { ok: false, compositionErrors: [], staleFiles: [], undocumented: [], changes: [], invalidOperations: [], baseLabel: input.base?.label };
+  const report: SchemaCheckReport = { ok: false, compositionErrors: [], staleFiles: [], undocumented: [], unboundedLists: [], changes: [], invalidOperations: [], baseLabel: input.base?.label };
   report.undocumented = input.subgraphs.flatMap((s) => undocumentedDefinitions(s));
   const composition = composeSubgraphs(input.subgraphs);
   if (!composition.ok) {
@@ -79,6 +81,7 @@ export async function checkSchema(input: SchemaCheckInput): Promise<SchemaCheckR
     ...Object.keys(input.committed).filter((path) => !(path in expected) && input.committed[path] !== undefined),
   ];
   const apiSchema = buildSchema(composition.apiSchemaSdl);
+  report.unboundedLists = unboundedLists(apiSchema, readListSizes(composition.supergraphSdl));
   if (input.base) report.changes = await classifyChanges(buildSchema(input.base.apiSdl), apiSchema, input.accepted);
   report.invalidOperations = input.operations.flatMap((operation) => {
     const errors = operationErrors(apiSchema, operation.document);
@@ -87,6 +90,7 @@ export async function checkSchema(input: SchemaCheckInput): Promise<SchemaCheckR
   report.ok =
     report.staleFiles.length === 0 &&
     report.undocumented.length === 0 &&
+    report.unboundedLists.length === 0 &&
     report.invalidOperations.length === 0 &&
     !report.changes.some((c) => c.level === 'breaking' && !c.acceptedBecause);
   return report;
@@ -134,6 +138,30 @@ export function undocumentedDefinitions(subgraph: SubgraphSource): string[] {
 
 const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 
+/**
+ * Lists the gateway's cost measure cannot bound: a connection without its page argument
+ * (`@listSize(slicingArguments: ["first"], sizedFields: ["edges"])`), or a plain list of objects
+ * without `@listSize(assumedSize:)`, which the measure would count at MAX_PAGE_SIZE, whatever
+ * the list really holds. A connection's own edges are sized by the field that returns it.
+ */
+export function unboundedLists(schema: GraphQLSchema, listSizes: ListSizes): string[] {
+  const unbounded: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!(isObjectType(type) || isInterfaceType(type)) || type.name.startsWith('__') || type.name.endsWith('Connection')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const coordinate = `${type.name}.${field.name}`;
+      const named = getNamedType(field.type);
+      const declared = listSizes.get(coordinate);
+      if (named.name.endsWith('Connection') && !(declared?.slicingArguments?.includes('first') && declared.sizedFields?.includes('edges'))) {
+        unbounded.push(`${coordinate}: a connection needs @listSize(slicingArguments: ["first"], sizedFields: ["edges"])`);
+      } else if (isListType(getNullableType(field.type)) && isCompositeType(named) && declared?.assumedSize === undefined) {
+        unbounded.push(`${coordinate}: a list of objects needs @listSize(assumedSize: N), N the most it can hold`);
+      }
+    }
+  }
+  return unbounded;
+}
+
 /** The report as CI prints it. */
 export function formatReport(report: SchemaCheckReport): string {
   const lines: string[] = [];
@@ -144,6 +172,7 @@ export function formatReport(report: SchemaCheckReport): string {
   section('The subgraphs do not compose:', report.compositionErrors);
   section('Stale registry files (run `npm run schema:publish` and commit):', report.staleFiles);
   section('Undocumented public definitions (add a description):', report.undocumented);
+  section('Lists without a bound for the cost limit:', report.unboundedLists);
   const byLevel = (level: SchemaChange['level']) => report.changes.filter((c) => c.level === level);
   const breaking = byLevel('breaking');
   section(

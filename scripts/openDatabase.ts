@@ -13,10 +13,10 @@ export interface OpenDatabase {
 
 /**
  * The database a command works on, migrated: DATABASE_URL, or else the embedded PGlite with its
- * data folder, served on `port` (default PGLITE_PORT; 0 for any free one).
+ * data folder, served on a socket inside that folder.
  */
-export async function openDatabase(config: Config, { port = config.pglite.port }: { port?: number } = {}): Promise<OpenDatabase> {
-  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.pglite.dataDir, port });
+export async function openDatabase(config: Config): Promise<OpenDatabase> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres({ dataDir: config.pglite.dataDir });
   const url = config.databaseUrl ?? embedded!.url;
   try {
     const migrations = await runMigrations(url);

@@ -5,7 +5,7 @@ import { openDatabase } from './openDatabase.ts';
 // `npm run seed`: the demo workspace (the one `npm start` loads on first run) into DATABASE_URL,
 // or into the embedded data folder, unless it is there already. Migrates first, as a start does.
 try {
-  const database = await openDatabase(loadConfig(), { port: 0 });
+  const database = await openDatabase(loadConfig());
   const sql = database.connect();
   try {
     const loaded = await loadDemoData(sql);

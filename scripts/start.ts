@@ -15,7 +15,7 @@ const url = `http://localhost:${new URL(chief.gatewayUrl).port}/graphql`;
 console.log(`
 Chief is running.
   GraphQL API      ${url}
-  Database         ${config.databaseUrl ? 'DATABASE_URL' : `embedded PGlite in ${config.pglite.dataDir} (served at ${chief.databaseUrl})`}
+  Database         ${config.databaseUrl ? 'DATABASE_URL' : `embedded PGlite in ${config.pglite.dataDir} (yours alone: psql "${chief.databaseUrl}")`}
   Demo workspace   Acme Robotics (${DEMO_WORKSPACE_ID})${chief.demoLoaded ? ', loaded now' : ''}
 
 Get a development token (owner, admin, member or viewer):

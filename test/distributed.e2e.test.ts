@@ -19,6 +19,7 @@ describe('each subgraph and the gateway as its own process', () => {
     AUTH_JWT_SECRET: TEST_ENV.AUTH_JWT_SECRET,
     SUBGRAPH_SECRET: TEST_ENV.SUBGRAPH_SECRET,
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    API_KEY_SECRET: randomBytes(32).toString('base64'),
   };
   const services: SpawnedService[] = [];
   let core: SpawnedService;

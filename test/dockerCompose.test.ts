@@ -20,6 +20,7 @@ const services = compose.services;
 const operatorEnv: Record<string, string> = {
   SUBGRAPH_SECRET: 'compose-subgraph-secret-compose-subgraph-1',
   ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  API_KEY_SECRET: 'compose-api-key-secret-compose-api-key-01',
   AUTH_JWT_SECRET: 'compose-jwt-secret-compose-jwt-secret-0123',
 };
 
@@ -81,9 +82,10 @@ describe('docker-compose.yml', () => {
   });
 
   it('makes the operator provide every secret, and fails clearly without one', () => {
-    for (const missing of ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY']) {
+    for (const missing of ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'API_KEY_SECRET']) {
       expect(() => environmentOf(services.core!, { ...operatorEnv, [missing]: '' })).toThrow(missing);
     }
+    expect(() => environmentOf(services.gateway!, { ...operatorEnv, API_KEY_SECRET: '' })).toThrow('API_KEY_SECRET');
     expect(() => environmentOf(services.work!, { ...operatorEnv, SUBGRAPH_SECRET: '' })).toThrow('SUBGRAPH_SECRET');
     const gatewayWithoutAuth = environmentOf(services.gateway!, { ...operatorEnv, AUTH_JWT_SECRET: '' });
     expect(() => loadConfig(gatewayWithoutAuth, 'gateway')).toThrow(/AUTH_JWT_SECRET: required in production \(or set AUTH_JWKS_URL\)/);

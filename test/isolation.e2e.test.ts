@@ -7,6 +7,10 @@ import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, 
 /** Who in A probes B: the owner, who may do the most, and a plain member. */
 const ACTORS = ['owner', 'member'] as const;
 
+/** The idempotency key a workspace's seed links its task under. */
+const seedKey = (ws: WorkspaceFixture) => `seed-link-${ws.id}`;
+const LINK_TASK = 'mutation($taskId: ID!, $externalId: String!) { linkTask(input: { taskId: $taskId, platform: LINEAR, externalId: $externalId }) { id } }';
+
 /** One row of every kind in a workspace, made through the API. */
 interface Seeded {
   ws: WorkspaceFixture;
@@ -36,10 +40,7 @@ async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
     `mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }`,
     { input: { title: "Follow up", assigneeId: ws.users.member.memberId, founderId: ws.founderId, contactId: core.contact.id, dealId: deal.createDeal.id } }, { token },
   ));
-  const link = expectData(await chief.request(
-    `mutation($taskId: ID!) { linkTask(input: { taskId: $taskId, platform: LINEAR, externalId: "LIN-1" }) { id } }`,
-    { taskId: task.createTask.id }, { token },
-  ));
+  const link = expectData(await chief.request(LINK_TASK, { taskId: task.createTask.id, externalId: `LIN-${ws.id}` }, { token, headers: { 'idempotency-key': seedKey(ws) } }));
   return {
     ws,
     contactId: core.contact.id,
@@ -257,6 +258,12 @@ describe('tenant isolation between two workspaces', () => {
         expectNotFound(await ask('mutation($t: ID!) { linkTask(input: { taskId: $t, platform: JIRA, externalId: "X-1" }) { id } }', { t: b.taskId }), 'linkTask');
         expectNotFound(await ask('mutation($id: ID!) { unlinkTask(id: $id) }', { id: b.taskLinkId }), 'unlinkTask');
         expect(expectData(await entities('work', 'TaskLink', b.taskLinkId))._entities).toEqual([null]);
+      },
+      'ops.idempotency_keys': async () => {
+        // B's key, sent again by A with B's very request: A's own key, so it runs (and finds no task).
+        const retry = await chief.request(LINK_TASK, { taskId: b.taskId, externalId: `LIN-${b.ws.id}` }, { token: tokenA(), headers: { 'idempotency-key': seedKey(b.ws) } });
+        expect(retry.headers.get('idempotent-replayed')).toBeNull();
+        expectNotFound(retry, 'linkTask replayed');
       },
       'ops.events': 'not exposed through GraphQL',
       'ops.event_actors': 'not exposed through GraphQL',

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
-import { startEmbeddedPostgres } from '@chief/db';
+import { connectPostgres, startEmbeddedPostgres } from '@chief/db';
 import { DEMO_WORKSPACE_ID } from '../scripts/demoData.ts';
 
 const run = promisify(execFile);
@@ -23,7 +22,7 @@ describe('npm run seed', () => {
 
   async function demoCounts() {
     const embedded = await startEmbeddedPostgres({ dataDir });
-    const sql = postgres(embedded.url, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
+    const sql = connectPostgres(embedded.url, { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
     try {
       const [row] = await sql.unsafe(`select
         (select count(*)::int from core.workspaces where id = '${DEMO_WORKSPACE_ID}') as workspaces,

@@ -16,7 +16,7 @@ const run = promisify(execFile);
  */
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'chief-start-'));
-  const env = { PGLITE_DATA_DIR: dataDir, PGLITE_PORT: '0', GATEWAY_PORT: '0', CORE_PORT: '0', WORK_PORT: '0', LOG_LEVEL: 'warn' };
+  const env = { PGLITE_DATA_DIR: dataDir, GATEWAY_PORT: '0', CORE_PORT: '0', WORK_PORT: '0', LOG_LEVEL: 'warn' };
   const banner = /GraphQL API\s+(http:\/\/localhost:\d+\/graphql)/;
   let running: SpawnedService | undefined;
 

@@ -6,6 +6,9 @@ import { createLogger } from '@chief/runtime';
 import { CROSS_QUERY, seedTasks } from './support/crossDomain.ts';
 import { createWorkspaceFixture, expectData, startTestChief, type TestChief } from './support/startTestChief.ts';
 
+const METRICS_TOKEN = 'scrape-token-for-prometheus';
+const scrape = (url: string, token = METRICS_TOKEN) => fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${token}` } });
+
 describe('logs, metrics and health', () => {
   const lines: Record<string, any>[] = [];
   let chief: TestChief;
@@ -13,7 +16,7 @@ describe('logs, metrics and health', () => {
   let token: string;
 
   beforeAll(async () => {
-    chief = await startTestChief({ LOG_LEVEL: 'info' }, { logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    chief = await startTestChief({ LOG_LEVEL: 'info', METRICS_TOKEN }, { logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
     const ws = await createWorkspaceFixture(chief, 'Observed');
     contactId = await seedTasks(chief, ws, 3);
     token = ws.users.member.token;
@@ -35,16 +38,30 @@ describe('logs, metrics and health', () => {
 
   it('exports Prometheus metrics per operation name and per subgraph', async () => {
     expectData(await chief.request(CROSS_QUERY, { first: 10, contactId }, { token }));
-    const gateway = parseMetrics(await (await fetch(new URL('/metrics', chief.gatewayUrl))).text());
+    const gateway = parseMetrics(await (await scrape(chief.gatewayUrl)).text());
     expect(gateway('chief_graphql_requests_total', { operation: 'Cross', status: '200', service: 'gateway' })).toBeGreaterThanOrEqual(1);
     expect(gateway('chief_graphql_request_duration_seconds_count', { operation: 'Cross', service: 'gateway' })).toBeGreaterThanOrEqual(1);
     for (const subgraph of ['core', 'work']) {
       expect(gateway('chief_subgraph_requests_total', { subgraph, outcome: 'ok', service: 'gateway' })).toBeGreaterThanOrEqual(1);
       expect(gateway('chief_subgraph_request_duration_seconds_count', { subgraph, service: 'gateway' })).toBeGreaterThanOrEqual(1);
     }
-    const core = parseMetrics(await (await fetch(new URL('/metrics', chief.subgraphUrls.core))).text());
+    const core = parseMetrics(await (await scrape(chief.subgraphUrls.core)).text());
     // The gateway names its subgraph operations after the client's: Cross__core__<n>.
     expect(core('chief_graphql_requests_total', { operation: /^Cross__core__\d+$/, status: '200', service: 'core' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('shows metrics (every tenant\'s operation names) only to the holder of the metrics token', async () => {
+    for (const url of [chief.gatewayUrl, chief.subgraphUrls.core, chief.subgraphUrls.work]) {
+      expect((await fetch(new URL('/metrics', url))).status).toBe(401);
+      expect((await scrape(url, 'not-the-metrics-token')).status).toBe(401);
+      expect((await scrape(url)).status).toBe(200);
+    }
+    const unset = await startTestChief();
+    try {
+      expect((await scrape(unset.gatewayUrl)).status).toBe(404);
+    } finally {
+      await unset.stop();
+    }
   });
 
   it('reports ready only while the database answers', async () => {

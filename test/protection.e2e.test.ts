@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { createApiKeySigner } from '@chief/runtime';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspaceFixture, errorOf, expectData, startTestChief, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
@@ -34,11 +35,23 @@ describe('operation limits at the gateway', () => {
     expectRefusedAtGateway(chief, await ask('{ a: viewer { userId } b: viewer { userId } c: viewer { userId } d: viewer { userId } }'), 'ALIAS_LIMIT_EXCEEDED');
   });
 
-  it('refuses an operation whose cost (list fields times page size) is over the limit, variables included', async () => {
-    const query = 'query($n: Int!) { tasks(first: $n) { edges { node { id title status } } } }';
+  it('refuses an operation whose cost (lists times their size) is over the limit, variables included', async () => {
+    const query = 'query($n: Int!) { tasks(first: $n) { edges { node { id title status priority dueAt } } } }';
     expectRefusedAtGateway(chief, await ask(query, { n: 100 }), 'COST_LIMIT_EXCEEDED');
-    expect(errorOf(await ask(query, { n: 100 })).message).toBe('The operation costs 600 (list fields count their page size); the limit is 500');
+    expect(errorOf(await ask(query, { n: 100 })).message).toBe('The operation costs 602 (lists count their size times what each item selects); the limit is 500');
     expectData(await ask(query, { n: 10 }));
+  });
+
+  it('lets no field cancel the cost of another: a negative or oversized page is refused before any subgraph runs', async () => {
+    const costly = 'a: tasks(first: 100) { edges { node { id title status priority dueAt } } }';
+    for (const first of [-2_000_000_000, -1, 101]) {
+      chief.statements.reset();
+      const result = await ask(`{ ${costly} z: contacts(first: ${first}) { edges { node { id } } } }`);
+      expectRefusedAtGateway(chief, result, 'BAD_USER_INPUT');
+      expect(errorOf(result).field).toBe('first');
+    }
+    const forged = Buffer.from('2026|00000000-0000-4000-8000-000000000000').toString('base64url');
+    expectRefusedAtGateway(chief, await ask(`{ deals(after: "${forged}") { edges { node { id } } } }`), 'BAD_USER_INPUT');
   });
 
   it('refuses a document with more tokens than the limit', async () => {
@@ -75,6 +88,82 @@ describe('operation limits at the gateway', () => {
     const result = await chief.request('mutation { createTask(input: { title: "No" }) { id } }', {}, { headers: { 'x-api-key': created.createApiKey.secret } });
     expect(errorOf(result)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/may run queries, not mutations/) });
     expect(result.body.errors?.[0]?.extensions?.serviceName).toBeUndefined();
+  });
+});
+
+/** Fragments F0..Fn, each spreading the next twice: 2^n fields if a measure walked every spread again. */
+function doublingFragments(levels: number): string {
+  const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on Task { id ...F${i + 1} ... on Task { ...F${i + 1} } }`);
+  return `{ tasks(first: 1) { edges { node { ...F0 } } } } ${fragments.join(' ')} fragment F${levels} on Task { title }`;
+}
+
+describe('work the gateway does before refusing', () => {
+  let chief: TestChief;
+  let token: string;
+  beforeAll(async () => {
+    chief = await startTestChief();
+    token = await chief.token(`doubling|${Date.now()}`);
+  });
+  afterAll(() => chief?.stop());
+
+  /** Median wall time of `runs` requests of `query`, each refused with COST_LIMIT_EXCEEDED. */
+  async function refusalTime(query: string, runs = 7): Promise<number> {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const result = await chief.request(query, {}, { token });
+      times.push(performance.now() - started);
+      expect(errorOf(result).code).toBe('COST_LIMIT_EXCEEDED');
+      expect(result.status).toBe(400);
+    }
+    return times.sort((a, b) => a - b)[runs >> 1]!;
+  }
+
+  it('grows linearly with fragments that double at every level: 40 levels take about as long as 20', async () => {
+    chief.statements.reset();
+    await refusalTime(doublingFragments(20), 3); // warm up
+    const [twenty, forty] = [await refusalTime(doublingFragments(20)), await refusalTime(doublingFragments(40))];
+    console.log(`doubling fragments refused in ${twenty.toFixed(1)} ms (20 levels) and ${forty.toFixed(1)} ms (40 levels)`);
+    // Exponential work would take 2^20 times as long; twice the document may take about twice the time.
+    expect(forty).toBeLessThan(twenty * 4 + 20);
+    expect(chief.statements.count).toBe(0);
+    expect((await fetch(new URL('/health', chief.gatewayUrl))).status).toBe(200);
+  });
+});
+
+describe('health while the costliest allowed query runs', () => {
+  let chief: TestChief;
+  let ws: WorkspaceFixture;
+  // Just under the default cost limit of 20000: 98 tasks, each with its assignee's 98 tasks.
+  const worst = '{ tasks(first: 98) { edges { node { assignee { assignedTasks(first: 98) { edges { node { id } } } } } } } }';
+  beforeAll(async () => {
+    chief = await startTestChief();
+    ws = await createWorkspaceFixture(chief, 'Heavy');
+    const task = (i: number) => `t${i}: createTask(input: { title: "Load ${i}", assigneeId: "${ws.users.member.memberId}" }) { id }`;
+    for (let i = 0; i < 100; i += 25) expectData(await chief.request(`mutation { ${Array.from({ length: 25 }, (_, j) => task(i + j)).join(' ')} }`, {}, { token: ws.users.owner.token }));
+  });
+  afterAll(() => chief?.stop());
+
+  const healthTime = async () => {
+    const started = performance.now();
+    expect((await fetch(new URL('/health', chief.gatewayUrl))).status).toBe(200);
+    return performance.now() - started;
+  };
+
+  it('keeps answering /health', async () => {
+    const idle: number[] = [];
+    for (let i = 0; i < 20; i++) idle.push(await healthTime());
+    let running = true;
+    const query = chief.request(worst, {}, { token: ws.users.owner.token }).finally(() => (running = false));
+    const busy: number[] = [];
+    while (running) busy.push(await healthTime());
+    const data = expectData(await query);
+    expect(data.tasks.edges).toHaveLength(98);
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+    console.log(`/health idle: median ${median(idle).toFixed(1)} ms; during the query: ${busy.length} answers, median ${median(busy).toFixed(1)} ms, slowest ${Math.max(...busy).toFixed(1)} ms`);
+    expect(busy.length).toBeGreaterThan(0);
+    // No answer waits for the whole query: the event loop turns between its statements and fetches.
+    expect(Math.max(...busy)).toBeLessThan(1000);
   });
 });
 
@@ -159,26 +248,57 @@ describe('rate limits in memory', () => {
   });
 });
 
-describe('made-up API keys', () => {
+describe('API keys Chief did not issue', () => {
   let chief: TestChief;
   beforeAll(async () => {
     chief = await startTestChief({ RATE_LIMIT_KEY_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '3600' });
   });
   afterAll(() => chief?.stop());
-  const madeUp = () => `chief_${randomUUID().slice(0, 8)}_${randomUUID()}`;
+  const madeUp = () => `chief_${randomBytes(6).toString('base64url')}_${randomBytes(32).toString('base64url')}_${randomBytes(16).toString('base64url')}`;
 
-  it('spend their address\'s budget of failed lookups, then are refused without a lookup; known keys go on', async () => {
-    const ws = await createWorkspaceFixture(chief, 'MadeUp');
+  it('are refused at the gateway by their tag, with no lookup and no budget spent, so no one can lock a partner out', async () => {
+    const ws = await createWorkspaceFixture(chief, 'Forged');
     const { createApiKey } = expectData(await chief.request('mutation { createApiKey(input: { name: "Real" }) { secret } }', {}, { token: ws.users.owner.token }));
-    const real = { 'x-api-key': createApiKey.secret };
-    expectData(await chief.request('{ workspace { id } }', {}, { headers: real }));
-    for (let i = 0; i < 2; i++) expect(errorOf(await chief.request('{ workspace { id } }', {}, { headers: { 'x-api-key': madeUp() } })).code).toBe('UNAUTHENTICATED');
     chief.statements.reset();
-    const refused = await chief.request('{ workspace { id } }', {}, { headers: { 'x-api-key': madeUp() } });
-    expect(refused.status).toBe(429);
-    expect(errorOf(refused).code).toBe('RATE_LIMITED');
-    expect(chief.statements.count).toBe(0);
-    expectData(await chief.request('{ workspace { id } }', {}, { headers: real }));
+    // Far more forgeries from one address than any budget holds; the real key has never been used.
+    for (let i = 0; i < 40; i++) {
+      const batch = await Promise.all(Array.from({ length: 10 }, () => chief.request('{ workspace { id } }', {}, { headers: { 'x-api-key': madeUp() } })));
+      for (const refused of batch) expectRefusedAtGateway(chief, refused, 'UNAUTHENTICATED', 401);
+    }
+    expect(errorOf(await chief.request('{ workspace { id } }', {}, { headers: { authorization: 'Bearer chief_short_key' } })).code).toBe('UNAUTHENTICATED');
+    expect(expectData(await chief.request('{ workspace { id } }', {}, { headers: { 'x-api-key': createApiKey.secret } })).workspace.id).toBe(ws.id);
+  });
+
+  it('reach core only when genuine, and then spend only their own budget', async () => {
+    // Issued with the gateway's secret, but not (or no longer) in the database: a revoked key's holder.
+    const unknown = createApiKeySigner(chief.config.apiKeySecret).issue().key;
+    chief.statements.reset();
+    expect(errorOf(await chief.request('{ workspace { id } }', {}, { headers: { 'x-api-key': unknown } })).code).toBe('UNAUTHENTICATED');
+    expect(chief.statements.count).toBeGreaterThan(0);
+    expect(errorOf(await chief.request('{ workspace { id } }', {}, { headers: { 'x-api-key': unknown } })).code).toBe('UNAUTHENTICATED');
+    expect((await chief.request('{ workspace { id } }', {}, { headers: { 'x-api-key': unknown } })).status).toBe(429);
+  });
+});
+
+describe('client addresses behind proxies', () => {
+  const introspect = (chief: TestChief, forwardedFor: string) => chief.request('{ __typename }', {}, { headers: { 'x-forwarded-for': forwardedFor } });
+
+  it('believes X-Forwarded-For from a trusted proxy only', async () => {
+    const behindProxy = await startTestChief({ RATE_LIMIT_USER_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '3600', TRUSTED_PROXIES: 'loopback' });
+    const direct = await startTestChief({ RATE_LIMIT_USER_MAX: '2', RATE_LIMIT_WINDOW_SECONDS: '3600' });
+    try {
+      // Two clients behind the proxy each have their own budget for anonymous requests.
+      for (const client of ['203.0.113.1', '203.0.113.2']) {
+        for (let i = 0; i < 2; i++) expectData(await introspect(behindProxy, client));
+        expect((await introspect(behindProxy, client)).status).toBe(429);
+      }
+      // Without a trusted proxy the header is anyone's to write: every address is the caller's own.
+      for (let i = 0; i < 2; i++) expectData(await introspect(direct, `198.51.100.${i}`));
+      expect((await introspect(direct, '198.51.100.9')).status).toBe(429);
+    } finally {
+      await behindProxy.stop();
+      await direct.stop();
+    }
   });
 });
 

@@ -133,4 +133,20 @@ describe('npm run schema:check', () => {
     expect(report.undocumented).toEqual(['work: Task.estimateMinutes', 'work: Task.estimateMinutes(unit:)']);
     expect(text).toMatch(/Undocumented public definitions/);
   });
+
+  it('fails on a list the cost limit cannot bound: a plain list without a size, a connection without its page argument', async () => {
+    const { report, text } = await check(
+      edit('work', (sdl) =>
+        sdl
+          .replace('links: [TaskLink!]! @listSize(assumedSize: 8)', 'links: [TaskLink!]!')
+          .replace(/(type Contact [^]*?TaskConnection!) @listSize\([^)]*\)/, '$1'),
+      ),
+    );
+    expect(report.ok).toBe(false);
+    expect(report.unboundedLists).toEqual([
+      expect.stringMatching(/^Contact\.relatedTasks: a connection needs @listSize/),
+      expect.stringMatching(/^Task\.links: a list of objects needs @listSize\(assumedSize/),
+    ]);
+    expect(text).toMatch(/Lists without a bound for the cost limit/);
+  });
 });

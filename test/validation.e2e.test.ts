@@ -26,6 +26,7 @@ describe('bad input', () => {
       {}, { token: ws.users.owner.token },
     ));
     taskId = made.task.id;
+    expectData(await chief.request('mutation($t: ID!) { linkTask(input: { taskId: $t, platform: LINEAR, externalId: "LIN-1" }) { id } }', { t: taskId }, { token: ws.users.owner.token }));
     dealId = made.deal.id;
     contactId = made.contact.id;
   });
@@ -167,6 +168,40 @@ describe('bad input', () => {
       code: 'BAD_USER_INPUT', field: 'input', message: /at least one field must be given/,
     },
     {
+      name: 'a NUL character in a string literal',
+      query: 'mutation { createContact(input: { name: "Ann\\u0000Archer" }) { id } }',
+      code: 'BAD_USER_INPUT', field: 'input.name', message: /NUL/,
+    },
+    {
+      name: 'a NUL character in a variable',
+      query: 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }',
+      variables: () => ({ input: { title: 'Call\u0000back' } }),
+      code: 'BAD_USER_INPUT', field: 'input.title',
+    },
+    {
+      name: 'a NUL character in a text filter',
+      query: 'query($filter: ContactFilter) { contacts(filter: $filter) { edges { node { id } } } }',
+      variables: () => ({ filter: { text: 'a\u0000b' } }),
+      code: 'BAD_USER_INPUT', field: 'filter.text',
+    },
+    {
+      name: 'a NUL character in a JSON key',
+      query: 'mutation($input: ConnectIntegrationInput!) { connectIntegration(input: $input) { id } }',
+      variables: () => ({ input: { platform: 'SLACK', credentials: { 'token\u0000': 'x' } } }),
+      code: 'BAD_USER_INPUT', message: /NUL/,
+    },
+    ...['2026', '2026-02-30 10:00:00+00', '2025-02-29 10:00:00+00', '275760-01-01 00:00:00+00', '0000-01-01 00:00:00+00', '2026-01-01 24:00:00+00', '2026-01-01 10:00:00+99'].map((createdAt) => ({
+      name: `a cursor for ${createdAt}`,
+      query: `{ deals(after: "${Buffer.from(`${createdAt}|00000000-0000-4000-8000-000000000000`).toString('base64url')}") { edges { node { id } } } workspace { id } }`,
+      code: 'BAD_USER_INPUT', field: 'after', message: /not a cursor/,
+    })),
+    {
+      name: 'a second link of a task to the same tracker (a task has at most one mirror per tracker)',
+      query: 'mutation($t: ID!) { linkTask(input: { taskId: $t, platform: LINEAR, externalId: "LIN-2" }) { id } }',
+      variables: () => ({ t: taskId }),
+      code: 'CONFLICT', field: 'input.taskId', message: /same taskId, platform already exists/,
+    },
+    {
       name: 'an invalid date-time',
       query: 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }',
       variables: () => ({ input: { title: 'Call', dueAt: 'tomorrow' } }),
@@ -187,7 +222,8 @@ describe('bad input', () => {
   it('keeps SQL and stack traces out of error responses', async () => {
     const result = await chief.request('mutation { a: createContact(input: { name: "Dup", email: "dup@example.test" }) { id } b: createContact(input: { name: "Dup", email: "DUP@example.test" }) { id } }', {}, { token: ws.users.owner.token });
     const text = JSON.stringify(result.body.errors);
-    expect(errorOf(result).code).toBe('CONFLICT');
+    // Postgres hides the colliding key under row-level security; the field is named all the same.
+    expect(errorOf(result)).toMatchObject({ code: 'CONFLICT', field: 'input.email', message: 'A contact with the same email already exists' });
     expect(text).not.toMatch(/insert into|select |stacktrace|\.ts:\d+|uq_contacts/i);
   });
 });
@@ -201,8 +237,10 @@ describe('a failed mutation', () => {
   const trigger = `test_refuse_event_${process.pid}`;
   const dropTrigger = () => sql?.unsafe(`drop trigger if exists ${trigger} on ops.events; drop function if exists ops.${trigger}()`);
 
+  // Development mode, where errors carry the most detail: still no SQL and no user data in them.
+  const logs: string[] = [];
   beforeAll(async () => {
-    chief = await startTestChief();
+    chief = await startTestChief({ NODE_ENV: 'development', LOG_LEVEL: 'error' }, { logDestination: { write: (line: string) => void logs.push(line) } });
     sql = connectAsOwner();
     ws = await createWorkspaceFixture(chief, 'Atomic');
   });
@@ -245,9 +283,19 @@ describe('a failed mutation', () => {
       end $$`);
     try {
       await sql.unsafe(`create trigger ${trigger} before insert on ops.events for each row execute function ops.${trigger}()`);
-      const result = await chief.request(`mutation { createContact(input: { name: "Refused Event" }) { id } }`, {}, { token: ws.users.owner.token });
+      logs.length = 0;
+      const result = await chief.request(`mutation { createContact(input: { name: "Refused Event", email: "private@person.test" }) { id } }`, {}, { token: ws.users.owner.token });
       expect(errorOf(result)).toMatchObject({ code: 'INTERNAL', message: 'Internal server error' });
       expect(await rowsAndEvents('Refused Event')).toEqual({ contacts: 0, events: 0, mentions: 0 });
+      // The response holds neither the SQL nor its parameters; the log keeps the SQL (ours) and
+      // the database's reason, but never the parameters (the caller's data).
+      const response = JSON.stringify(result.body);
+      expect(response).not.toMatch(/insert into|Failed query|private@person|refused by test/i);
+      expect(result.body.errors?.[0]?.extensions?.stacktrace?.length).toBeGreaterThan(0);
+      const logged = logs.join('\n');
+      expect(logged).toMatch(/refused by test/);
+      expect(logged).toMatch(/insert into/i);
+      expect(logged).not.toMatch(/private@person|Refused Event/);
     } finally {
       await dropTrigger();
     }

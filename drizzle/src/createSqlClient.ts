@@ -2,6 +2,19 @@ import postgres from 'postgres';
 
 export type SqlClient = postgres.Sql;
 
+/**
+ * postgres.js with libpq's form for a Unix socket: `postgres://user@localhost/db?host=/folder`
+ * connects to `/folder/.s.PGSQL.<port>` (the embedded database serves only such a socket).
+ * postgres.js would read `host` as a server setting to send, so it is taken out of the URL.
+ */
+export function connectPostgres(url: string, options: postgres.Options<Record<string, postgres.PostgresType>> = {}): SqlClient {
+  const parsed = new URL(url);
+  const folder = parsed.searchParams.get('host');
+  if (!folder?.startsWith('/')) return postgres(url, options);
+  parsed.searchParams.delete('host');
+  return postgres(parsed.toString(), { ...options, path: `${folder}/.s.PGSQL.${parsed.port || 5432}` });
+}
+
 export interface SqlClientOptions {
   /** Connections in the pool. */
   max?: number;
@@ -21,7 +34,7 @@ export interface SqlClientOptions {
 /** Creates the postgres.js client that every service uses, in every mode. */
 export function createSqlClient(url: string, options: SqlClientOptions = {}): SqlClient {
   const { max = 10, embedded = false, onStatement, idleTimeout = 30 } = options;
-  return postgres(url, {
+  return connectPostgres(url, {
     max,
     prepare: !embedded,
     fetch_types: !embedded,

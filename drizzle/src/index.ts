@@ -1,4 +1,4 @@
-export { createSqlClient, type SqlClient, type SqlClientOptions } from './createSqlClient.ts';
+export { connectPostgres, createSqlClient, type SqlClient, type SqlClientOptions } from './createSqlClient.ts';
 export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './startEmbeddedPostgres.ts';
 export { runMigrations, migrationsFolder } from './runMigrations.ts';
 export { id, workspaceId, timestamps } from './columns.ts';

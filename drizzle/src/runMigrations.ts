@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { connectPostgres } from './createSqlClient.ts';
 
 export const migrationsFolder = fileURLToPath(new URL('../migrations', import.meta.url));
 
@@ -16,7 +17,7 @@ const MIGRATION_LOCK = 4_242_001;
  * connection that migrates.
  */
 export async function runMigrations(url: string): Promise<{ applied: number }> {
-  const sql = postgres(url, { max: 1, prepare: false, onnotice: () => {} });
+  const sql = connectPostgres(url, { max: 1, prepare: false, onnotice: () => {} });
   try {
     await sql.unsafe(`select pg_advisory_lock(${MIGRATION_LOCK})`);
     const before = await countApplied(sql);

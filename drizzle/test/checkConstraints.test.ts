@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import postgres from 'postgres';
+import { connectPostgres } from '@chief/db';
 
 // SQL straight to the database, past the API's validation: the rules below must hold for any
 // writer, the table owner included, not only for the resolvers that check them first.
-const sql = postgres(inject('databaseUrl'), { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
+const sql = connectPostgres(inject('databaseUrl'), { max: 1, prepare: false, fetch_types: false, onnotice: () => {} });
 afterAll(() => sql.end());
 
 const userId = `constraints-owner-${process.pid}`;
@@ -107,5 +107,27 @@ describe('created_by', () => {
     await sql.unsafe(`delete from core.members where id = '${leaver!.id}'`);
     const [after] = await sql.unsafe(`select created_by from work.tasks where id = '${row!.id}'`);
     expect(after!.created_by).toBeNull();
+  });
+});
+
+// The bounds the gateway's cost measure counts on (@listSize of Viewer.workspaces and Task.links).
+describe('the lists the API counts at a fixed size', () => {
+  it('hold at most 100 workspaces for a person', async () => {
+    const person = `joiner-${randomUUID()}`;
+    await sql.unsafe(`
+      with made as (
+        insert into core.workspaces (name, slug, created_by_user_id)
+        select 'Many ' || n, 'many-' || n || '-' || substr(md5(random()::text), 1, 8), '${person}' from generate_series(1, 100) n returning id
+      )
+      insert into core.members (workspace_id, user_id, role, display_name) select id, '${person}', 'owner', 'J' from made`);
+    await expect(sql.unsafe(`insert into core.members (workspace_id, user_id, role, display_name) values ('${workspaceId}', '${person}', 'member', 'J')`))
+      .rejects.toEqual(expect.objectContaining({ code: 'CH409', message: 'a person belongs to at most 100 workspaces' }));
+  });
+
+  it('hold at most one link of a task per tracker', async () => {
+    const [task] = await sql.unsafe(`insert into work.tasks (workspace_id, title) values ('${workspaceId}', 'Mirrored') returning id`);
+    const link = (externalId: string) => `insert into work.task_links (workspace_id, task_id, platform, external_id) values ('${workspaceId}', '${task!.id}', 'jira', '${externalId}')`;
+    await sql.unsafe(link(`J-${randomUUID()}`));
+    await expect(sql.unsafe(link(`J-${randomUUID()}`))).rejects.toEqual(expect.objectContaining({ code: '23505', constraint_name: 'uq_task_links_workspace_task_platform' }));
   });
 });

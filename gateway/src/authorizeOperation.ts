@@ -1,6 +1,5 @@
-import { forbidden, unauthenticated, type InternalTokens } from '@chief/runtime';
+import { forbidden, unauthenticated, withHttpStatus, type InternalTokens } from '@chief/runtime';
 import type { Authenticator } from './createAuthenticator.ts';
-import type { PresentedApiKey } from './createGateway.ts';
 import type { OperationGuard } from './useOperationGuards.ts';
 
 /**
@@ -8,23 +7,17 @@ import type { OperationGuard } from './useOperationGuards.ts';
  * every cheaper check), signs the identity the subgraphs will trust, and refuses mutations from
  * read-only credentials before any subgraph runs.
  */
-export function authorizeOperation(
-  authenticator: Authenticator,
-  tokens: InternalTokens,
-  /** Told of every lookup: a failed one spends the caller's address budget of failed lookups. */
-  recordKeyLookup: (apiKey: PresentedApiKey, found: boolean) => Promise<void>,
-): OperationGuard {
+export function authorizeOperation(authenticator: Authenticator, tokens: InternalTokens): OperationGuard {
   return async ({ operation, contextValue }) => {
     const { apiKey } = contextValue;
     if (apiKey && !contextValue.identity) {
       const identity = await authenticator.authenticateApiKey(apiKey.key, apiKey.workspace, contextValue.requestId);
-      await recordKeyLookup(apiKey, identity !== null);
       if (!identity) throw unauthenticated('The API key is invalid, revoked or expired');
       contextValue.identity = identity;
       contextValue.internalToken = await tokens.sign(identity);
     }
     if (operation?.operation === 'mutation' && !contextValue.identity?.scopes.includes('write')) {
-      throw forbidden('This credential is read-only: it may run queries, not mutations');
+      throw withHttpStatus(forbidden('This credential is read-only: it may run queries, not mutations'), 403);
     }
   };
 }

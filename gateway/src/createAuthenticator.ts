@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { UUID_PATTERN, badUserInput, forbidden, unauthenticated, type Config, type Identity } from '@chief/runtime';
+import { UUID_PATTERN, badUserInput, forbidden, unauthenticated, withHttpStatus, type Config, type Identity } from '@chief/runtime';
 import type { ApiKeyGrant } from './createApiKeyChecker.ts';
 
 export interface AuthenticatorOptions {
@@ -22,7 +22,7 @@ export interface TokenCaller {
   clientId: string | undefined;
 }
 
-// Chief's API keys look like chief_<prefix>_<secret>; JWTs never start that way.
+// Chief's API keys look like chief_<prefix>_<secret>_<tag>; JWTs never start that way.
 const isApiKey = (token: string) => token.startsWith('chief_');
 
 /** The API key a request presents (x-api-key, or as the bearer token), if any. */
@@ -67,14 +67,15 @@ export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions)
       } catch {
         throw unauthenticated('The token is invalid, expired or not signed by a trusted key');
       }
-      const workspaceId = workspaceHeader ?? claim(claims.wid);
+      // Signed is not enough: a subject must be the text an identity provider gives (RFC 7519 StringOrURI).
+      const userId = claims.sub;
+      if (typeof userId !== 'string' || !userId.trim() || userId.length > 255) throw unauthenticated('The token\'s subject (sub) must be a non-empty string of at most 255 characters');
+      const [workspaceId, source] = workspaceHeader !== undefined ? [workspaceHeader, 'x-chief-workspace'] : [claim(claims.wid), 'the token\'s wid claim'];
       if (workspaceId !== undefined && !UUID_PATTERN.test(workspaceId)) {
-        const error = badUserInput('x-chief-workspace', 'x-chief-workspace must be a workspace id');
-        error.extensions.http = { status: 400 };
-        throw error;
+        throw withHttpStatus(badUserInput(source === 'x-chief-workspace' ? source : 'wid', `${source} must be a workspace id`), 400);
       }
       return {
-        identity: { kind: 'user', userId: claims.sub!, workspaceId: workspaceId?.toLowerCase() ?? null, scopes: ['read', 'write'] },
+        identity: { kind: 'user', userId, workspaceId: workspaceId?.toLowerCase() ?? null, scopes: ['read', 'write'] },
         clientId: claim(claims.azp) ?? claim(claims.client_id),
       };
     },
@@ -84,9 +85,10 @@ export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions)
      * immediate; null when there is no such live key.
      */
     async authenticateApiKey(key: string, workspaceHeader: string | undefined, requestId: string): Promise<Identity | null> {
+      if (workspaceHeader !== undefined && !UUID_PATTERN.test(workspaceHeader)) throw withHttpStatus(badUserInput('x-chief-workspace', 'x-chief-workspace must be a workspace id'), 400);
       const grant = await checkApiKey(key, requestId);
       if (!grant) return null;
-      if (workspaceHeader && workspaceHeader.toLowerCase() !== grant.workspaceId) throw forbidden('This API key belongs to another workspace');
+      if (workspaceHeader && workspaceHeader.toLowerCase() !== grant.workspaceId) throw withHttpStatus(forbidden('This API key belongs to another workspace'), 403);
       return { kind: 'apiKey', userId: null, workspaceId: grant.workspaceId, scopes: grant.scopes, apiKeyId: grant.apiKeyId };
     },
   };

@@ -4,10 +4,15 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloGateway, IntrospectAndCompose, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import proxyaddr from 'proxy-addr';
 import {
-  ErrorCode, bearerToken, chiefError, createMetrics, type Metrics, createErrorFormatter, createHttpServer, createInternalTokens,
-  type Config, type Identity, type InternalTokens, type Logger, type RunningServer,
+  ErrorCode, IDEMPOTENCY_KEY_HEADER, REQUEST_FINGERPRINT_HEADER, bearerToken, chiefError, createApiKeySigner, createMetrics, createErrorFormatter, createHttpServer, createInternalTokens, unauthenticated,
+  type Config, type InternalTokens, type Logger, type Metrics, type RunningServer,
 } from '@chief/runtime';
+import type { GatewayContext } from './gatewayContext.ts';
+import { requireExecutableOperation } from './requireExecutableOperation.ts';
+import { refuseUnstorableText } from './refuseUnstorableText.ts';
+import { acceptIdempotencyKey, useIdempotencyOutcome } from './idempotencyKeys.ts';
 import { createAuthenticator, presentedApiKey } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
 import { createRateLimiter, type RateDecision } from './createRateLimiter.ts';
@@ -18,27 +23,8 @@ import { createPersistedQueryCache } from './createPersistedQueryCache.ts';
 import { requireTrustedDocuments } from './requireTrustedDocuments.ts';
 import { enforceOperationLimits } from './enforceOperationLimits.ts';
 import { authorizeOperation } from './authorizeOperation.ts';
+import { readListSizes, type ListSizes } from './readListSizes.ts';
 import { EXPLORER_ASSETS_PATH, serveExplorerAsset, serveExplorerPage, wantsExplorer } from './explorer.ts';
-
-/** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
-export interface GatewayContext {
-  requestId: string;
-  /** The verified caller; for an API key, set by authorizeOperation once the operation passed its checks. */
-  identity?: Identity;
-  /** The signed identity every subgraph call carries. */
-  internalToken?: string;
-  /** A presented API key not yet looked up at core, with its digest and the caller's address. */
-  apiKey?: PresentedApiKey;
-  /** The client application a JWT was issued to (trusted documents are per client). */
-  clientId?: string;
-}
-
-export interface PresentedApiKey {
-  key: string;
-  digest: string;
-  workspace: string | undefined;
-  address: string | undefined;
-}
 
 export interface SubgraphEndpoint {
   name: string;
@@ -77,6 +63,15 @@ class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const token = context.internalToken ?? (await this.tokens.sign({ kind: 'gateway', userId: null, workspaceId: null, scopes: [] }));
     request.http?.headers.set('authorization', `Bearer ${token}`);
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    if (context.idempotency) {
+      request.http?.headers.set(IDEMPOTENCY_KEY_HEADER, context.idempotency.key);
+      request.http?.headers.set(REQUEST_FINGERPRINT_HEADER, context.idempotency.fingerprint);
+    }
+  }
+
+  override async didReceiveResponse({ response, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0]) {
+    if (context.idempotency && response.extensions?.idempotentReplay) context.idempotency.replayed = true;
+    return response;
   }
 }
 
@@ -89,6 +84,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
   const tokens = createInternalTokens(config.subgraphSecret);
   const metrics = createMetrics('gateway');
   const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
+  const apiKeySigner = createApiKeySigner(config.apiKeySecret);
   const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(urls.get('core')!, tokens, config.limits.timeoutMs) });
 
   const gateway = new ApolloGateway({
@@ -98,6 +94,12 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     // The supergraph names each subgraph's URL; the environment decides where they really are.
     buildService: ({ name, url }) => new SignedDataSource(name, urls.get(name) ?? url!, tokens, metrics),
     logger,
+  });
+
+  // Read from each supergraph the gateway loads: the API schema drops the cost spec's directives.
+  let listSizes: ListSizes = new Map();
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+    listSizes = readListSizes(coreSupergraphSdl);
   });
 
   const trustedDocuments = loadTrustedDocuments(config.trustedDocuments.path, config.trustedDocuments.required);
@@ -121,11 +123,15 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
       ApolloServerPluginLandingPageDisabled(),
       // In this order: the cheap refusals first, the API-key lookup at core last.
       useOperationGuards([
+        requireExecutableOperation,
         refuseAnonymousOperations,
         requireTrustedDocuments(config.trustedDocuments, trustedDocuments),
-        enforceOperationLimits(config.limits),
-        authorizeOperation(authenticator, tokens, recordKeyLookup),
+        enforceOperationLimits(config.limits, config.maxPageSize, () => listSizes),
+        refuseUnstorableText,
+        acceptIdempotencyKey,
+        authorizeOperation(authenticator, tokens),
       ]),
+      useIdempotencyOutcome(),
     ],
   });
   const rateLimiter = createRateLimiter(config.redisUrl, config.rateLimit.windowSeconds);
@@ -134,10 +140,10 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
    * Counts the request against its caller's limit. If the counter store fails (Redis down), the
    * request goes through: an outage of the limiter must not become an outage of the API.
    */
-  async function enforceRateLimit(subject: string, limit: number, mode: 'hit' | 'peek' = 'hit') {
+  async function enforceRateLimit(subject: string, limit: number) {
     let decision: RateDecision;
     try {
-      decision = await rateLimiter[mode](subject, limit);
+      decision = await rateLimiter.hit(subject, limit);
     } catch (error) {
       logger.warn({ err: error }, 'rate limiter unavailable; request allowed');
       return;
@@ -150,20 +156,15 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     throw error;
   }
 
-  // Digests of keys that authenticated at this gateway (newest last, bounded): they only skip the
-  // failed-lookup budget; every request is still looked up, so revocation stays immediate.
-  const knownKeys = new Set<string>();
-  async function recordKeyLookup(apiKey: PresentedApiKey, found: boolean) {
-    if (!found) return enforceRateLimit(`unknown-key:${apiKey.address}`, config.rateLimit.keyMax);
-    knownKeys.delete(apiKey.digest);
-    knownKeys.add(apiKey.digest);
-    if (knownKeys.size > 10_000) knownKeys.delete(knownKeys.values().next().value!);
-  }
+  // The client's address, through the configured proxies only: anyone can write X-Forwarded-For.
+  const trustProxy = proxyaddr.compile(config.trustedProxies);
+  const clientAddress = (request: IncomingMessage) => proxyaddr(request, trustProxy);
 
   /**
-   * Runs before the operation is parsed, so it does only what is cheap: verifies a JWT locally
-   * and counts every request against a rate limit. An API key is counted under its digest (only
-   * someone holding the key can spend its budget) and looked up at core later, by
+   * Runs before the operation is parsed, so it does only what is cheap: verifies a JWT locally,
+   * refuses an API key that Chief did not issue (its tag, checked locally: no lookup, no state),
+   * and counts every request against a rate limit. A genuine API key is counted under its digest
+   * (only someone holding the key can spend its budget) and looked up at core later, by
    * authorizeOperation, once the operation has passed the gateway's checks.
    */
   async function context(request: IncomingMessage, requestId: string): Promise<GatewayContext> {
@@ -174,18 +175,14 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     const credentials = { bearer: bearerToken(request.headers.authorization), apiKey: header('x-api-key'), workspace: header('x-chief-workspace') };
     const key = presentedApiKey(credentials);
     if (key) {
-      const apiKey = { key, digest: createHash('sha256').update(key).digest('hex').slice(0, 32), workspace: credentials.workspace, address: request.socket.remoteAddress };
-      await enforceRateLimit(`key:${apiKey.digest}`, config.rateLimit.keyMax);
-      // Made-up keys each have a fresh budget of their own; what bounds them is the address's
-      // budget of failed lookups. A key that has authenticated here skips it, so nobody sharing
-      // an address with a partner can lock the partner out.
-      if (!knownKeys.has(apiKey.digest)) await enforceRateLimit(`unknown-key:${apiKey.address}`, config.rateLimit.keyMax, 'peek');
-      return { requestId, apiKey };
+      if (!apiKeySigner.isGenuine(key)) throw unauthenticated('The API key is invalid, revoked or expired');
+      await enforceRateLimit(`key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`, config.rateLimit.keyMax);
+      return { requestId, apiKey: { key, workspace: credentials.workspace } };
     }
     // Without credentials only introspection may run (when it is on), so the explorer can show
     // the documentation before a token is entered; refuseAnonymousOperations holds the line.
     if (config.introspection && !credentials.bearer) {
-      await enforceRateLimit(`ip:${request.socket.remoteAddress}`, config.rateLimit.userMax);
+      await enforceRateLimit(`ip:${clientAddress(request)}`, config.rateLimit.userMax);
       return { requestId };
     }
     const { identity, clientId } = await authenticator.verifyToken(credentials.bearer, credentials.workspace);
@@ -199,6 +196,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     logger,
     ready: async () => loaded,
     metrics,
+    metricsToken: config.metricsToken,
     maxBodyBytes: config.limits.bodyBytes,
     timeoutMs: config.limits.timeoutMs,
     // The explorer needs introspection for its documentation, so it follows that switch.

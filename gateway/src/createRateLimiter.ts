@@ -3,7 +3,7 @@ import { Redis, type Result } from 'ioredis';
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** GCRA_SCRIPT: ms until the request would be allowed, 0 when it is. */
-    chiefGcra(key: string, windowMs: number, limit: number, consume: 0 | 1): Result<number, Context>;
+    chiefGcra(key: string, windowMs: number, limit: number): Result<number, Context>;
   }
 }
 
@@ -16,8 +16,6 @@ export interface RateDecision {
 export interface RateLimiter {
   /** Counts one request for `subject` against `limit` per window. */
   hit(subject: string, limit: number): Promise<RateDecision>;
-  /** Whether `subject` could make a request now, without counting one. */
-  peek(subject: string, limit: number): Promise<RateDecision>;
   /** Resolves true once the counter store answers, false if it does not within `ms`. */
   connect(ms: number): Promise<boolean>;
   close(): Promise<void>;
@@ -57,9 +55,6 @@ export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
       if (nextTat !== undefined) tats.set(subject, nextTat);
       return decision;
     },
-    async peek(subject, limit) {
-      return gcra(tats.get(subject), Date.now(), limit, windowMs).decision;
-    },
     async connect() {
       return true;
     },
@@ -70,7 +65,7 @@ export function createMemoryRateLimiter(windowSeconds: number): RateLimiter {
 }
 
 // The same step in Redis, atomic per subject, on Redis's clock so that gateway instances whose
-// clocks differ still agree. ARGV: window ms, limit, consume (1 counts the request, 0 only looks).
+// clocks differ still agree. ARGV: window ms, limit.
 // Returns the ms until the request would be allowed, 0 when it is.
 const GCRA_SCRIPT = `
 local t = redis.call('TIME')
@@ -81,7 +76,7 @@ if tat < now then tat = now end
 local next_tat = tat + interval
 local allowed_at = next_tat - tonumber(ARGV[1])
 if allowed_at > now then return math.ceil(allowed_at - now) end
-if ARGV[3] == '1' then redis.call('SET', KEYS[1], string.format('%.3f', next_tat), 'PX', math.ceil(next_tat - now)) end
+redis.call('SET', KEYS[1], string.format('%.3f', next_tat), 'PX', math.ceil(next_tat - now))
 return 0`;
 
 /** GCRA in Redis, shared by every gateway instance: one script call per request. */
@@ -92,10 +87,8 @@ export function createRedisRateLimiter(redisUrl: string, windowSeconds: number):
   redis.on('error', () => {}); // reconnects on its own; each failed count is logged by the gateway
   redis.defineCommand('chiefGcra', { numberOfKeys: 1, lua: GCRA_SCRIPT });
   const windowMs = windowSeconds * 1000;
-  const step = async (subject: string, limit: number, consume: 0 | 1) => decisionAfter(await redis.chiefGcra(`chief:rate:${subject}`, windowMs, limit, consume));
   return {
-    hit: (subject, limit) => step(subject, limit, 1),
-    peek: (subject, limit) => step(subject, limit, 0),
+    hit: async (subject, limit) => decisionAfter(await redis.chiefGcra(`chief:rate:${subject}`, windowMs, limit)),
     async connect(ms) {
       if (redis.status === 'ready') return true;
       return new Promise<boolean>((resolve) => {

@@ -1,2 +1,4 @@
-export { createGateway, type GatewayContext, type SubgraphEndpoint } from './createGateway.ts';
+export { createGateway, type SubgraphEndpoint } from './createGateway.ts';
+export type { GatewayContext } from './gatewayContext.ts';
 export { createAuthenticator } from './createAuthenticator.ts';
+export { readListSizes, type ListSize, type ListSizes } from './readListSizes.ts';

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import type { GatewayContext } from './createGateway.ts';
+import type { GatewayContext } from './gatewayContext.ts';
 
 /** A check on a parsed and validated operation, before any subgraph sees it; throws to refuse. */
 export type OperationGuard = (request: GraphQLRequestContextDidResolveOperation<GatewayContext>) => Promise<void> | void;

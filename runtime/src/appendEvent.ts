@@ -1,4 +1,5 @@
 import type { Session } from './createRequestSession.ts';
+import { callerActor } from './identity.ts';
 
 export interface EventActor {
   role: 'origin' | 'on_behalf' | 'target';
@@ -31,11 +32,8 @@ export interface NewEvent {
  * so the event exists exactly when the change it describes does.
  */
 export async function appendEvent(session: Session, event: NewEvent): Promise<{ id: string; seq: string }> {
-  const { identity } = session;
-  // Row-level security accepts an event only when its origin is the caller: a person by subject,
-  // a key by id. Background work is the system.
-  const [actorType, actorId] =
-    identity.kind === 'user' ? ['user', identity.userId ?? ''] : identity.kind === 'apiKey' ? ['api_key', identity.apiKeyId] : ['system', identity.kind];
+  // Row-level security accepts an event only when its origin is the caller.
+  const { actorType, actorId } = callerActor(session.identity);
   const actors: EventActor[] = [{ role: 'origin', actorType, actorId }, ...(event.actors ?? [])];
   const action = event.type.split('.').pop();
   const links: EventLink[] = [

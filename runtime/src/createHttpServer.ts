@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type ApolloServer, type BaseContext, HeaderMap } from '@apollo/server';
 import type { Logger } from './createLogger.ts';
 import type { Metrics } from './createMetrics.ts';
 import { ErrorCode } from './errors.ts';
+import { exceedsJsonDepth } from './exceedsJsonDepth.ts';
+import { bearerToken } from './identity.ts';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -18,8 +20,10 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   timeoutMs?: number;
   /** Other endpoints by exact path (or a prefix ending in `/*`), served before /graphql. */
   routes?: Record<string, RouteHandler>;
-  /** Served at /metrics in Prometheus' format, and fed with every GraphQL request. */
+  /** Fed with every GraphQL request; served at /metrics in Prometheus' format to holders of `metricsToken`. */
   metrics?: Metrics;
+  /** METRICS_TOKEN: the bearer token /metrics asks for; without one, /metrics is not served. */
+  metricsToken?: string;
   /** A page served instead of GraphQL at /graphql when `wants` says so (a browser's GET). */
   page?: { wants: (request: IncomingMessage) => boolean; serve: RouteHandler };
 }
@@ -35,10 +39,19 @@ export interface RunningServer {
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly code: ErrorCode = ErrorCode.BAD_REQUEST) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code: ErrorCode = ErrorCode.BAD_REQUEST,
+    /** The connection cannot serve another request (an unread body is still on it). */
+    readonly closeConnection = false,
+  ) {
     super(message);
   }
 }
+
+/** Deepest JSON nesting accepted in a body or a GET parameter: far beyond any real input, far short of the stack. */
+const MAX_JSON_DEPTH = 64;
 
 /** The operation's name, as sent or as written in the document. */
 function operationNameOf(body: unknown): string | undefined {
@@ -57,15 +70,43 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function readBody(request: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new HttpError(413, `Request body is larger than ${limit} bytes`);
-    chunks.push(chunk);
+/**
+ * Reads a body up to `limit` bytes. A body over it (declared by Content-Length, or found while
+ * reading) is refused with 413 on a connection that then closes: its unread rest must not be read
+ * as the next request.
+ */
+function readBody(request: IncomingMessage, limit: number): Promise<string> {
+  const tooLarge = () => new HttpError(413, `Request body is larger than ${limit} bytes`, ErrorCode.BAD_REQUEST, true);
+  if (Number(request.headers['content-length']) > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      request.off('data', onData).off('end', onEnd).pause();
+      reject(tooLarge());
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    request.on('data', onData).on('end', onEnd).once('error', reject);
+  });
+}
+
+/** JSON from a client, refused with 400 when it is not JSON or nests deeper than the stack should go. */
+function parseJson(text: string, what: string): unknown {
+  if (exceedsJsonDepth(text, MAX_JSON_DEPTH)) throw new HttpError(400, `${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, `${what} is not valid JSON`);
   }
-  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Whether a request bears `Authorization: Bearer <token>`, compared in constant time. */
+function bearsToken(request: IncomingMessage, token: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const presented = bearerToken(request.headers.authorization);
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(token));
 }
 
 export function sendJson(response: ServerResponse, status: number, body: unknown) {
@@ -78,7 +119,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
  * Every response carries the request id, taken from `x-request-id` or made here.
  */
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
-  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, page, metrics } = options;
+  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, page, metrics, metricsToken } = options;
   const route = (pathname: string): RouteHandler | undefined =>
     routes[pathname] ?? Object.entries(routes).find(([path]) => path.endsWith('/*') && pathname.startsWith(path.slice(0, -1)))?.[1];
 
@@ -91,7 +132,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       const ok = await ready().catch(() => false);
       return sendJson(response, ok ? 200 : 503, { status: ok ? 'ready' : 'unavailable' });
     }
-    if (url.pathname === '/metrics' && metrics) {
+    if (url.pathname === '/metrics' && metrics && metricsToken) {
+      // Operation names are every tenant's: only the holder of the metrics token reads them.
+      if (!bearsToken(request, metricsToken)) {
+        response.writeHead(401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="metrics"' });
+        return void response.end('Send the metrics token: Authorization: Bearer <METRICS_TOKEN>');
+      }
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       return void response.end(await metrics.registry.metrics());
     }
@@ -120,10 +166,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     if (request.method === 'POST') {
       const text = await readBody(request, maxBodyBytes);
       const isJson = /json/i.test(headers.get('content-type') ?? '');
-      try {
-        body = isJson && text ? JSON.parse(text) : text;
-      } catch {
-        throw new HttpError(400, 'Request body is not valid JSON');
+      body = isJson && text ? parseJson(text, 'Request body') : text;
+    } else {
+      // Apollo parses these parameters of a GET itself; their depth is checked first.
+      for (const name of ['variables', 'extensions']) {
+        const value = url.searchParams.get(name);
+        if (value && exceedsJsonDepth(value, MAX_JSON_DEPTH)) throw new HttpError(400, `${name} nests deeper than ${MAX_JSON_DEPTH} levels`);
       }
     }
     operation = operationNameOf(request.method === 'GET' ? Object.fromEntries(url.searchParams) : body);
@@ -150,7 +198,10 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+      if (error instanceof HttpError) {
+        if (error.closeConnection) response.setHeader('connection', 'close');
+        return sendJson(response, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+      }
       logger.error({ err: error }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL' } }] });
       else response.end();

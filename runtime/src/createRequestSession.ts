@@ -3,7 +3,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { SqlClient } from '@chief/db';
 import { forbidden, unauthenticated } from './errors.ts';
 import type { Identity } from './identity.ts';
-import { translateDatabaseError } from './databaseErrors.ts';
+import { collidingColumns, translateDatabaseError } from './databaseErrors.ts';
 
 export type Database = PostgresJsDatabase;
 export type MemberRole = 'owner' | 'admin' | 'member' | 'viewer' | 'service';
@@ -119,7 +119,8 @@ export class RequestSession {
     try {
       return (await session.sql.savepoint((sp) => fn(this.session(sp, { memberId: session.memberId, role: session.role })))) as T;
     } catch (error) {
-      throw translateDatabaseError(error);
+      // The savepoint is rolled back: the transaction can still read the catalog.
+      throw translateDatabaseError(error, 'input', await collidingColumns(session.sql, error));
     }
   }
 

@@ -6,17 +6,21 @@ import type { DocumentNode } from 'graphql';
 import type { SqlClient } from '@chief/db';
 import type { Config } from './loadConfig.ts';
 import { createErrorFormatter, unauthenticated } from './errors.ts';
+import { translateDatabaseError } from './databaseErrors.ts';
 import { bearerToken, createInternalTokens, type Identity } from './identity.ts';
 import { RequestSession } from './createRequestSession.ts';
 import { LoaderRegistry } from './LoaderRegistry.ts';
 import { createHttpServer, sendJson, type RouteHandler, type RunningServer } from './createHttpServer.ts';
 import { useRequestSession } from './sessionPlugin.ts';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, REQUEST_FINGERPRINT_HEADER, type IdempotentRequest } from './idempotencyKeys.ts';
 import type { Logger } from './createLogger.ts';
 import { createMetrics } from './createMetrics.ts';
 
 /** What every subgraph resolver receives. */
 export interface SubgraphContext {
   identity: Identity;
+  /** The mutation's idempotency key and request fingerprint, as the gateway passed them on. */
+  idempotency?: IdempotentRequest;
   session: RequestSession;
   loaders: LoaderRegistry;
   config: Config;
@@ -52,18 +56,23 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     formatError: createErrorFormatter({
       includeStack: config.isDevelopment,
       onInternal: (error) => logger.error({ err: error }, 'internal error'),
+      // A database refusal outside a mutation (a query's statement) still has a client meaning.
+      translate: (error) => translateDatabaseError(error, 'arguments'),
     }),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), useRequestSession<SubgraphContext>()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), useRequestSession<SubgraphContext>(name)],
   });
 
   async function context(request: IncomingMessage, requestId: string): Promise<SubgraphContext> {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthenticated('This subgraph only answers requests signed by the gateway');
     const identity = await tokens.verify(token);
+    const key = request.headers[IDEMPOTENCY_KEY_HEADER];
+    const fingerprint = request.headers[REQUEST_FINGERPRINT_HEADER];
     return {
       identity,
+      ...(typeof key === 'string' && IDEMPOTENCY_KEY_PATTERN.test(key) && typeof fingerprint === 'string' ? { idempotency: { key, fingerprint } } : {}),
       // Each statement stops after the gateway's own timeout: nobody waits for its answer then.
       session: new RequestSession(sql, identity, { statementTimeoutMs: config.limits.timeoutMs }),
       loaders: new LoaderRegistry(),
@@ -96,6 +105,7 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     logger,
     routes,
     metrics: createMetrics(name),
+    metricsToken: config.metricsToken,
     ready: async () => {
       await sql.unsafe('select 1');
       return true;

@@ -14,8 +14,12 @@ export const ErrorCode = {
   TOKEN_LIMIT_EXCEEDED: 'TOKEN_LIMIT_EXCEEDED',
   OPERATION_NOT_TRUSTED: 'OPERATION_NOT_TRUSTED',
   TIMEOUT: 'TIMEOUT',
-  /** The HTTP request itself is unusable: not JSON, or a body over the size limit. */
+  /** An Idempotency-Key already used, within its lifetime, for a different request. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** The HTTP request itself is unusable: not JSON, a body over the size limit, a subscription over HTTP. */
   BAD_REQUEST: 'BAD_REQUEST',
+  /** operationName names no operation of the document, or several operations and no name. */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -29,11 +33,18 @@ const httpStatus: Partial<Record<ErrorCode, number>> = {
   TOKEN_LIMIT_EXCEEDED: 400,
   OPERATION_NOT_TRUSTED: 400,
   TIMEOUT: 504,
+  IDEMPOTENCY_KEY_REUSED: 422,
 };
 
 export function chiefError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
   const status = httpStatus[code];
   return new GraphQLError(message, { extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) } });
+}
+
+/** The same error, answered with `status` when it refuses a whole request (a field error stays 200). */
+export function withHttpStatus(error: GraphQLError, status: number): GraphQLError {
+  error.extensions.http = { status };
+  return error;
 }
 
 export const unauthenticated = (message = 'Authentication required') => chiefError(ErrorCode.UNAUTHENTICATED, message);
@@ -45,7 +56,11 @@ export const notFound = (type: string, id: string, reference?: { field: string; 
   chiefError(ErrorCode.NOT_FOUND, reference?.message ?? `${type} ${id} not found`, { type, id, ...(reference ? { field: reference.field } : {}) });
 export const conflict = (message: string, extensions: Record<string, unknown> = {}) => chiefError(ErrorCode.CONFLICT, message, extensions);
 
-const knownCodes = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE']);
+const knownCodes = new Set<string>([...Object.values(ErrorCode), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED']);
+const isKnown = (formatted: GraphQLFormattedError) => {
+  const code = formatted.extensions?.code;
+  return typeof code === 'string' && knownCodes.has(code);
+};
 
 // Apollo prefixes errors thrown while building the context; clients need only the reason.
 const CONTEXT_PREFIX = /^Context creation failed: /;
@@ -62,16 +77,41 @@ function variableField(message: string): string | undefined {
   return /\bat "([\w.[\]]+)"/.exec(message)?.[1] ?? variable[1];
 }
 
+/** An Apollo request error (a hash that does not match its query, say): no code, a 4xx status. */
+function isClientRequestError(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** Only the frames of a stack: its first line repeats the message, which may hold SQL or input. */
+export const stackFrames = (stack: unknown): string[] =>
+  (Array.isArray(stack) ? stack.map(String) : String(stack ?? '').split('\n')).filter((line) => /^\s+at /.test(line));
+
+export interface ErrorFormatterOptions {
+  includeStack: boolean;
+  /** Told of every error that becomes INTERNAL (to log it). */
+  onInternal?: (error: unknown) => void;
+  /** Gives a thrown error its client meaning (a database refusal), or returns it unchanged. */
+  translate?: (error: unknown) => unknown;
+}
+
 /**
  * Apollo's formatError for every Chief server: errors that are ours or GraphQL's own pass
- * through; anything else (a bug, a driver error with SQL in it) becomes INTERNAL with no detail.
- * Stack traces only leave the process in development.
+ * through, Apollo's own request errors become BAD_REQUEST, and anything else (a bug, a driver
+ * error with SQL in it) becomes INTERNAL with no detail: not its message, and in development
+ * only the frames of its stack.
  */
-export function createErrorFormatter(options: { includeStack: boolean; onInternal?: (error: unknown) => void }) {
+export function createErrorFormatter(options: ErrorFormatterOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const code = formatted.extensions?.code;
-    if (typeof code === 'string' && knownCodes.has(code)) {
-      const { stacktrace, ...extensions } = formatted.extensions ?? {};
+    if (!isKnown(formatted) && options.translate) {
+      const original = (error as { originalError?: unknown } | null)?.originalError ?? error;
+      const translated = options.translate(original);
+      if (translated instanceof GraphQLError && translated !== original) formatted = { ...formatted, message: translated.message, extensions: translated.extensions };
+    }
+    if (!isKnown(formatted) && isClientRequestError(error)) formatted = { ...formatted, extensions: { ...formatted.extensions, code: ErrorCode.BAD_REQUEST } };
+    if (isKnown(formatted)) {
+      const code = formatted.extensions!.code;
+      const { stacktrace, http: _http, ...extensions } = formatted.extensions ?? {};
       const message = formatted.message.replace(CONTEXT_PREFIX, '');
       // graphql's parser stops at maxTokens with a syntax error; clients get the limit's own code.
       if (code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT.test(message)) extensions.code = ErrorCode.TOKEN_LIMIT_EXCEEDED;
@@ -79,14 +119,14 @@ export function createErrorFormatter(options: { includeStack: boolean; onInterna
         const field = variableField(message);
         if (field) extensions.field = field;
       }
-      return { ...formatted, message, extensions: options.includeStack ? { ...extensions, stacktrace } : extensions };
+      return { ...formatted, message, extensions: options.includeStack && stacktrace ? { ...extensions, stacktrace } : extensions };
     }
     options.onInternal?.(error);
     return {
       message: 'Internal server error',
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: ErrorCode.INTERNAL, ...(options.includeStack ? { detail: formatted.message, stacktrace: formatted.extensions?.stacktrace } : {}) },
+      extensions: { code: ErrorCode.INTERNAL, ...(options.includeStack ? { stacktrace: stackFrames(formatted.extensions?.stacktrace) } : {}) },
     };
   };
 }

@@ -19,6 +19,16 @@ export type Identity =
   | (Caller & { kind: 'user' | 'service' | 'gateway'; apiKeyId?: undefined })
   | (Caller & { kind: 'apiKey'; apiKeyId: string });
 
+/**
+ * The caller as the event log and idempotency keys name them: a person by subject, a key by id,
+ * background work as the system. Row-level security accepts a row only when it names the caller.
+ */
+export function callerActor(identity: Identity): { actorType: string; actorId: string } {
+  if (identity.kind === 'user') return { actorType: 'user', actorId: identity.userId ?? '' };
+  if (identity.kind === 'apiKey') return { actorType: 'api_key', actorId: identity.apiKeyId };
+  return { actorType: 'system', actorId: identity.kind };
+}
+
 /** Where the gateway asks core about a partner API key: POST { key } → { apiKey: {...} | null }. */
 export const API_KEY_ENDPOINT = '/internal/api-keys/authenticate';
 

@@ -1,16 +1,17 @@
 export { loadConfig, ConfigError, configVariables, type Config, type ConfigScope } from './loadConfig.ts';
-export { ErrorCode, chiefError, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
+export { ErrorCode, chiefError, withHttpStatus, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
 export { translateDatabaseError } from './databaseErrors.ts';
-export { createInternalTokens, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
+export { createInternalTokens, callerActor, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
 export { RequestSession, runOperation, callerSettings, type Session, type Database, type MemberRole } from './createRequestSession.ts';
 export { appendEvent, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
-export { DEFAULT_PAGE_SIZE, parsePage, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
+export { DEFAULT_PAGE_SIZE, parsePage, parseCursor, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
 export { LoaderRegistry, byKey, groupByKey } from './LoaderRegistry.ts';
 export { DateTimeScalar, DateScalar, JSONObjectScalar } from './scalars.ts';
 export { parseInput, parseId, requireChanges, refuseClearing } from './parseInput.ts';
-export { createLogger, type Logger, type LogDestination } from './createLogger.ts';
+export { createLogger, serializeError, type Logger, type LogDestination } from './createLogger.ts';
 export { createMetrics, type Metrics } from './createMetrics.ts';
 export { createSecretBox, type SecretBox } from './createSecretBox.ts';
+export { createApiKeySigner, type ApiKeySigner } from './createApiKeySigner.ts';
 export { createHttpServer, type RunningServer, type RouteHandler } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
@@ -18,3 +19,6 @@ export { loadById, listPage, listPagesByParent, enumValues } from './queries.ts'
 export { refuseWrite } from './writeOutcome.ts';
 export { runSubgraphProcess } from './runSubgraphProcess.ts';
 export { onShutdown } from './onShutdown.ts';
+export {
+  IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_TTL_HOURS, REQUEST_FINGERPRINT_HEADER, fingerprintOf, type IdempotentRequest,
+} from './idempotencyKeys.ts';

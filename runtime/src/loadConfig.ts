@@ -1,7 +1,9 @@
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 const DEV_SECRET = 'chief-development-secret-change-me-0123456789';
 const DEV_SUBGRAPH_SECRET = 'chief-development-subgraph-secret-0123456789';
+const DEV_API_KEY_SECRET = 'chief-development-api-key-secret-0123456789';
 // 32 zero-free bytes, base64; only ever used outside production.
 const DEV_ENCRYPTION_KEY = Buffer.from('chief-dev-encryption-key-32bytes').toString('base64');
 
@@ -51,12 +53,24 @@ export const configSchema = z
     DATABASE_EMBEDDED: flag.optional(),
     DB_POOL_MAX: integer(10, 1, 200, 'a whole number from 1 to 200'),
     PGLITE_DATA_DIR: text('expected a folder path').default('.data/pglite'),
-    PGLITE_PORT: port(54329),
     AUTH_JWT_SECRET: secret.optional(),
     AUTH_JWKS_URL: httpUrl('https://YOUR_TENANT.auth0.com/.well-known/jwks.json').optional(),
     AUTH_ISSUER: text('expected the issuer (iss) that tokens carry, such as https://YOUR_TENANT.auth0.com/').optional(),
     AUTH_AUDIENCE: text('expected the audience (aud) that tokens carry, such as https://api.chief.example').optional(),
     SUBGRAPH_SECRET: secret.optional(),
+    API_KEY_SECRET: secret.optional(),
+    METRICS_TOKEN: z.string().regex(/^[\x21-\x7e]{16,}$/, 'expected at least 16 printable characters without spaces').optional(),
+    TRUSTED_PROXIES: z
+      .string()
+      .refine((v) => {
+        try {
+          proxyaddr.compile(v.split(',').map((p) => p.trim()));
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected proxy addresses or ranges separated by commas, such as 10.0.0.0/8,loopback')
+      .optional(),
     ENCRYPTION_KEY: z
       .string()
       .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, 'expected 32 bytes, base64-encoded (openssl rand -base64 32)')
@@ -93,9 +107,10 @@ export type ConfigScope = 'all' | 'gateway' | 'core' | 'work';
 // Production refuses the development defaults rather than running with a known secret, each
 // process for the secrets it uses: the gateway verifies users, core encrypts credentials, and
 // every process shares the gateway-to-subgraph secret.
-const productionSecrets: Record<Exclude<ConfigScope, 'all'>, ('auth' | 'SUBGRAPH_SECRET' | 'ENCRYPTION_KEY')[]> = {
-  gateway: ['auth', 'SUBGRAPH_SECRET'],
-  core: ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY'],
+type ProductionSecret = 'auth' | 'SUBGRAPH_SECRET' | 'ENCRYPTION_KEY' | 'API_KEY_SECRET';
+const productionSecrets: Record<Exclude<ConfigScope, 'all'>, ProductionSecret[]> = {
+  gateway: ['auth', 'SUBGRAPH_SECRET', 'API_KEY_SECRET'],
+  core: ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'API_KEY_SECRET'],
   work: ['SUBGRAPH_SECRET'],
 };
 
@@ -104,7 +119,7 @@ function missingProductionSecrets(env: ConfigEnv, scope: ConfigScope): string[] 
   const needed = new Set(scope === 'all' ? Object.values(productionSecrets).flat() : productionSecrets[scope]);
   const issues: string[] = [];
   if (needed.has('auth') && !env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL) issues.push('AUTH_JWT_SECRET: required in production (or set AUTH_JWKS_URL)');
-  for (const key of ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY'] as const) if (needed.has(key) && !env[key]) issues.push(`${key}: required in production`);
+  for (const key of ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'API_KEY_SECRET'] as const) if (needed.has(key) && !env[key]) issues.push(`${key}: required in production`);
   return issues;
 }
 
@@ -118,7 +133,7 @@ function publishedSecretsOnOpenHost(env: ConfigEnv): string[] {
   if (env.NODE_ENV === 'production' || isLoopback(env.HOST)) return [];
   const defaulted = [
     ...(!env.AUTH_JWT_SECRET && !env.AUTH_JWKS_URL ? ['AUTH_JWT_SECRET'] : []),
-    ...(['SUBGRAPH_SECRET', 'ENCRYPTION_KEY'] as const).filter((key) => !env[key]),
+    ...(['SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'API_KEY_SECRET'] as const).filter((key) => !env[key]),
   ];
   if (!defaulted.length) return [];
   return [`HOST: ${env.HOST} is reachable from other machines, but ${defaulted.join(', ')} would be the development defaults published in the source; set them, or listen on 127.0.0.1`];
@@ -136,10 +151,17 @@ export interface Config {
   /** DATABASE_URL points at the embedded PGlite served over its socket (see createSqlClient). */
   databaseEmbedded: boolean;
   dbPoolMax: number;
-  pglite: { dataDir: string; port: number };
+  /** The embedded database's data folder; its socket lives inside it. */
+  pglite: { dataDir: string };
   auth: { jwtSecret: string | undefined; jwksUrl: string | undefined; issuer: string | undefined; audience: string | undefined };
   subgraphSecret: string;
+  /** Keys the tag that makes an API key checkable without a lookup (gateway and core). */
+  apiKeySecret: string;
   encryptionKey: Buffer;
+  /** Bearer token for /metrics; unset, /metrics is not served. */
+  metricsToken: string | undefined;
+  /** Proxies whose X-Forwarded-For is believed when telling a client's address (proxy-addr's forms). */
+  trustedProxies: string[];
   supergraph: { source: 'file' | 'introspect'; path: string };
   maxPageSize: number;
   demoData: boolean;
@@ -154,7 +176,7 @@ export interface Config {
 }
 
 // Values that may hold secrets (URLs carry passwords) never reach a log through an error message.
-const UNECHOED = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const UNECHOED = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'API_KEY_SECRET', 'ENCRYPTION_KEY', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 /** Names the variable at fault and what it expects; thrown before anything starts. */
 export class ConfigError extends Error {
@@ -193,7 +215,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     databaseUrl: e.DATABASE_URL,
     databaseEmbedded: e.DATABASE_EMBEDDED ?? false,
     dbPoolMax: e.DB_POOL_MAX,
-    pglite: { dataDir: e.PGLITE_DATA_DIR, port: e.PGLITE_PORT },
+    pglite: { dataDir: e.PGLITE_DATA_DIR },
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET ?? (e.AUTH_JWKS_URL ? undefined : DEV_SECRET),
       jwksUrl: e.AUTH_JWKS_URL,
@@ -201,6 +223,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
       audience: e.AUTH_AUDIENCE,
     },
     subgraphSecret: e.SUBGRAPH_SECRET ?? DEV_SUBGRAPH_SECRET,
+    apiKeySecret: e.API_KEY_SECRET ?? DEV_API_KEY_SECRET,
+    metricsToken: e.METRICS_TOKEN,
+    trustedProxies: e.TRUSTED_PROXIES?.split(',').map((p) => p.trim()) ?? [],
     encryptionKey: Buffer.from(e.ENCRYPTION_KEY ?? DEV_ENCRYPTION_KEY, 'base64'),
     supergraph: { source: e.SUPERGRAPH_SOURCE ?? (isProduction ? 'file' : 'introspect'), path: e.SUPERGRAPH_PATH },
     maxPageSize: e.MAX_PAGE_SIZE,

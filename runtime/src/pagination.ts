@@ -1,5 +1,6 @@
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 import { badUserInput } from './errors.ts';
+import { isCalendarDate } from './calendar.ts';
 
 export interface PageArgs {
   first?: number | null;
@@ -17,16 +18,26 @@ export interface Connection<T> {
 }
 
 export const DEFAULT_PAGE_SIZE = 20;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Cursors are opaque to clients: base64url of the row's exact created_at and id. */
 export const encodeCursor = (row: { createdAt: string; id: string }) => Buffer.from(`${row.createdAt}|${row.id}`).toString('base64url');
 
-function decodeCursor(cursor: string): Page['after'] {
-  const [createdAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || rest.length || !UUID.test(id) || Number.isNaN(Date.parse(createdAt.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'))))
-    throw badUserInput('after', 'after is not a cursor returned by this list');
-  return { createdAt, id };
+// Exactly what encodeCursor writes: Postgres' text form of a timestamptz, then the row's id.
+const CURSOR =
+  /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2}) (?<hour>\d{2}):(?<minute>[0-5]\d):(?<second>[0-5]\d)(\.\d{1,6})?[+-](?<offset>\d{2})(:[0-5]\d){0,2}\|(?<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/**
+ * Decodes and checks a cursor at the edge: a real calendar instant Postgres can read (no
+ * 30 February, no year 0 or 275760, an offset within Postgres' range) and a UUID, so a forged
+ * cursor is BAD_USER_INPUT on `after` and never reaches the database.
+ */
+export function parseCursor(cursor: string): NonNullable<Page['after']> {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const parts = CURSOR.exec(text)?.groups;
+  const [year, month, day, hour, offset] = ['year', 'month', 'day', 'hour', 'offset'].map((name) => Number(parts?.[name]));
+  const valid = parts && isCalendarDate(year!, month!, day!) && hour! <= 23 && offset! <= 15;
+  if (!valid) throw badUserInput('after', 'after is not a cursor returned by this list');
+  return { createdAt: text.slice(0, text.indexOf('|')), id: parts.id!.toLowerCase() };
 }
 
 /** Validates `first`/`after` at the edge; the page size is capped by MAX_PAGE_SIZE. */
@@ -34,7 +45,7 @@ export function parsePage(args: PageArgs, maxPageSize: number): Page {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(first) || first < 0) throw badUserInput('first', 'first must be a non-negative integer');
   if (first > maxPageSize) throw badUserInput('first', `first must be at most ${maxPageSize}`);
-  return { limit: first, after: args.after ? decodeCursor(args.after) : null };
+  return { limit: first, after: args.after ? parseCursor(args.after) : null };
 }
 
 /**

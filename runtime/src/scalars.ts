@@ -1,11 +1,17 @@
 import { GraphQLError, GraphQLScalarType, Kind, valueFromASTUntyped } from 'graphql';
+import { isCalendarDate } from './calendar.ts';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):([0-5]\d):([0-5]\d)(\.\d+)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/i;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A real calendar date in a match's first three groups (JavaScript would roll 30 February over). */
+const realDate = (match: RegExpExecArray | null) => match !== null && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !RFC3339.test(value) || Number.isNaN(Date.parse(value)))
+  const match = typeof value === 'string' ? RFC3339.exec(value) : null;
+  if (!realDate(match) || Number(match![4]) > 23 || Number.isNaN(Date.parse(value as string)))
     throw new GraphQLError(`DateTime expects an RFC 3339 date-time with a time zone, such as 2026-01-31T09:00:00Z; got ${JSON.stringify(value)}`);
-  return new Date(value);
+  return new Date(value as string);
 }
 
 /** Instants in RFC 3339 (UTC on output). Postgres' own text form is accepted from the database. */
@@ -25,8 +31,7 @@ export const DateTimeScalar = new GraphQLScalarType({
 });
 
 function parseDate(value: unknown): string {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
-    throw new GraphQLError(`Date expects YYYY-MM-DD; got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !realDate(DATE.exec(value))) throw new GraphQLError(`Date expects a calendar date as YYYY-MM-DD; got ${JSON.stringify(value)}`);
   return value;
 }
 

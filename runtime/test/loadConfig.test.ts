@@ -21,12 +21,14 @@ const badValues: Record<(typeof configVariables)[number], string[]> = {
   DATABASE_EMBEDDED: ['yes', '1', 'TRUE'],
   DB_POOL_MAX: ['ten', '0', '201', '-5', '2.5', '10 connections'],
   PGLITE_DATA_DIR: ['   '],
-  PGLITE_PORT: ['pglite', '99999'],
   AUTH_JWT_SECRET: ['short-secret'],
   AUTH_JWKS_URL: ['idp.example/jwks.json', 'ldap://idp.example/keys'],
   AUTH_ISSUER: ['   '],
   AUTH_AUDIENCE: ['   '],
   SUBGRAPH_SECRET: ['too-short'],
+  API_KEY_SECRET: ['too-short'],
+  METRICS_TOKEN: ['short', 'a token with spaces in it'],
+  TRUSTED_PROXIES: ['proxy.example', '10.0.0.0/33', '10.0.0.1,,10.0.0.2'],
   ENCRYPTION_KEY: ['not-base64-at-all', Buffer.alloc(16).toString('base64'), `${Buffer.alloc(32).toString('base64')}!`],
   SUPERGRAPH_SOURCE: ['registry'],
   SUPERGRAPH_PATH: ['  '],
@@ -48,7 +50,7 @@ const badValues: Record<(typeof configVariables)[number], string[]> = {
   TRUSTED_DOCUMENTS_CLIENTS: ['web,,ios', ',', '   '],
 };
 
-const SECRETS = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRETS = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'API_KEY_SECRET', 'ENCRYPTION_KEY', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 /** The message loadConfig throws for `env`, or fails the test when it accepts it. */
 function refusal(env: Record<string, string>): string {
@@ -83,15 +85,20 @@ describe('loadConfig', () => {
     const config = loadConfig({
       HOST: '0.0.0.0', GATEWAY_PORT: '0', DB_POOL_MAX: '200', DATABASE_URL: 'postgresql://u:p@db:5432/chief', DATABASE_EMBEDDED: 'true',
       CORE_URL: 'https://core.internal/graphql', AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example/',
-      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), SUBGRAPH_SECRET: 's'.repeat(32), REDIS_URL: 'rediss://cache:6380',
-      TRUSTED_DOCUMENTS_CLIENTS: 'web, ios',
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), SUBGRAPH_SECRET: 's'.repeat(32), API_KEY_SECRET: 'k'.repeat(32), REDIS_URL: 'rediss://cache:6380',
+      TRUSTED_DOCUMENTS_CLIENTS: 'web, ios', TRUSTED_PROXIES: '10.0.0.0/8, loopback, 192.168.1.7', METRICS_TOKEN: 'prometheus-scrape-token',
     });
-    expect(config).toMatchObject({ host: '0.0.0.0', dbPoolMax: 200, databaseEmbedded: true, ports: { gateway: 0 }, trustedDocuments: { clients: ['web', 'ios'] } });
+    expect(config).toMatchObject({
+      host: '0.0.0.0', dbPoolMax: 200, databaseEmbedded: true, ports: { gateway: 0 }, trustedDocuments: { clients: ['web', 'ios'] },
+      trustedProxies: ['10.0.0.0/8', 'loopback', '192.168.1.7'], metricsToken: 'prometheus-scrape-token',
+    });
   });
 
   it('refuses the published development secrets on an interface other machines reach', () => {
-    expect(refusal({ HOST: '0.0.0.0' })).toMatch(/HOST: 0\.0\.0\.0 is reachable from other machines, but AUTH_JWT_SECRET, SUBGRAPH_SECRET, ENCRYPTION_KEY would be the development defaults/);
-    expect(refusal({ HOST: '10.0.0.5', AUTH_JWT_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') })).toMatch(/but SUBGRAPH_SECRET would be/);
+    expect(refusal({ HOST: '0.0.0.0' })).toMatch(/HOST: 0\.0\.0\.0 is reachable from other machines, but AUTH_JWT_SECRET, SUBGRAPH_SECRET, ENCRYPTION_KEY, API_KEY_SECRET would be the development defaults/);
+    expect(
+      refusal({ HOST: '10.0.0.5', AUTH_JWT_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), API_KEY_SECRET: 'k'.repeat(32) }),
+    ).toMatch(/but SUBGRAPH_SECRET would be/);
     for (const host of ['127.0.0.1', 'localhost', '::1']) expect(loadConfig({ HOST: host }).host).toBe(host);
   });
 

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import postgres from 'postgres';
+import { connectPostgres } from '@chief/db';
 
 /**
  * A connection as the database owner, which row-level security does not apply to: what a test
@@ -7,7 +7,7 @@ import postgres from 'postgres';
  * Simple-protocol statements only, so it also works against the embedded server.
  */
 export function connectAsOwner() {
-  return postgres(inject('databaseUrl'), { max: 2, prepare: false, fetch_types: false, onnotice: () => {} });
+  return connectPostgres(inject('databaseUrl'), { max: 2, prepare: false, fetch_types: false, onnotice: () => {} });
 }
 
 export type OwnerSql = ReturnType<typeof connectAsOwner>;

@@ -1,7 +1,7 @@
 import { literal, type OwnerSql } from './databaseOwner.ts';
 import { createWorkspaceFixture, expectData, type TestChief, type WorkspaceFixture } from './startTestChief.ts';
 
-/** A workspace with rows made by its owner and by a plain member in every table, and API keys of every state. */
+/** A workspace with rows made by its owner and by a plain member in every table (idempotency keys included), and API keys of every state. */
 export interface PolicyWorkspace {
   ws: WorkspaceFixture;
   /** Founders linked to the viewer's and the member's own user. */
@@ -40,9 +40,10 @@ export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name:
     const task = expectData(await chief.request(
       'mutation($d: ID!) { createTask(input: { title: "Task", dealId: $d }) { id } }', { d: deal.createDeal.id }, { token: who.token },
     ));
+    // Under an idempotency key, so ops.idempotency_keys holds a row of each too.
     expectData(await chief.request(
       'mutation($t: ID!, $x: String!) { linkTask(input: { taskId: $t, platform: LINEAR, externalId: $x }) { id } }',
-      { t: task.createTask.id, x: `LIN-${role}` }, { token: who.token },
+      { t: task.createTask.id, x: `LIN-${role}` }, { token: who.token, headers: { 'idempotency-key': `link-${role}` } },
     ));
     tasks[role] = task.createTask.id;
   }

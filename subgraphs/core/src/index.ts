@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { API_KEY_ENDPOINT, createSecretBox, createSubgraphService, type Config, type Logger } from '@chief/runtime';
+import { API_KEY_ENDPOINT, createApiKeySigner, createSecretBox, createSubgraphService, type Config, type Logger } from '@chief/runtime';
 import type { SqlClient } from '@chief/db';
 import { createCoreResolvers } from './resolvers.ts';
 import { authenticateApiKey } from './domain/apiKeys.ts';
@@ -10,12 +10,13 @@ export const coreTypeDefs = parse(readFileSync(new URL('./schema.graphql', impor
 
 /** Builds the core subgraph service (workspaces, members, founders, contacts, deals, integrations, API keys). */
 export function createCoreSubgraph(deps: { sql: SqlClient; config: Config; logger: Logger }) {
+  const apiKeySigner = createApiKeySigner(deps.config.apiKeySecret);
   return createSubgraphService({
     name: 'core',
     typeDefs: coreTypeDefs,
-    resolvers: createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey) }),
+    resolvers: createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey), apiKeySigner }),
     gatewayEndpoints: {
-      [API_KEY_ENDPOINT]: async (body) => ({ apiKey: await authenticateApiKey(deps.sql, String((body as { key?: unknown } | null)?.key ?? '')) }),
+      [API_KEY_ENDPOINT]: async (body) => ({ apiKey: await authenticateApiKey(deps.sql, apiKeySigner, String((body as { key?: unknown } | null)?.key ?? '')) }),
     },
     ...deps,
   });

@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import {
   DateScalar, DateTimeScalar, JSONObjectScalar, enumValues, forbidden, listPage, loadById, notFound, parseId, parsePage,
-  type PageArgs, type SecretBox, type SubgraphContext,
+  type ApiKeySigner, type PageArgs, type SecretBox, type SubgraphContext,
 } from '@chief/runtime';
 import { apiKeys, contacts, dealStage, deals, founders, integrationPlatform, integrationStatus, integrations, members, roleType, workspaces } from './models/index.ts';
 import { createWorkspace, currentWorkspace, myWorkspaces, rolesIn, updateWorkspace } from './domain/workspaces.ts';
@@ -25,7 +25,7 @@ async function one<T>(promise: Promise<T | null>, type: string, id: string): Pro
 
 const page = (ctx: Ctx, args: PageArgs) => parsePage(args, ctx.config.maxPageSize);
 
-export function createCoreResolvers({ secretBox }: { secretBox: SecretBox }): GraphQLResolverMap<Ctx> {
+export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: SecretBox; apiKeySigner: ApiKeySigner }): GraphQLResolverMap<Ctx> {
   return {
     DateTime: DateTimeScalar,
     Date: DateScalar,
@@ -82,7 +82,7 @@ export function createCoreResolvers({ secretBox }: { secretBox: SecretBox }): Gr
       deleteDeal: (_: unknown, args: Args, ctx: Ctx) => deleteDeal(ctx.session, args.id),
       connectIntegration: (_: unknown, args: Args, ctx: Ctx) => connectIntegration(ctx.session, secretBox, args.input),
       disconnectIntegration: (_: unknown, args: Args, ctx: Ctx) => disconnectIntegration(ctx.session, args.id),
-      createApiKey: (_: unknown, args: Args, ctx: Ctx) => createApiKey(ctx.session, args.input),
+      createApiKey: (_: unknown, args: Args, ctx: Ctx) => createApiKey(ctx.session, apiKeySigner, args.input),
       revokeApiKey: (_: unknown, args: Args, ctx: Ctx) => revokeApiKey(ctx.session, args.id),
     },
 

@@ -12,6 +12,7 @@ describe('row-level security of the event log', () => {
   let sql: OwnerSql;
   let a: PolicyWorkspace;
   let tables: string[];
+  let logTables: string[];
 
   const user = (role: keyof WorkspaceFixture['users']): Caller => ({ kind: 'user', userId: a.ws.users[role].userId, workspaceId: a.ws.id });
   const key = (state: keyof PolicyWorkspace['keys']): Caller => ({ kind: 'apiKey', apiKeyId: a.keys[state], workspaceId: a.ws.id });
@@ -25,6 +26,9 @@ describe('row-level security of the event log', () => {
     sql = connectAsOwner();
     a = await seedPolicyWorkspace(chief, sql, 'Log Policies');
     tables = await tablesIn(sql, 'ops');
+    // The log is the tables the database keeps append-only (ops also keeps idempotency keys).
+    const appendOnly = await sql.unsafe(`select distinct c.oid::regclass::text as t from pg_trigger g join pg_class c on c.oid = g.tgrelid where g.tgname = 'refuse_change' order by 1`);
+    logTables = appendOnly.map((r) => r.t as string);
   });
   afterAll(async () => {
     await sql?.end();
@@ -42,9 +46,9 @@ describe('row-level security of the event log', () => {
   });
 
   it('lets viewers and read-only keys append nothing to any table of the log', async () => {
-    expect(tables).toEqual(['ops.event_actors', 'ops.event_links', 'ops.events']);
+    expect(logTables).toEqual(['ops.event_actors', 'ops.event_links', 'ops.events']);
     for (const caller of [user('viewer'), key('read')]) {
-      for (const table of tables) {
+      for (const table of logTables) {
         expect(refused(await asCaller(sql, caller, await copyRowStatement(sql, table, inA()))), `${caller.kind} into ${table}`).toBe(true);
       }
       expect(refused(await asCaller(sql, caller, await event('user', a.ws.users.viewer.userId)))).toBe(true);
@@ -73,6 +77,22 @@ describe('row-level security of the event log', () => {
       expect(refused(await asCaller(sql, key('write'), await event(actorType!, actorId!))), `${actorType} ${actorId}`).toBe(true);
     }
     expect(refused(await asCaller(sql, key('revoked'), await event('api_key', a.keys.revoked)))).toBe(true);
+  });
+
+  it('keeps each caller to their own idempotency keys', async () => {
+    const { member, owner } = a.ws.users;
+    const keys = (caller: Caller) => asCaller(sql, caller, `select key from ops.idempotency_keys`);
+    const seen = await keys(user('member'));
+    expect('data' in seen && seen.data.map((r) => r.key)).toEqual(['link-member']);
+    const claim = (actorType: string, actorId: string) => copyRowStatement(sql, 'ops.idempotency_keys', `${inA()} and key = 'link-member'`, { actor_type: actorType, actor_id: actorId, key: 'claimed' });
+    expect(touched(await asCaller(sql, user('member'), await claim('user', member.userId)))).toBe(true);
+    expect(refused(await asCaller(sql, user('member'), await claim('user', owner.userId)))).toBe(true);
+    expect(refused(await asCaller(sql, key('write'), await claim('user', member.userId)))).toBe(true);
+    // Another's key can be neither replayed nor completed nor given back.
+    for (const statement of [`update ops.idempotency_keys set responses = '{}' where key = 'link-owner'`, `delete from ops.idempotency_keys where key = 'link-owner'`]) {
+      expect(touched(await asCaller(sql, user('member'), statement)), statement).toBe(false);
+      expect(touched(await asCaller(sql, user('owner'), statement)), statement).toBe(true);
+    }
   });
 
   it('lets background work (chief_service) see nothing without a workspace', async () => {

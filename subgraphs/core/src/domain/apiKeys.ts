@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, parseId, parseInput, refuseWrite, requireRole, type RequestSession } from '@chief/runtime';
+import { appendEvent, parseId, parseInput, refuseWrite, requireRole, type ApiKeySigner, type RequestSession } from '@chief/runtime';
 import type { SqlClient } from '@chief/db';
 import { apiKeys } from '../models/index.ts';
 
@@ -14,17 +14,11 @@ const createApiKeyInput = z.object({
 /** The stored form of a key: SHA-256 of the whole secret. Keys are random, so no salt is needed. */
 export const hashApiKey = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-/** Makes a key: `chief_<prefix>_<secret>`; the prefix stays readable in lists. */
-function generateKey() {
-  const prefix = `chief_${randomBytes(6).toString('base64url')}`;
-  return { prefix, secret: `${prefix}_${randomBytes(32).toString('base64url')}` };
-}
-
-export async function createApiKey(request: RequestSession, rawInput: unknown) {
+export async function createApiKey(request: RequestSession, signer: ApiKeySigner, rawInput: unknown) {
   const input = parseInput(createApiKeyInput, rawInput);
   return request.mutate(async (session) => {
     requireRole(session, 'admin');
-    const { prefix, secret } = generateKey();
+    const { key: secret, prefix } = signer.issue();
     const [row] = await session.db
       .insert(apiKeys)
       .values({
@@ -69,8 +63,9 @@ export type ApiKeyAuthentication = { apiKeyId: string; workspaceId: string; scop
  * once, and records its use. Runs as the service role through auth.authenticate_api_key, the
  * one place that may look a key up across workspaces.
  */
-export async function authenticateApiKey(sql: SqlClient, key: string): Promise<ApiKeyAuthentication> {
-  if (!/^chief_[\w-]+_[\w-]+$/.test(key) || key.length > 200) return null;
+export async function authenticateApiKey(sql: SqlClient, signer: ApiKeySigner, key: string): Promise<ApiKeyAuthentication> {
+  // The gateway has refused forgeries already; core does not look one up either.
+  if (!signer.isGenuine(key)) return null;
   const rows = await sql.begin(async (tx) => {
     await tx`select set_config('role', 'chief_service', true)`;
     // Scopes as JSON: array types are not looked up on embedded connections, JSON always parses.

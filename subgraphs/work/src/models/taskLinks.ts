@@ -1,10 +1,10 @@
 import { sql } from 'drizzle-orm';
-import { foreignKey, index, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { foreignKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { id, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { syncState, trackerPlatform, work } from './schema.ts';
 import { tasks } from './tasks.ts';
 
-/** A task mirrored in an external tracker (Monday, Linear...), with its sync state. */
+/** A task mirrored in an external tracker (Monday, Linear...), at most once per tracker, with its sync state. */
 export const taskLinks = work.table(
   'task_links',
   {
@@ -23,7 +23,8 @@ export const taskLinks = work.table(
   (t) => [
     foreignKey({ name: 'fk_task_links_task', columns: [t.workspaceId, t.taskId], foreignColumns: [tasks.workspaceId, tasks.id] }).onDelete('cascade'),
     uniqueIndex('uq_task_links_workspace_platform_external').on(t.workspaceId, t.platform, t.externalId),
-    index('ix_task_links_workspace_task').on(t.workspaceId, t.taskId),
+    // One mirror per tracker: it also bounds Task.links, which the gateway's cost measure counts as 8.
+    uniqueIndex('uq_task_links_workspace_task_platform').on(t.workspaceId, t.taskId, t.platform),
     ...tenantPolicies('task_links', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy }),
   ],
 );

@@ -1,0 +1,2 @@
+DROP INDEX "work"."ix_task_links_workspace_task";--> statement-breakpoint
+CREATE UNIQUE INDEX "uq_task_links_workspace_task_platform" ON "work"."task_links" USING btree ("workspace_id","task_id","platform");

@@ -1,0 +1,4 @@
+-- Hand-written: unlike the event log beside it, idempotency keys are claimed, completed and, when
+-- nothing was written, given back, so Chief's roles may update and delete them (their policies
+-- keep each caller to their own keys). Idempotent.
+GRANT SELECT, INSERT, UPDATE, DELETE ON ops.idempotency_keys TO chief_app, chief_service;

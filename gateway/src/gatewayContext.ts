@@ -1,0 +1,21 @@
+import type { IdempotentRequest, Identity } from '@chief/runtime';
+
+/** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
+export interface GatewayContext {
+  requestId: string;
+  /** The verified caller; for an API key, set by authorizeOperation once the operation passed its checks. */
+  identity?: Identity;
+  /** The signed identity every subgraph call carries. */
+  internalToken?: string;
+  /** A presented API key (genuine: its tag checked) not yet looked up at core. */
+  apiKey?: PresentedApiKey;
+  /** The client application a JWT was issued to (trusted documents are per client). */
+  clientId?: string;
+  /** A mutation's Idempotency-Key, and whether a subgraph answered it from a stored response. */
+  idempotency?: IdempotentRequest & { replayed: boolean };
+}
+
+export interface PresentedApiKey {
+  key: string;
+  workspace: string | undefined;
+}

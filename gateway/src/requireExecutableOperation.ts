@@ -1,0 +1,18 @@
+import { ErrorCode, chiefError } from '@chief/runtime';
+import type { OperationGuard } from './useOperationGuards.ts';
+
+/**
+ * The first guard: the request names one operation of its document, and one this endpoint runs.
+ * (Apollo leaves both to the gateway's executor, which fails them as internal errors.)
+ */
+export const requireExecutableOperation: OperationGuard = ({ operation, request }) => {
+  if (!operation) {
+    const message = request.operationName
+      ? `The document has no operation named "${request.operationName}"`
+      : 'The document holds several operations: name the one to run in operationName';
+    throw chiefError('OPERATION_RESOLUTION_FAILURE', message, { http: { status: 400 } });
+  }
+  if (operation.operation === 'subscription') {
+    throw chiefError(ErrorCode.BAD_REQUEST, 'Subscriptions are not served over HTTP requests', { http: { status: 400 } });
+  }
+};

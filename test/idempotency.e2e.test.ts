@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAsOwner, literal, type OwnerSql } from './support/databaseOwner.ts';
+import { createWorkspaceFixture, errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+
+describe('idempotency keys on mutations', () => {
+  let chief: TestChief;
+  let sql: OwnerSql;
+  let ws: WorkspaceFixture;
+
+  beforeAll(async () => {
+    chief = await startTestChief();
+    sql = connectAsOwner();
+    ws = await createWorkspaceFixture(chief, 'Retries');
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await chief?.stop();
+  });
+
+  const createTask = 'mutation($title: String!) { createTask(input: { title: $title }) { id title } }';
+  const send = (query: string, variables: Record<string, unknown>, key: string | undefined, token = ws.users.member.token) =>
+    chief.request(query, variables, { token, headers: key === undefined ? {} : { 'idempotency-key': key } });
+  const count = async (table: string, where: string) =>
+    Number((await sql.unsafe(`select count(*)::int as n from ${table} where workspace_id = ${literal(ws.id)} and ${where}`))[0]!.n);
+  const events = () => count('ops.events', 'true');
+
+  it('answers a retry with the first response and writes nothing more', async () => {
+    const key = randomUUID();
+    const title = `Once ${key}`;
+    const first = await send(createTask, { title }, key);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    const afterFirst = await events();
+    const retry = await send(createTask, { title }, key);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    expect(await count('work.tasks', `title = ${literal(title)}`)).toBe(1);
+    expect(await events()).toBe(afterFirst);
+  });
+
+  it('covers every subgraph a mutation reaches, each part once', async () => {
+    const key = randomUUID();
+    const both = `mutation($name: String!, $title: String!) {
+      contact: createContact(input: { name: $name }) { id }
+      task: createTask(input: { title: $title }) { id }
+    }`;
+    const variables = { name: `Both ${key}`, title: `Both ${key}` };
+    const first = expectData(await send(both, variables, key));
+    const retry = await send(both, variables, key);
+    expect(expectData(retry)).toEqual(first);
+    expect(await count('core.contacts', `full_name = ${literal(variables.name)}`)).toBe(1);
+    expect(await count('work.tasks', `title = ${literal(variables.title)}`)).toBe(1);
+  });
+
+  it('refuses the same key on a different request with 422 IDEMPOTENCY_KEY_REUSED, writing nothing', async () => {
+    const key = randomUUID();
+    expectData(await send(createTask, { title: `First ${key}` }, key));
+    const before = await events();
+    const other = await send(createTask, { title: `Second ${key}` }, key);
+    expect(other.status).toBe(422);
+    expect(errorOf(other).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(other.body.data).toEqual({ createTask: null });
+    expect(await count('work.tasks', `title = ${literal(`Second ${key}`)}`)).toBe(0);
+    expect(await events()).toBe(before);
+  });
+
+  it('keeps keys per caller: another member\'s same key is a key of their own', async () => {
+    const key = randomUUID();
+    expectData(await send(createTask, { title: `Mine ${key}` }, key));
+    const theirs = await send(createTask, { title: `Theirs ${key}` }, key, ws.users.admin.token);
+    expect(theirs.headers.get('idempotent-replayed')).toBeNull();
+    expect(expectData(theirs).createTask.title).toBe(`Theirs ${key}`);
+  });
+
+  it('keeps nothing when nothing was written, so the corrected request may use the key', async () => {
+    const key = randomUUID();
+    const refused = await send('mutation { createDeal(input: { title: "Big", probability: 150 }) { id } }', {}, key);
+    expect(errorOf(refused)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.probability' });
+    const corrected = expectData(await send('mutation { createDeal(input: { title: "Big", probability: 50 }) { id } }', {}, key));
+    expect(corrected.createDeal.id).toBeTruthy();
+  });
+
+  it('answers one of two identical concurrent requests from the other', async () => {
+    const key = randomUUID();
+    const title = `Twice at once ${key}`;
+    const [a, b] = await Promise.all([send(createTask, { title }, key), send(createTask, { title }, key)]);
+    expect(expectData(a).createTask.id).toBe(expectData(b).createTask.id);
+    expect(await count('work.tasks', `title = ${literal(title)}`)).toBe(1);
+  });
+
+  it('answers a retry after an answer that never arrived (the connection dropped after the commit)', async () => {
+    const key = randomUUID();
+    const title = `Lost answer ${key}`;
+    const body = JSON.stringify({ query: createTask, variables: { title } });
+    const { hostname, port } = new URL(chief.gatewayUrl);
+    const socket = connect(Number(port), hostname);
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nhost: ${hostname}\r\ncontent-type: application/json\r\nauthorization: Bearer ${ws.users.member.token}\r\n` +
+        `idempotency-key: ${key}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+    // The client learns nothing: it drops the connection once the task is committed.
+    for (let i = 0; i < 200 && (await count('work.tasks', `title = ${literal(title)}`)) === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    socket.destroy();
+    const retry = await send(createTask, { title }, key);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(expectData(retry).createTask.title).toBe(title);
+    expect(await count('work.tasks', `title = ${literal(title)}`)).toBe(1);
+  });
+
+  it('refuses a key that is not one, before anything runs', async () => {
+    chief.statements.reset();
+    for (const key of ['', 'has spaces', 'x'.repeat(256), 'naïve']) {
+      const result = await chief.request(createTask, { title: 'Never' }, { token: ws.users.member.token, headers: { 'idempotency-key': key } });
+      expect(result.status, JSON.stringify(result.body)).toBe(400);
+      expect(errorOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
+    }
+    expect(chief.statements.count).toBe(0);
+  });
+});
