@@ -109,6 +109,49 @@ describe('idempotency keys on mutations', () => {
     expect(await count('work.tasks', `title = ${literal(title)}`)).toBe(1);
   });
 
+  it('covers a caller outside any workspace: creating their first workspace', async () => {
+    const key = randomUUID();
+    const token = await chief.token(`newcomer|${key}`);
+    const create = 'mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }';
+    const variables = { input: { name: `Fresh ${key}`, ownerName: 'Newcomer' } };
+    const first = expectData(await send(create, variables, key, token));
+    const retry = await send(create, variables, key, token);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(expectData(retry)).toEqual(first);
+    expect(Number((await sql.unsafe(`select count(*)::int as n from core.workspaces where name = ${literal(variables.input.name)}`))[0]!.n)).toBe(1);
+  });
+
+  it('refuses a caller who may not act here the same way with or without a key', async () => {
+    const outsider = await chief.token(`outsider|${randomUUID()}`, { workspaceId: ws.id });
+    const result = await send(createTask, { title: 'Trespass' }, randomUUID(), outsider);
+    expect(errorOf(result).code).toBe('FORBIDDEN');
+  });
+
+  it('is not taken for createApiKey, whose secret is shown once and never stored', async () => {
+    const result = await send('mutation { createApiKey(input: { name: "Retried" }) { secret } }', {}, randomUUID(), ws.users.owner.token);
+    expect(errorOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Idempotency-Key' });
+    expect(await count('core.api_keys', `name = 'Retried'`)).toBe(0);
+    expect(JSON.stringify(await sql.unsafe(`select responses from ops.idempotency_keys`))).not.toMatch(/chief_[\w-]{8}_/);
+  });
+
+  it('rolls the mutation back when its answer cannot be kept, and the next request goes on', async () => {
+    // A trigger that refuses completing this one key: the mutation must not commit unprotected.
+    const key = `unkept-${randomUUID()}`;
+    const trigger = `test_refuse_key_${process.pid}`;
+    await sql.unsafe(`create or replace function ops.${trigger}() returns trigger language plpgsql as $$
+      begin if new.key = ${literal(key)} and new.responses <> '{}'::jsonb then raise exception 'refused by test'; end if; return new; end $$`);
+    await sql.unsafe(`create trigger ${trigger} before update on ops.idempotency_keys for each row execute function ops.${trigger}()`);
+    try {
+      const title = `Unkept ${key}`;
+      const result = await send(createTask, { title }, key);
+      expect(errorOf(result).code).toBe('INTERNAL');
+      expect(await count('work.tasks', `title = ${literal(title)}`)).toBe(0);
+    } finally {
+      await sql.unsafe(`drop trigger if exists ${trigger} on ops.idempotency_keys; drop function if exists ops.${trigger}()`);
+    }
+    expectData(await send(createTask, { title: `After ${key}` }, randomUUID()));
+  });
+
   it('refuses a key that is not one, before anything runs', async () => {
     chief.statements.reset();
     for (const key of ['', 'has spaces', 'x'.repeat(256), 'naïve']) {

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createApiKeySigner } from '@chief/runtime';
+import { connectAsOwner, literal } from './support/databaseOwner.ts';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspaceFixture, errorOf, expectData, startTestChief, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
@@ -245,6 +246,34 @@ describe('rate limits in memory', () => {
     const refused = await chief.request('{ __typename }');
     expect(refused.status).toBe(429);
     expect(errorOf(refused).code).toBe('RATE_LIMITED');
+  });
+});
+
+describe('lists the cost measure counts at a fixed size', () => {
+  let chief: TestChief;
+  beforeAll(async () => {
+    chief = await startTestChief();
+  });
+  afterAll(() => chief?.stop());
+
+  it('lists at most the 100 oldest of a person\'s workspaces, as Viewer.workspaces declares', async () => {
+    const person = `joiner|${Date.now()}`;
+    const sql = connectAsOwner();
+    try {
+      await sql.unsafe(`
+        with made as (
+          insert into core.workspaces (name, slug, created_by_user_id, created_at)
+          select 'Many ' || n, 'many-' || n || '-' || substr(md5(random()::text), 1, 8), ${literal(person)}, now() - make_interval(mins => 200 - n)
+            from generate_series(1, 101) n returning id
+        )
+        insert into core.members (workspace_id, user_id, role, display_name) select id, ${literal(person)}, 'owner', 'J' from made`);
+    } finally {
+      await sql.end();
+    }
+    const { viewer } = expectData(await chief.request('{ viewer { workspaces { name } } }', {}, { token: await chief.token(person) }));
+    expect(viewer.workspaces).toHaveLength(100);
+    expect(viewer.workspaces[0].name).toBe('Many 1');
+    expect(viewer.workspaces.map((w: { name: string }) => w.name)).not.toContain('Many 101');
   });
 });
 

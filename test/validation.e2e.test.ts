@@ -35,7 +35,7 @@ describe('bad input', () => {
     await chief?.stop();
   });
 
-  const cases: { name: string; query: string; variables?: () => Record<string, unknown>; code: string; field?: string; message?: RegExp }[] = [
+  const cases: { name: string; query: string; variables?: () => Record<string, unknown>; code: string; field?: string; message?: RegExp; status?: number }[] = [
     {
       name: 'an invalid email',
       query: 'mutation($input: CreateContactInput!) { createContact(input: $input) { id } }',
@@ -170,30 +170,30 @@ describe('bad input', () => {
     {
       name: 'a NUL character in a string literal',
       query: 'mutation { createContact(input: { name: "Ann\\u0000Archer" }) { id } }',
-      code: 'BAD_USER_INPUT', field: 'input.name', message: /NUL/,
+      code: 'BAD_USER_INPUT', field: 'input.name', message: /NUL/, status: 400,
     },
     {
       name: 'a NUL character in a variable',
       query: 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }',
       variables: () => ({ input: { title: 'Call\u0000back' } }),
-      code: 'BAD_USER_INPUT', field: 'input.title',
+      code: 'BAD_USER_INPUT', field: 'input.title', status: 400,
     },
     {
       name: 'a NUL character in a text filter',
       query: 'query($filter: ContactFilter) { contacts(filter: $filter) { edges { node { id } } } }',
       variables: () => ({ filter: { text: 'a\u0000b' } }),
-      code: 'BAD_USER_INPUT', field: 'filter.text',
+      code: 'BAD_USER_INPUT', field: 'filter.text', status: 400,
     },
     {
       name: 'a NUL character in a JSON key',
       query: 'mutation($input: ConnectIntegrationInput!) { connectIntegration(input: $input) { id } }',
       variables: () => ({ input: { platform: 'SLACK', credentials: { 'token\u0000': 'x' } } }),
-      code: 'BAD_USER_INPUT', message: /NUL/,
+      code: 'BAD_USER_INPUT', message: /NUL/, status: 400,
     },
     ...['2026', '2026-02-30 10:00:00+00', '2025-02-29 10:00:00+00', '275760-01-01 00:00:00+00', '0000-01-01 00:00:00+00', '2026-01-01 24:00:00+00', '2026-01-01 10:00:00+99'].map((createdAt) => ({
       name: `a cursor for ${createdAt}`,
       query: `{ deals(after: "${Buffer.from(`${createdAt}|00000000-0000-4000-8000-000000000000`).toString('base64url')}") { edges { node { id } } } workspace { id } }`,
-      code: 'BAD_USER_INPUT', field: 'after', message: /not a cursor/,
+      code: 'BAD_USER_INPUT', field: 'after', message: /not a cursor/, status: 400,
     })),
     {
       name: 'a second link of a task to the same tracker (a task has at most one mirror per tracker)',
@@ -209,13 +209,15 @@ describe('bad input', () => {
     },
   ];
 
-  it.each(cases)('rejects $name, names the field, and changes nothing', async ({ query, variables, code, field, message }) => {
+  it.each(cases)('rejects $name, names the field, and changes nothing', async ({ query, variables, code, field, message, status }) => {
     const before = await fingerprint(sql, tables, ws.id);
     const result = await chief.request(query, variables?.() ?? {}, { token: ws.users.owner.token });
     const error = errorOf(result);
     expect(error.code, JSON.stringify(result.body.errors)).toBe(code);
     if (field) expect(error.field).toBe(field);
     if (message) expect(error.message).toMatch(message);
+    // Refused at the gateway, as a whole request: before any subgraph ran.
+    if (status) expect(result.status).toBe(status);
     expect(await fingerprint(sql, tables, ws.id)).toEqual(before);
   });
 

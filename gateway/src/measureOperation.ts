@@ -26,7 +26,7 @@ export interface MeasureOptions {
 /** A field's cost, and its parts, so that a connection can size the children it names in `sizedFields`. */
 interface FieldCost {
   cost: number;
-  /** The field's own weight (1). */
+  /** The field's own weight: 1 for each time the field is selected. */
   own: number;
   /** What one item (or the one object) selects. */
   items: number;
@@ -108,30 +108,31 @@ export function measureOperation(
     return result;
   };
 
-  /** The size of a list field's result, with its slicing arguments and cursor checked. */
-  const listSize = (coordinate: string, field: GraphQLField<unknown, unknown>, node: FieldNode): number => {
-    const declared = listSizes.get(coordinate);
-    if (!declared) return maxPageSize;
+  /**
+   * A field's page, checked: its slicing arguments (those `@listSize` names, or, where the
+   * supergraph declares none, a `first` the field takes) must be whole numbers from 0 to
+   * MAX_PAGE_SIZE, and its `after` a cursor. Returns the largest slicing value given, if any.
+   */
+  const pageOf = (coordinate: string, field: GraphQLField<unknown, unknown>, node: FieldNode, slicing: readonly string[]): number | undefined => {
     const args = getArgumentValues(field, node, variableValues);
     const refuse = (argument: string, message: string) =>
       refusal(`${coordinate}: ${message}`, node.arguments?.find((a) => a.name.value === argument) ?? node, { code: ErrorCode.BAD_USER_INPUT, field: argument });
     let size: number | undefined;
-    for (const argument of declared.slicingArguments ?? []) {
+    for (const argument of slicing) {
       const value = args[argument];
       if (value === undefined || value === null) continue;
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw refuse(argument, `${argument} must be a non-negative integer`);
       if (value > maxPageSize) throw refuse(argument, `${argument} must be at most ${maxPageSize}`);
       size = Math.max(size ?? 0, value);
     }
-    if (declared.slicingArguments && typeof args.after === 'string' && args.after !== '') {
+    if (typeof args.after === 'string' && args.after !== '') {
       try {
         parseCursor(args.after);
       } catch (error) {
         throw refuse('after', (error as Error).message);
       }
     }
-    // A sliced list left to its default serves the lists' default page size.
-    return size ?? declared.assumedSize ?? (declared.slicingArguments ? DEFAULT_PAGE_SIZE : maxPageSize);
+    return size;
   };
 
   const measureField = (node: FieldNode, parent: GraphQLCompositeType, into: Measure) => {
@@ -152,19 +153,23 @@ export function measureOperation(
     into.aliases = sat(into.aliases + child.aliases);
 
     const coordinate = `${parent.name}.${name}`;
-    const sizedFields = listSizes.get(coordinate)?.sizedFields;
+    const declared = listSizes.get(coordinate);
+    const slicing = declared?.slicingArguments ?? field.args.filter((a) => a.name === 'first').map((a) => a.name);
+    const page = slicing.length ? pageOf(coordinate, field, node, slicing) : undefined;
+    // A sliced list left to its default serves the lists' default page size; a list that
+    // declares no size counts as the largest page.
+    const size = page ?? declared?.assumedSize ?? (declared?.slicingArguments ? DEFAULT_PAGE_SIZE : maxPageSize);
     const items = total(child.fields);
     let cost: number;
-    if (sizedFields) {
+    if (declared?.sizedFields) {
       // A connection: its page size applies to one item of each child it names (edges, in place
       // of the child's own list size); the other children count once.
-      const size = listSize(coordinate, field, node);
       cost = 1;
       for (const [childName, childCost] of child.fields) {
-        cost = sat(cost + (sizedFields.includes(childName) ? childCost.own + size * childCost.items : childCost.cost));
+        cost = sat(cost + (declared.sizedFields.includes(childName) ? childCost.own + size * childCost.items : childCost.cost));
       }
     } else if (isListType(getNullableType(field.type)) && isCompositeType(itemType)) {
-      cost = sat(1 + listSize(coordinate, field, node) * items);
+      cost = sat(1 + size * items);
     } else {
       cost = sat(1 + items);
     }

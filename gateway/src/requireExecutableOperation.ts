@@ -10,7 +10,7 @@ export const requireExecutableOperation: OperationGuard = ({ operation, request 
     const message = request.operationName
       ? `The document has no operation named "${request.operationName}"`
       : 'The document holds several operations: name the one to run in operationName';
-    throw chiefError('OPERATION_RESOLUTION_FAILURE', message, { http: { status: 400 } });
+    throw chiefError(ErrorCode.OPERATION_RESOLUTION_FAILURE, message, { http: { status: 400 } });
   }
   if (operation.operation === 'subscription') {
     throw chiefError(ErrorCode.BAD_REQUEST, 'Subscriptions are not served over HTTP requests', { http: { status: 400 } });

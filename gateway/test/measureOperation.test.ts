@@ -68,6 +68,12 @@ describe('measureOperation against the API schema', () => {
     expect(refusal(() => measure('query($n: Int) { contacts(first: $n) { edges { node { id } } } }', { n: -1 }))).toMatchObject({ field: 'first' });
   });
 
+  it('checks pages even against a supergraph without @listSize, and counts its lists at the largest page', () => {
+    const bare = { listSizes: new Map() };
+    expect(refusal(() => measure('{ contacts(first: -1) { edges { node { id } } } }', {}, bare))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect(measure('{ tasks(first: 1) { edges { node { id } } } }', {}, bare).cost).toBe(1 + (1 + 100 * (1 + 1)));
+  });
+
   it('refuses a cursor that is not one, naming after', () => {
     const forged = Buffer.from('2026-02-30 10:00:00+00|00000000-0000-4000-8000-000000000000').toString('base64url');
     expect(refusal(() => measure(`{ deals(after: "${forged}") { edges { node { id } } } }`))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });

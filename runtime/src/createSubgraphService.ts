@@ -39,6 +39,8 @@ export interface SubgraphServiceOptions {
    * answer only requests carrying the gateway's own signed token.
    */
   gatewayEndpoints?: Record<string, (body: unknown) => Promise<unknown>>;
+  /** Mutations whose answer holds a secret shown once: never stored for an idempotency key. */
+  secretMutations?: readonly string[];
 }
 
 /**
@@ -47,7 +49,7 @@ export interface SubgraphServiceOptions {
  * resolver runs, `_entities` and `_service` included.
  */
 export function createSubgraphService(options: SubgraphServiceOptions) {
-  const { name, typeDefs, resolvers, sql, config, logger, gatewayEndpoints = {} } = options;
+  const { name, typeDefs, resolvers, sql, config, logger, gatewayEndpoints = {}, secretMutations = [] } = options;
   const tokens = createInternalTokens(config.subgraphSecret);
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
@@ -61,7 +63,7 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     }),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), useRequestSession<SubgraphContext>(name)],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), useRequestSession<SubgraphContext>({ service: name, secretMutations })],
   });
 
   async function context(request: IncomingMessage, requestId: string): Promise<SubgraphContext> {

@@ -1,7 +1,7 @@
 export { loadConfig, ConfigError, configVariables, type Config, type ConfigScope } from './loadConfig.ts';
 export { ErrorCode, chiefError, withHttpStatus, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
 export { translateDatabaseError } from './databaseErrors.ts';
-export { createInternalTokens, callerActor, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
+export { createInternalTokens, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
 export { RequestSession, runOperation, callerSettings, type Session, type Database, type MemberRole } from './createRequestSession.ts';
 export { appendEvent, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
 export { DEFAULT_PAGE_SIZE, parsePage, parseCursor, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
@@ -20,5 +20,5 @@ export { refuseWrite } from './writeOutcome.ts';
 export { runSubgraphProcess } from './runSubgraphProcess.ts';
 export { onShutdown } from './onShutdown.ts';
 export {
-  IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_TTL_HOURS, REQUEST_FINGERPRINT_HEADER, fingerprintOf, type IdempotentRequest,
+  IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, REQUEST_FINGERPRINT_HEADER, fingerprintOf, type IdempotentRequest,
 } from './idempotencyKeys.ts';

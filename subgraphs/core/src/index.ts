@@ -15,6 +15,8 @@ export function createCoreSubgraph(deps: { sql: SqlClient; config: Config; logge
     name: 'core',
     typeDefs: coreTypeDefs,
     resolvers: createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey), apiKeySigner }),
+    // Its secret is shown once and stored only as a hash, so no idempotency key keeps the answer.
+    secretMutations: ['createApiKey'],
     gatewayEndpoints: {
       [API_KEY_ENDPOINT]: async (body) => ({ apiKey: await authenticateApiKey(deps.sql, apiKeySigner, String((body as { key?: unknown } | null)?.key ?? '')) }),
     },

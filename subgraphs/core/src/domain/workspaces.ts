@@ -59,16 +59,22 @@ export async function currentWorkspace(session: Session) {
   return row ?? null;
 }
 
+/** The most Viewer.workspaces lists: the bound its @listSize(assumedSize: 100) declares to the cost measure. */
+export const MAX_LISTED_WORKSPACES = 100;
+
 /**
- * Every workspace the caller belongs to, with their role in each. core.members shows only the
- * workspace in scope, so the role comes from auth.user_role_in, which answers about the caller alone.
+ * The workspaces the caller belongs to, with their role in each: the oldest MAX_LISTED_WORKSPACES,
+ * so workspaces made later (anyone may invite anyone; there is no acceptance step) cannot push the
+ * caller's existing ones out of the list. core.members shows only the workspace in scope, so the
+ * role comes from auth.user_role_in, which answers about the caller alone.
  */
 export async function myWorkspaces(session: Session) {
   const rows = await session.db
     .select({ workspace: workspaces, role: sql<string>`auth.user_role_in(${workspaces.id})` })
     .from(workspaces)
     .where(sql`${workspaces.id} in (select auth.user_workspaces())`)
-    .orderBy(workspaces.createdAt);
+    .orderBy(workspaces.createdAt, workspaces.id)
+    .limit(MAX_LISTED_WORKSPACES);
   return rows.map((r) => ({ ...r.workspace, myRole: r.role }));
 }
 
