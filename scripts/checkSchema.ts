@@ -141,8 +141,8 @@ const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
 /**
  * Lists the gateway's cost measure cannot bound: a connection without its page argument
  * (`@listSize(slicingArguments: ["first"], sizedFields: ["edges"])`), or a plain list of objects
- * without `@listSize(assumedSize:)`, which the measure would count at MAX_PAGE_SIZE, whatever
- * the list really holds. A connection's own edges are sized by the field that returns it.
+ * with neither `@listSize(assumedSize:)` nor a slicing argument, which the measure would count at
+ * MAX_PAGE_SIZE, whatever the list really holds. A connection's own edges are sized by the field that returns it.
  */
 export function unboundedLists(schema: GraphQLSchema, listSizes: ListSizes): string[] {
   const unbounded: string[] = [];
@@ -154,8 +154,8 @@ export function unboundedLists(schema: GraphQLSchema, listSizes: ListSizes): str
       const declared = listSizes.get(coordinate);
       if (named.name.endsWith('Connection') && !(declared?.slicingArguments?.includes('first') && declared.sizedFields?.includes('edges'))) {
         unbounded.push(`${coordinate}: a connection needs @listSize(slicingArguments: ["first"], sizedFields: ["edges"])`);
-      } else if (isListType(getNullableType(field.type)) && isCompositeType(named) && declared?.assumedSize === undefined) {
-        unbounded.push(`${coordinate}: a list of objects needs @listSize(assumedSize: N), N the most it can hold`);
+      } else if (isListType(getNullableType(field.type)) && isCompositeType(named) && declared?.assumedSize === undefined && !declared?.slicingArguments?.length) {
+        unbounded.push(`${coordinate}: a list of objects needs @listSize(assumedSize: N), N the most it can hold, or the argument that sizes it (slicingArguments)`);
       }
     }
   }

@@ -67,7 +67,7 @@ function clientOperations(): ClientOperation[] {
 }
 
 const report = await checkSchema({
-  subgraphs: currentSubgraphs(),
+  subgraphs: await currentSubgraphs(),
   committed: Object.fromEntries(filesUnder('schema', '.graphql').map((path) => [path, readFileSync(path, 'utf8')])),
   base: baseSchema(),
   accepted: acceptedChangesSchema.parse(JSON.parse(readFileSync('schema/accepted-changes.json', 'utf8'))).accepted,

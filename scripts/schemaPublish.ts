@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { composeSubgraphs, currentSubgraphs, registryFiles } from './schemaRegistry.ts';
 
 // `npm run schema:publish`: regenerates the registry in schema/ from the running code.
-const subgraphs = currentSubgraphs();
+const subgraphs = await currentSubgraphs();
 const composition = composeSubgraphs(subgraphs);
 if (!composition.ok) {
   console.error(`The subgraphs do not compose:\n${composition.errors.map((e) => `  - ${e}`).join('\n')}`);

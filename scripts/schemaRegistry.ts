@@ -1,7 +1,6 @@
 import { composeServices } from '@apollo/composition';
 import { parse, print, printSchema } from 'graphql';
-import { coreTypeDefs } from '@chief/subgraph-core';
-import { workTypeDefs } from '@chief/subgraph-work';
+import { loadSubgraphs, subgraphManifest } from '@chief/runtime';
 
 /** A subgraph as composition sees it; the URL is the default, the environment decides at run time. */
 export interface SubgraphSource {
@@ -10,12 +9,10 @@ export interface SubgraphSource {
   sdl: string;
 }
 
-/** The subgraphs' SDL as the running code defines it. */
-export function currentSubgraphs(): SubgraphSource[] {
-  return [
-    { name: 'core', url: 'http://127.0.0.1:4001/graphql', sdl: print(coreTypeDefs) },
-    { name: 'work', url: 'http://127.0.0.1:4002/graphql', sdl: print(workTypeDefs) },
-  ];
+/** The subgraphs' SDL as the running code defines it, for every subgraph of the manifest. */
+export async function currentSubgraphs(): Promise<SubgraphSource[]> {
+  const loaded = await loadSubgraphs();
+  return loaded.map(({ name, typeDefs }) => ({ name, url: `http://127.0.0.1:${subgraphManifest.find((s) => s.name === name)!.port}/graphql`, sdl: print(typeDefs) }));
 }
 
 export type Composition =

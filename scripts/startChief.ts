@@ -1,7 +1,5 @@
 import type { SqlClient } from '@chief/db';
-import { createLogger, type Config, type LogDestination } from '@chief/runtime';
-import { createCoreSubgraph } from '@chief/subgraph-core';
-import { createWorkSubgraph } from '@chief/subgraph-work';
+import { createLogger, loadSubgraphs, type Config, type LogDestination, type RunningServer, type SubgraphName } from '@chief/runtime';
 import { createGateway } from '@chief/gateway';
 import { loadDemoData } from './demoData.ts';
 import { openDatabase } from './openDatabase.ts';
@@ -13,12 +11,12 @@ export interface StartChiefOptions {
   /** Called for every SQL statement the services send (tests count them). */
   onStatement?: (query: string) => void;
   /** Ports to listen on; 0 picks free ones. Defaults to the configured ports. */
-  ports?: { gateway: number; core: number; work: number };
+  ports?: Config['ports'];
 }
 
 export interface RunningChief {
   gatewayUrl: string;
-  subgraphUrls: { core: string; work: string };
+  subgraphUrls: Record<SubgraphName, string>;
   databaseUrl: string;
   sql: SqlClient;
   demoLoaded: boolean;
@@ -27,8 +25,8 @@ export interface RunningChief {
 
 /**
  * Everything in one process: the database (embedded unless DATABASE_URL is set), migrations,
- * demo data on first start, both subgraphs on their own ports and the gateway in front, talking
- * over HTTP exactly as in the distributed deployment.
+ * demo data on first start, every subgraph of the manifest on its own port and the gateway in
+ * front, talking over HTTP exactly as in the distributed deployment.
  */
 export async function startChief(options: StartChiefOptions): Promise<RunningChief> {
   const { config, onStatement, ports = config.ports } = options;
@@ -39,27 +37,25 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
   const sql = database.connect({ onStatement });
   const demoLoaded = config.demoData ? await loadDemoData(sql) : false;
 
-  const deps = { sql, config };
-  const core = await createCoreSubgraph({ ...deps, logger: loggerFor('core') }).listen(ports.core);
-  const work = await createWorkSubgraph({ ...deps, logger: loggerFor('work') }).listen(ports.work);
+  const services: { name: SubgraphName; running: RunningServer }[] = [];
+  for (const subgraph of await loadSubgraphs()) {
+    services.push({ name: subgraph.name, running: await subgraph.create({ sql, config, logger: loggerFor(subgraph.name) }).listen(ports[subgraph.name]) });
+  }
   const gateway = await createGateway({
     config,
     logger: loggerFor('gateway'),
-    subgraphs: [
-      { name: 'core', url: core.url },
-      { name: 'work', url: work.url },
-    ],
+    subgraphs: services.map(({ name, running }) => ({ name, url: running.url })),
   }).listen(ports.gateway);
 
   return {
     gatewayUrl: gateway.url,
-    subgraphUrls: { core: core.url, work: work.url },
+    subgraphUrls: Object.fromEntries(services.map(({ name, running }) => [name, running.url])) as Record<SubgraphName, string>,
     databaseUrl: database.url,
     sql,
     demoLoaded,
     async stop() {
       await gateway.close();
-      await Promise.all([core.close(), work.close()]);
+      await Promise.all(services.map(({ running }) => running.close()));
       await sql.end({ timeout: 5 });
       await database.stop();
     },

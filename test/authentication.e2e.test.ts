@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
-import { createInternalTokens, type Identity } from '@chief/runtime';
+import { createInternalTokens, subgraphNames, type Identity } from '@chief/runtime';
+import { probeOf, type SubgraphProbe } from './support/subgraphProbe.ts';
 import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
 import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
 
@@ -43,26 +44,22 @@ describe('authentication at the gateway and the subgraphs', () => {
     }
   });
 
-  describe.each(['core', 'work'] as const)('called directly, the %s subgraph', (subgraph) => {
-    // Something the subgraph would return to a caller it trusted: the workspace's founder (core)
-    // or a task of the workspace (work), by query and through _entities.
-    const queries = {
-      core: { query: '{ founders { edges { node { id email } } } }', type: 'Founder', fields: 'id email' },
-      work: { query: '{ tasks { edges { node { id title } } } }', type: 'Task', fields: 'id title' },
-    }[subgraph];
-    const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${queries.type} { ${queries.fields} } } }`;
+  describe.each(subgraphNames)('called directly, the %s subgraph', (subgraph) => {
+    // Something the subgraph would return to a caller it trusted, by query and through _entities.
+    let probe: SubgraphProbe;
+    let entities: string;
     const owner = (): Identity => ({ kind: 'user', userId: ws.users.owner.userId, workspaceId: ws.id, scopes: ['read', 'write'] });
     let entityId: string;
 
     beforeAll(async () => {
-      entityId = subgraph === 'core'
-        ? ws.founderId
-        : expectData(await chief.request('mutation { createTask(input: { title: "Direct" }) { id } }', {}, { token: ws.users.owner.token })).createTask.id;
+      probe = await probeOf(subgraph);
+      entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ${probe.entity.typename} { ${probe.entity.fields} } } }`;
+      entityId = await probe.entity.id(chief, ws);
     });
 
     it('answers the gateway\'s signed token (the control for the refusals below)', async () => {
       const token = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign(owner());
-      const result = await chief.request(entities, { r: [{ __typename: queries.type, id: entityId }] }, { url: chief.subgraphUrls[subgraph], token });
+      const result = await chief.request(entities, { r: [{ __typename: probe.entity.typename, id: entityId }] }, { url: chief.subgraphUrls[subgraph], token });
       expect(expectData(result)._entities[0].id).toBe(entityId);
     });
 
@@ -74,7 +71,7 @@ describe('authentication at the gateway and the subgraphs', () => {
     ];
 
     it.each(refused)('answers %s with UNAUTHENTICATED and no data, for a query and for _entities', async (_name, token) => {
-      for (const [query, variables] of [[queries.query, {}], [entities, { r: [{ __typename: queries.type, id: entityId }] }]] as const) {
+      for (const [query, variables] of [[probe.query, {}], [entities, { r: [{ __typename: probe.entity.typename, id: entityId }] }]] as const) {
         const result = await chief.request(query, variables, { url: chief.subgraphUrls[subgraph], token: await token() });
         expect(result.status, query).toBe(401);
         expect(errorOf(result).code).toBe('UNAUTHENTICATED');

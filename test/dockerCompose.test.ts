@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { configVariables, loadConfig, type ConfigScope } from '@chief/runtime';
+import { configVariables, loadConfig, subgraphManifest, subgraphNames, subgraphVariables, type ConfigScope } from '@chief/runtime';
+import { deploymentFiles } from '../scripts/deploymentFiles.ts';
 
 interface ComposeService {
   image?: string;
@@ -44,7 +45,25 @@ const entryPoints = new Map<string, string>([
   ['gateway', 'gateway/src/main.ts'],
 ]);
 
-const portOf = (service: string, env: Record<string, string>) => Number(env[`${service.toUpperCase()}_PORT`]);
+const portOf = (service: string, env: Record<string, string>) => Number(env[service === 'gateway' ? 'GATEWAY_PORT' : subgraphVariables(service).port]);
+
+describe('the subgraph manifest', () => {
+  it('lists every folder under subgraphs/, each with its entry point, package and port', () => {
+    const folders = readdirSync('subgraphs', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect([...subgraphNames].sort()).toEqual(folders.sort());
+    for (const { name, package: pkg, port } of subgraphManifest) {
+      expect(JSON.parse(readFileSync(`subgraphs/${name}/package.json`, 'utf8')).name).toBe(pkg);
+      expect(readFileSync(`subgraphs/${name}/src/main.ts`, 'utf8')).toContain(`runSubgraphProcess('${name}')`);
+      expect(loadConfig({}).ports[name]).toBe(port);
+    }
+    expect(new Set(subgraphManifest.map((s) => s.port)).size).toBe(subgraphManifest.length);
+  });
+
+  it('generated the committed Dockerfile and docker-compose.yml (npm run docker:generate)', () => {
+    const { workspaces } = JSON.parse(readFileSync('package.json', 'utf8')) as { workspaces: string[] };
+    for (const [path, content] of Object.entries(deploymentFiles(workspaces))) expect(readFileSync(path, 'utf8'), `${path} is stale: npm run docker:generate`).toBe(content);
+  });
+});
 
 describe('docker-compose.yml', () => {
   it('runs Postgres from a pgvector image and Redis, with healthchecks, and the gateway uses that Redis', () => {
@@ -82,11 +101,10 @@ describe('docker-compose.yml', () => {
   });
 
   it('makes the operator provide every secret, and fails clearly without one', () => {
-    for (const missing of ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'API_KEY_SECRET']) {
-      expect(() => environmentOf(services.core!, { ...operatorEnv, [missing]: '' })).toThrow(missing);
+    for (const { name, secrets } of subgraphManifest) {
+      for (const missing of ['SUBGRAPH_SECRET', ...secrets]) expect(() => environmentOf(services[name]!, { ...operatorEnv, [missing]: '' })).toThrow(missing);
     }
     expect(() => environmentOf(services.gateway!, { ...operatorEnv, API_KEY_SECRET: '' })).toThrow('API_KEY_SECRET');
-    expect(() => environmentOf(services.work!, { ...operatorEnv, SUBGRAPH_SECRET: '' })).toThrow('SUBGRAPH_SECRET');
     const gatewayWithoutAuth = environmentOf(services.gateway!, { ...operatorEnv, AUTH_JWT_SECRET: '' });
     expect(() => loadConfig(gatewayWithoutAuth, 'gateway')).toThrow(/AUTH_JWT_SECRET: required in production \(or set AUTH_JWKS_URL\)/);
   });

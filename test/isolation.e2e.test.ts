@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInternalTokens } from '@chief/runtime';
+import { createInternalTokens, type SubgraphName } from '@chief/runtime';
 import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
 import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
 
@@ -154,9 +154,9 @@ describe('tenant isolation between two workspaces', () => {
       chief.request(query, variables, { token: tokenA(), workspaceId });
 
     /** `_entities` as the gateway would send it for this caller of A, straight to a subgraph. */
-    async function entities(subgraph: 'core' | 'work', typename: string, id: string, selection = 'id'): Promise<GraphQLResult> {
+    async function entities(subgraph: SubgraphName, typename: string, id: string, selection = 'id', fields: Record<string, string> = {}): Promise<GraphQLResult> {
       const internal = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign({ kind: 'user', userId: a.ws.users[actor].userId, workspaceId: a.ws.id, scopes: ['read', 'write'] });
-      return chief.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, id }] }, {
+      return chief.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, id, ...fields }] }, {
         url: chief.subgraphUrls[subgraph],
         headers: { authorization: `Bearer ${internal}` },
       });
@@ -265,9 +265,31 @@ describe('tenant isolation between two workspaces', () => {
         expect(retry.headers.get('idempotent-replayed')).toBeNull();
         expectNotFound(retry, 'linkTask replayed');
       },
-      'ops.events': 'not exposed through GraphQL',
-      'ops.event_actors': 'not exposed through GraphQL',
-      'ops.event_links': 'not exposed through GraphQL',
+      'ops.events': async () => {
+        const [event] = await sql.unsafe(`select id from ops.events where workspace_id = ${literal(b.ws.id)} and entity_id = ${literal(b.taskId)} limit 1`);
+        expectHidden(await ask('query($id: ID!) { event(id: $id) { id } }', { id: event!.id }), 'event');
+        const mine = expectData(await ask('query($id: ID!) { events(filter: { entityId: $id }) { edges { node { id } } } }', { id: b.taskId }));
+        expect(mine.events.edges).toEqual([]);
+        const all = expectData(await ask('{ events(first: 100) { edges { node { id } } } }'));
+        const ofB = await sql.unsafe(`select id from ops.events where workspace_id = ${literal(b.ws.id)}`);
+        expect(all.events.edges.map((e: any) => e.node.id)).not.toContain(ofB[0]!.id);
+        expect(expectData(await entities('ops', 'Event', event!.id))._entities).toEqual([null]);
+        // ops only extends Task: it answers the reference it was given, with none of B's history.
+        const extended = expectData(await entities('ops', 'Task', b.taskId, 'id history { edges { node { id } } }'));
+        expect(extended._entities).toEqual([{ id: b.taskId, history: { edges: [] } }]);
+      },
+      'ops.event_actors': async () => {
+        // B's owner's audit trail, asked of ops with the owner's own subject.
+        const owner = b.ws.users.owner;
+        const trail = expectData(await entities('ops', 'Member', owner.memberId, 'auditTrail { edges { node { id actors { actorId } } } }', { userId: owner.userId }));
+        expect(trail._entities).toEqual([{ auditTrail: { edges: [] } }]);
+      },
+      'ops.event_links': async () => {
+        const [link] = await sql.unsafe(`select event_id from ops.event_links where workspace_id = ${literal(b.ws.id)} and entity_id = ${literal(b.taskLinkId)} limit 1`);
+        expectHidden(await ask('query($id: ID!) { event(id: $id) { links { entityId } effects { id } } }', { id: link!.event_id }), 'event');
+        const extended = expectData(await entities('ops', 'TaskLink', b.taskLinkId, 'id history { edges { node { id } } }'));
+        expect(extended._entities).toEqual([{ id: b.taskLinkId, history: { edges: [] } }]);
+      },
     };
 
     it('has a probe for every table the database lists', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { subgraphNames, subgraphVariables } from '@chief/runtime';
 import { spawnService, type SpawnedService } from './support/spawnService.ts';
 import { createClient, expectData } from './support/startTestChief.ts';
 
@@ -16,7 +17,8 @@ const run = promisify(execFile);
  */
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'chief-start-'));
-  const env = { PGLITE_DATA_DIR: dataDir, GATEWAY_PORT: '0', CORE_PORT: '0', WORK_PORT: '0', LOG_LEVEL: 'warn' };
+  const freePorts = Object.fromEntries(['GATEWAY_PORT', ...subgraphNames.map((name) => subgraphVariables(name).port)].map((variable) => [variable, '0']));
+  const env = { PGLITE_DATA_DIR: dataDir, ...freePorts, LOG_LEVEL: 'warn' };
   const banner = /GraphQL API\s+(http:\/\/localhost:\d+\/graphql)/;
   let running: SpawnedService | undefined;
 

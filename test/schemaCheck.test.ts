@@ -8,7 +8,7 @@ import { checkSchema, formatReport, type AcceptedChange, type ClientOperation } 
 import { composeSubgraphs, currentSubgraphs, registryFiles, type SubgraphSource } from '../scripts/schemaRegistry.ts';
 
 const run = promisify(execFile);
-const current = currentSubgraphs();
+const current = await currentSubgraphs();
 const currentApi = readFileSync('schema/api.graphql', 'utf8');
 
 /** The subgraphs with one SDL edited, as a developer's change would. */

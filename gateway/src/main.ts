@@ -1,18 +1,11 @@
-import { ConfigError, createLogger, loadConfig, onShutdown } from '@chief/runtime';
+import { ConfigError, createLogger, loadConfig, onShutdown, subgraphNames } from '@chief/runtime';
 import { createGateway } from './createGateway.ts';
 
-// The gateway as its own process (distributed mode): subgraph URLs come from the environment.
+// The gateway as its own process (distributed mode): the manifest's subgraphs, at the URLs the environment gives.
 try {
   const config = loadConfig(process.env, 'gateway');
   const logger = createLogger('gateway', config.logLevel);
-  const gateway = createGateway({
-    config,
-    logger,
-    subgraphs: [
-      { name: 'core', url: config.subgraphUrls.core },
-      { name: 'work', url: config.subgraphUrls.work },
-    ],
-  });
+  const gateway = createGateway({ config, logger, subgraphs: subgraphNames.map((name) => ({ name, url: config.subgraphUrls[name] })) });
   const running = await gateway.listen();
   onShutdown(() => running.close());
 } catch (error) {

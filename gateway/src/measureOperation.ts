@@ -3,7 +3,7 @@ import {
   type ASTNode, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField, type GraphQLSchema,
   type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
-import { DEFAULT_PAGE_SIZE, ErrorCode, parseCursor } from '@chief/runtime';
+import { DEFAULT_PAGE_SIZE, ErrorCode, isCursor } from '@chief/runtime';
 import type { ListSizes } from './readListSizes.ts';
 
 export interface OperationSize {
@@ -125,13 +125,7 @@ export function measureOperation(
       if (value > maxPageSize) throw refuse(argument, `${argument} must be at most ${maxPageSize}`);
       size = Math.max(size ?? 0, value);
     }
-    if (typeof args.after === 'string' && args.after !== '') {
-      try {
-        parseCursor(args.after);
-      } catch (error) {
-        throw refuse('after', (error as Error).message);
-      }
-    }
+    if (typeof args.after === 'string' && args.after !== '' && !isCursor(args.after)) throw refuse('after', 'after is not a cursor returned by this list');
     return size;
   };
 

@@ -1,12 +1,15 @@
 import type { Session } from './createRequestSession.ts';
 import { callerActor } from './identity.ts';
+import { eventCatalog, type EventPayload, type EventType } from './eventCatalog.ts';
 
+/** Who took part in an event beyond its origin (the caller, always recorded). */
 export interface EventActor {
-  role: 'origin' | 'on_behalf' | 'target';
+  role: 'on_behalf' | 'target';
   actorType: string;
   actorId: string;
 }
 
+/** A causal or referential link from an event to another event or to an entity. */
 export interface EventLink {
   linkType: 'caused' | 'derived_from' | 'references' | 'updates';
   refEventId?: string;
@@ -14,36 +17,53 @@ export interface EventLink {
   entityId?: string;
 }
 
-export interface NewEvent {
-  /** `{domain}.{entity}.{action}`, e.g. `core.contact.created`. */
-  type: string;
-  entityType: string;
+export interface NewEvent<T extends EventType = EventType> {
+  /** A catalogued type, `{domain}.{entity}.{action}`, e.g. `core.contact.created`. */
+  type: T;
+  /** The entity the event is about (of the type's entity). */
   entityId: string;
-  payload?: Record<string, unknown>;
+  /** Checked against the type's schema in the catalog. */
+  payload: EventPayload<T>;
   /** Further actors beyond the caller, who is always recorded as origin. */
   actors?: EventActor[];
   /** Further links beyond the event's own entity. */
   links?: EventLink[];
 }
 
+/** The most actors and links one event carries (the caller and its own entity included): Event.actors and Event.links declare it. */
+export const MAX_EVENT_PARTS = 10;
+
 // JSON travels as text: drizzle makes the shared client pass json values through unserialized.
 /**
- * Appends an event to the workspace in scope, its actors and its links in one statement, inside the caller's transaction,
- * so the event exists exactly when the change it describes does.
+ * Appends a catalogued event to the workspace in scope, with its actors and links, in one
+ * statement inside the caller's transaction, so the event exists exactly when the change it
+ * describes does. A type the catalog does not list, or a payload its schema refuses, is a bug of
+ * the writer: it throws, and the mutation around it rolls back.
  */
-export async function appendEvent(session: Session, event: NewEvent): Promise<{ id: string; seq: string }> {
+export async function appendEvent<T extends EventType>(session: Session, event: NewEvent<T>): Promise<{ id: string; seq: string }> {
+  const definition = eventCatalog[event.type];
+  if (!definition) throw new Error(`appendEvent: ${event.type} is not in the event catalog`);
+  const checked = definition.payload.safeParse(event.payload);
+  if (!checked.success) throw new Error(`appendEvent: the payload of ${event.type} does not match the catalog: ${checked.error.issues.map((i) => `${i.path.join('.') || '(payload)'} ${i.message}`).join('; ')}`);
+  if ((event.actors?.length ?? 0) + 1 > MAX_EVENT_PARTS || (event.links?.length ?? 0) + 1 > MAX_EVENT_PARTS) {
+    throw new Error(`appendEvent: an event has at most ${MAX_EVENT_PARTS} actors and ${MAX_EVENT_PARTS} links`);
+  }
+  const entityType = definition.entity;
+  const payload = checked.data;
+  // The origin's membership, so readers can show the member who acted (a person's subject alone names no member).
+  const metadata = session.memberId ? { memberId: session.memberId } : {};
   // Row-level security accepts an event only when its origin is the caller.
   const { actorType, actorId } = callerActor(session.identity);
-  const actors: EventActor[] = [{ role: 'origin', actorType, actorId }, ...(event.actors ?? [])];
+  const actors = [{ role: 'origin', actorType, actorId }, ...(event.actors ?? [])];
   const action = event.type.split('.').pop();
   const links: EventLink[] = [
-    { linkType: action === 'created' ? 'references' : 'updates', entityType: event.entityType, entityId: event.entityId },
+    { linkType: action === 'created' ? 'references' : 'updates', entityType, entityId: event.entityId },
     ...(event.links ?? []),
   ];
   const [row] = await session.sql<{ id: string; seq: string }[]>`
     with e as (
-      insert into ops.events (workspace_id, type, entity_type, entity_id, actor_type, actor_id, payload)
-      values (auth.workspace_id(), ${event.type}, ${event.entityType}, ${event.entityId}, ${actorType}, ${actorId}, ${JSON.stringify(event.payload ?? {})}::jsonb)
+      insert into ops.events (workspace_id, type, entity_type, entity_id, actor_type, actor_id, payload, metadata)
+      values (auth.workspace_id(), ${event.type}, ${entityType}, ${event.entityId}, ${actorType}, ${actorId}, ${JSON.stringify(payload)}::jsonb, ${JSON.stringify(metadata)}::jsonb)
       returning id, seq, workspace_id
     ), a as (
       insert into ops.event_actors (workspace_id, event_id, role, actor_type, actor_id)

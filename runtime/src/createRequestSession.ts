@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TransactionSql } from 'postgres';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import type { SqlClient } from '@chief/db';
@@ -43,18 +44,39 @@ export interface RequestSessionOptions {
   statementTimeoutMs?: number;
 }
 
+// The request session whose transaction scope the current async work runs in, if any.
+const transactionScope = new AsyncLocalStorage<RequestSession>();
+
 /**
- * The database side of one GraphQL operation: a single transaction, opened on first use, under
- * an unprivileged role with the caller's claims set for that transaction only, so row-level
- * security decides which rows exist. Each mutation runs under a savepoint, so a failed mutation
- * leaves nothing behind (neither its rows nor its events) while earlier ones in the operation
- * stay. `finish` commits or rolls back. (postgres.js `begin` rather than `reserve`: a reserve on
- * a pool with no open connection never resolves when array types are not fetched.)
+ * Throws when called from inside a request's transaction scope (`withSession`, `mutate`): what
+ * any client that waits on the network (an LLM, embeddings, another service) calls first, so that
+ * no pooled connection is held by a transaction while it waits. Such work runs before the
+ * request's database work, through `RequestSession.outsideTransaction`, or in a background job.
+ */
+export function assertOutsideTransaction(what: string): void {
+  if (transactionScope.getStore()) {
+    throw new Error(`${what} waits on the network: it must not run inside a transaction scope (withSession, mutate); use outsideTransaction`);
+  }
+}
+
+/**
+ * The database side of one GraphQL operation: a transaction, opened on first use, under an
+ * unprivileged role with the caller's claims set for that transaction only, so row-level
+ * security decides which rows exist. Database work runs in visible scopes (`run`, through
+ * `withSession`, and `mutate`); `outsideTransaction` ends the transaction once no scope is
+ * running, so work that waits on the network holds no connection, and the next scope opens a new
+ * one. Each mutation runs under a savepoint, so a failed mutation leaves nothing behind (neither
+ * its rows nor its events) while earlier ones in the operation stay. `finish` commits or rolls
+ * back. (postgres.js `begin` rather than `reserve`: a reserve on a pool with no open connection
+ * never resolves when array types are not fetched.)
  */
 export class RequestSession {
   private opening: Promise<Session> | undefined;
   private transaction: Promise<unknown> | undefined;
   private settle: ((commit: boolean) => void) | undefined;
+  /** Scopes running now, and who waits for there to be none. */
+  private active = 0;
+  private idle: (() => void)[] = [];
 
   constructor(
     private readonly sql: SqlClient,
@@ -62,9 +84,33 @@ export class RequestSession {
     private readonly options: RequestSessionOptions = {},
   ) {}
 
+  /** The open transaction (opening it on first use); callers hold a scope (run, mutate) around its use. */
   get(): Promise<Session> {
     this.opening ??= this.open();
     return this.opening;
+  }
+
+  /** Runs database work inside the request's transaction, as one visible scope. */
+  async run<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await transactionScope.run(this, async () => fn(await this.get()));
+    } finally {
+      if (--this.active === 0) for (const wake of this.idle.splice(0)) wake();
+    }
+  }
+
+  /**
+   * Runs `fn`, which may wait on the network, with no transaction open for this request: once no
+   * scope is running, what the transaction did so far is committed (a mutation's work stays) and
+   * its connection goes back to the pool; the next scope opens a new transaction.
+   */
+  async outsideTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (transactionScope.getStore()) throw new Error('outsideTransaction was called inside a transaction scope');
+    while (this.active > 0) await new Promise<void>((wake) => this.idle.push(wake));
+    await this.finish(true);
+    this.opening = undefined;
+    return fn();
   }
 
   private session(tx: TransactionSql, caller: Pick<Session, 'memberId' | 'role'>): Session {
@@ -115,13 +161,14 @@ export class RequestSession {
   async mutate<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     // The gateway refuses mutations from read-only credentials too; this holds without it.
     if (!this.identity.scopes.includes('write')) throw forbidden('This credential is read-only');
-    const session = await this.get();
-    try {
-      return (await session.sql.savepoint((sp) => fn(this.session(sp, { memberId: session.memberId, role: session.role })))) as T;
-    } catch (error) {
-      // The savepoint is rolled back: the transaction can still read the catalog.
-      throw translateDatabaseError(error, 'input', await collidingColumns(session.sql, error));
-    }
+    return this.run(async (session) => {
+      try {
+        return (await session.sql.savepoint((sp) => fn(this.session(sp, { memberId: session.memberId, role: session.role })))) as T;
+      } catch (error) {
+        // The savepoint is rolled back: the transaction can still read the catalog.
+        throw translateDatabaseError(error, 'input', await collidingColumns(session.sql, error));
+      }
+    });
   }
 
   /**
@@ -155,6 +202,9 @@ export class RequestSession {
 }
 
 const ROLLBACK = Symbol('rollback');
+
+/** Database work of a resolver or loader, in the request's transaction: `withSession(ctx, (s) => ...)`. */
+export const withSession = <T>(scope: { session: RequestSession }, fn: (session: Session) => Promise<T>): Promise<T> => scope.session.run(fn);
 
 /**
  * One operation outside GraphQL (background work, demo data): a RequestSession for `identity`,

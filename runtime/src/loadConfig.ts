@@ -1,5 +1,6 @@
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
+import { subgraphManifest, subgraphNames, subgraphVariables, type SubgraphName } from './subgraphManifest.ts';
 
 const DEV_SECRET = 'chief-development-secret-change-me-0123456789';
 const DEV_SUBGRAPH_SECRET = 'chief-development-subgraph-secret-0123456789';
@@ -32,11 +33,20 @@ const text = (expected: string) => z.string({ error: expected }).trim().min(1, e
 const secret = z.string({ error: 'expected at least 32 characters' }).min(32, 'expected at least 32 characters');
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/**
- * Every setting Chief reads, by environment variable. The README's configuration table lists
- * the same variables; docker-compose.yml is checked against this list.
- */
-export const configSchema = z
+/** Each subgraph's port (`<NAME>_PORT`) and where the gateway finds it (`SUBGRAPH_<NAME>_URL`). */
+const subgraphSettings = Object.fromEntries(
+  subgraphManifest.flatMap(({ name, port: fallback }) => {
+    const variables = subgraphVariables(name);
+    const url = `http://127.0.0.1:${fallback}/graphql`;
+    return [
+      [variables.port, port(fallback)],
+      [variables.url, httpUrl(url).default(url)],
+    ];
+  }),
+) as Record<string, z.ZodType<unknown, unknown>>;
+
+/** The settings that are not per subgraph, by environment variable. */
+const sharedSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'expected development, test or production' }).default('development'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected a pino level: ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -45,10 +55,6 @@ export const configSchema = z
       .regex(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/, 'expected a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0')
       .default('127.0.0.1'),
     GATEWAY_PORT: port(4000),
-    CORE_PORT: port(4001),
-    WORK_PORT: port(4002),
-    CORE_URL: httpUrl('http://127.0.0.1:4001/graphql').default('http://127.0.0.1:4001/graphql'),
-    WORK_URL: httpUrl('http://127.0.0.1:4002/graphql').default('http://127.0.0.1:4002/graphql'),
     DATABASE_URL: urlWithScheme(/^postgres(ql)?:\/\/./, 'expected a postgres:// URL such as postgres://user:password@host:5432/chief').optional(),
     DATABASE_EMBEDDED: flag.optional(),
     DB_POOL_MAX: integer(10, 1, 200, 'a whole number from 1 to 200'),
@@ -99,19 +105,25 @@ export const configSchema = z
       .default(''),
   });
 
-export type ConfigEnv = z.infer<typeof configSchema>;
+/**
+ * Every setting Chief reads, by environment variable. The README's configuration table lists
+ * the same variables; docker-compose.yml is generated from the same manifest.
+ */
+export const configSchema = sharedSchema.extend(subgraphSettings);
+
+/** The shared settings, typed; the per-subgraph ones are read by name (subgraphVariables). */
+export type ConfigEnv = z.infer<typeof sharedSchema>;
 
 /** Which process is loading its configuration; decides which secrets production insists on. */
-export type ConfigScope = 'all' | 'gateway' | 'core' | 'work';
+export type ConfigScope = 'all' | 'gateway' | SubgraphName;
 
 // Production refuses the development defaults rather than running with a known secret, each
-// process for the secrets it uses: the gateway verifies users, core encrypts credentials, and
-// every process shares the gateway-to-subgraph secret.
+// process for the secrets it uses: the gateway verifies users and API keys' tags, a subgraph
+// what its manifest entry names, and every process shares the gateway-to-subgraph secret.
 type ProductionSecret = 'auth' | 'SUBGRAPH_SECRET' | 'ENCRYPTION_KEY' | 'API_KEY_SECRET';
 const productionSecrets: Record<Exclude<ConfigScope, 'all'>, ProductionSecret[]> = {
   gateway: ['auth', 'SUBGRAPH_SECRET', 'API_KEY_SECRET'],
-  core: ['SUBGRAPH_SECRET', 'ENCRYPTION_KEY', 'API_KEY_SECRET'],
-  work: ['SUBGRAPH_SECRET'],
+  ...(Object.fromEntries(subgraphManifest.map((s) => [s.name, ['SUBGRAPH_SECRET', ...s.secrets]])) as Record<SubgraphName, ProductionSecret[]>),
 };
 
 function missingProductionSecrets(env: ConfigEnv, scope: ConfigScope): string[] {
@@ -145,8 +157,9 @@ export interface Config {
   isProduction: boolean;
   logLevel: ConfigEnv['LOG_LEVEL'];
   host: string;
-  ports: { gateway: number; core: number; work: number };
-  subgraphUrls: { core: string; work: string };
+  ports: Record<'gateway' | SubgraphName, number>;
+  /** Where the gateway finds each subgraph. */
+  subgraphUrls: Record<SubgraphName, string>;
   databaseUrl: string | undefined;
   /** DATABASE_URL points at the embedded PGlite served over its socket (see createSqlClient). */
   databaseEmbedded: boolean;
@@ -200,7 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
       }),
     );
   }
-  const e = parsed.data;
+  const e = parsed.data as ConfigEnv;
+  const settings = parsed.data as Record<string, unknown>;
   const missing = [...missingProductionSecrets(e, scope), ...publishedSecretsOnOpenHost(e)];
   if (missing.length) throw new ConfigError(missing);
   const isProduction = e.NODE_ENV === 'production';
@@ -210,8 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     isProduction,
     logLevel: e.LOG_LEVEL,
     host: e.HOST,
-    ports: { gateway: e.GATEWAY_PORT, core: e.CORE_PORT, work: e.WORK_PORT },
-    subgraphUrls: { core: e.CORE_URL, work: e.WORK_URL },
+    ports: { gateway: e.GATEWAY_PORT, ...perSubgraph((name) => settings[subgraphVariables(name).port] as number) },
+    subgraphUrls: perSubgraph((name) => settings[subgraphVariables(name).url] as string),
     databaseUrl: e.DATABASE_URL,
     databaseEmbedded: e.DATABASE_EMBEDDED ?? false,
     dbPoolMax: e.DB_POOL_MAX,
@@ -242,5 +256,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
   };
 }
 
+/** A value for every subgraph of the manifest. */
+const perSubgraph = <T>(value: (name: SubgraphName) => T) => Object.fromEntries(subgraphNames.map((name) => [name, value(name)])) as Record<SubgraphName, T>;
+
 /** The variables a service reads; the docker-compose test compares these with the file. */
-export const configVariables = Object.keys(configSchema.shape) as (keyof ConfigEnv)[];
+export const configVariables = Object.keys(configSchema.shape) as (keyof ConfigEnv | `${Uppercase<SubgraphName>}_PORT` | `SUBGRAPH_${Uppercase<SubgraphName>}_URL`)[];

@@ -40,12 +40,40 @@ export function parseCursor(cursor: string): NonNullable<Page['after']> {
   return { createdAt: text.slice(0, text.indexOf('|')), id: parts.id!.toLowerCase() };
 }
 
+/** Cursors of lists kept in log order (the event log): base64url of `#<sequence number>`. */
+export const encodeSequenceCursor = (sequence: string) => Buffer.from(`#${sequence}`).toString('base64url');
+
+/** Decodes a sequence cursor at the edge; anything else is BAD_USER_INPUT on `after`. */
+export function parseSequenceCursor(cursor: string): string {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^#\d{1,18}$/.test(text)) throw badUserInput('after', 'after is not a cursor returned by this list');
+  return text.slice(1);
+}
+
+/** Whether `cursor` is one of Chief's cursors (a keyset or a sequence one): what the gateway checks before any subgraph runs. */
+export function isCursor(cursor: string): boolean {
+  for (const parse of [parseCursor, parseSequenceCursor]) {
+    try {
+      parse(cursor);
+      return true;
+    } catch {
+      // the other form, perhaps
+    }
+  }
+  return false;
+}
+
+/** Validates `first` at the edge: a whole number from 0 to MAX_PAGE_SIZE, the lists' default when left out. */
+export function parseFirst(first: number | null | undefined, maxPageSize: number): number {
+  const value = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(value) || value < 0) throw badUserInput('first', 'first must be a non-negative integer');
+  if (value > maxPageSize) throw badUserInput('first', `first must be at most ${maxPageSize}`);
+  return value;
+}
+
 /** Validates `first`/`after` at the edge; the page size is capped by MAX_PAGE_SIZE. */
 export function parsePage(args: PageArgs, maxPageSize: number): Page {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0) throw badUserInput('first', 'first must be a non-negative integer');
-  if (first > maxPageSize) throw badUserInput('first', `first must be at most ${maxPageSize}`);
-  return { limit: first, after: args.after ? parseCursor(args.after) : null };
+  return { limit: parseFirst(args.first, maxPageSize), after: args.after ? parseCursor(args.after) : null };
 }
 
 /**

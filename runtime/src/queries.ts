@@ -1,7 +1,7 @@
 import { type SQL, and, desc, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import { type AnyPgColumn, type PgTable, getTableConfig } from 'drizzle-orm/pg-core';
 import type { InferSelectModel } from 'drizzle-orm';
-import type { Database, RequestSession } from './createRequestSession.ts';
+import { withSession, type Database, type RequestSession } from './createRequestSession.ts';
 import { byKey, groupByKey, type LoaderRegistry } from './LoaderRegistry.ts';
 import { afterCursor, toConnection, type Connection, type Page } from './pagination.ts';
 import { UUID_PATTERN } from './identity.ts';
@@ -25,11 +25,12 @@ export function loadById<T extends ListTable>(scope: RequestScope, table: T, id:
   const { schema, name: tableName } = getTableConfig(table);
   const name = `${schema}.${tableName}:byId`;
   return scope.loaders
-    .get<string, Row<T> | null>(name, async (ids) => {
-      const { db } = await scope.session.get();
-      const rows = (await db.select().from(table as PgTable).where(inArray(table.id, [...ids]))) as Row<T>[];
-      return byKey(ids, rows, (row) => (row as { id: string }).id);
-    })
+    .get<string, Row<T> | null>(name, (ids) =>
+      withSession(scope, async ({ db }) => {
+        const rows = (await db.select().from(table as PgTable).where(inArray(table.id, [...ids]))) as Row<T>[];
+        return byKey(ids, rows, (row) => (row as { id: string }).id);
+      }),
+    )
     .load(id.toLowerCase());
 }
 

@@ -1,22 +1,15 @@
-import { createSqlClient, runMigrations, type SqlClient } from '@chief/db';
+import { createSqlClient, runMigrations } from '@chief/db';
 import { ConfigError, loadConfig, type Config } from './loadConfig.ts';
-import { createLogger, type Logger } from './createLogger.ts';
-import type { RunningServer } from './createHttpServer.ts';
+import { createLogger } from './createLogger.ts';
 import { onShutdown } from './onShutdown.ts';
-
-interface Listenable {
-  listen(port: number): Promise<RunningServer>;
-}
+import { loadSubgraph } from './loadSubgraph.ts';
+import type { SubgraphName } from './subgraphManifest.ts';
 
 /**
- * Runs one subgraph as its own process (distributed mode): validated config, the shared
- * database (migrated at start-up, one process at a time), graceful stop on SIGTERM.
+ * Runs one subgraph of the manifest as its own process (distributed mode): validated config, the
+ * shared database (migrated at start-up, one process at a time), graceful stop on SIGTERM.
  */
-export async function runSubgraphProcess(
-  name: 'core' | 'work',
-  portOf: (config: Config) => number,
-  create: (deps: { sql: SqlClient; config: Config; logger: Logger }) => Listenable,
-): Promise<void> {
+export async function runSubgraphProcess(name: SubgraphName): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(process.env, name);
@@ -26,9 +19,10 @@ export async function runSubgraphProcess(
     process.exit(1);
   }
   const logger = createLogger(name, config.logLevel);
+  const subgraph = await loadSubgraph(name);
   await runMigrations(config.databaseUrl!);
   const sql = createSqlClient(config.databaseUrl!, { max: config.dbPoolMax, embedded: config.databaseEmbedded });
-  const running = await create({ sql, config, logger }).listen(portOf(config));
+  const running = await subgraph.create({ sql, config, logger }).listen(config.ports[name]);
   onShutdown(async () => {
     await running.close();
     await sql.end({ timeout: 5 });

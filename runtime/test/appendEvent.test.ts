@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSqlClient } from '@chief/db';
-import { appendEvent, runOperation, type Identity, type Session } from '../src/index.ts';
+import { appendEvent, eventCatalog, eventEntities, runOperation, subgraphNames, type Identity, type Session } from '../src/index.ts';
 
 // The services' own client and session, on the run's shared database, with a workspace of its own.
 const sql = createSqlClient(inject('databaseUrl'), { max: 2, embedded: inject('databaseEmbedded') });
@@ -18,7 +18,7 @@ afterAll(() => sql.end());
 
 /** Appends one event and reads the id of the transaction it ran in. */
 async function appendInTransaction(session: Session, label: string) {
-  const event = await appendEvent(session, { type: 'core.workspace.updated', entityType: 'workspace', entityId: identity.workspaceId!, payload: { label } });
+  const event = await appendEvent(session, { type: 'core.workspace.updated', entityId: identity.workspaceId!, payload: { name: label } });
   const [{ xid }] = (await session.sql`select pg_current_xact_id()::text as xid`) as unknown as [{ xid: string }];
   return { ...event, transactionXid: xid };
 }
@@ -85,5 +85,34 @@ describe('ops.events through appendEvent', () => {
         .catch(() => undefined);
     });
     expect((await stored(appended)).map((r) => r.id)).toEqual([appended[0]]);
+  });
+
+  it('accepts only catalogued types, with the payload their schema describes, and writes nothing otherwise', async () => {
+    const workspaceEvents = async () => Number((await sql.unsafe(`select count(*)::int as n from ops.events where workspace_id = '${identity.workspaceId}'`))[0]!.n);
+    const before = await workspaceEvents();
+    const attempts: [string, Record<string, unknown>, RegExp][] = [
+      ['core.workspace.exploded', { name: 'x' }, /not in the event catalog/],
+      ['core.workspace.updated', { name: 42 }, /name/],
+      ['core.workspace.updated', { name: 'x', secret: 'leaked' }, /secret/],
+      ['work.task.created', { title: 'No status' }, /status/],
+    ];
+    for (const [type, payload, reason] of attempts) {
+      await expect(
+        runOperation(sql, identity, (request) => request.mutate((session) => appendEvent(session, { type, entityId: identity.workspaceId!, payload } as never))),
+      ).rejects.toThrow(reason);
+    }
+    expect(await workspaceEvents()).toBe(before);
+  });
+});
+
+describe('the event catalog', () => {
+  it('names every type {domain}.{entity}.{action}: a subgraph of the manifest, the entity it is about, a verb', () => {
+    for (const [type, definition] of Object.entries(eventCatalog)) {
+      const [domain, entity, action] = type.split('.');
+      expect(subgraphNames, type).toContain(domain);
+      expect(entity, type).toBe(definition.entity);
+      expect(Object.keys(eventEntities), type).toContain(entity);
+      expect(action, type).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    }
   });
 });

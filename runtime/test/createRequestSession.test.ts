@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSqlClient, type SqlClient } from '@chief/db';
-import { RequestSession, runOperation, type Identity } from '../src/index.ts';
+import { RequestSession, assertOutsideTransaction, runOperation, type Identity } from '../src/index.ts';
 import type { RequestSessionOptions } from '../src/createRequestSession.ts';
 
 // The services' own client and session, on the run's shared database, with a workspace of its own.
@@ -93,5 +93,35 @@ describe('RequestSession', () => {
     await expect(inSession({ kind: 'service', userId: null, workspaceId: null, scopes: ['read', 'write'] }, async () => undefined)).rejects.toMatchObject({
       extensions: { code: 'FORBIDDEN' },
     });
+  });
+});
+
+describe('transaction scopes', () => {
+  it('hold no pooled connection while outsideTransaction waits (on the network, say), and reopen after it', async () => {
+    // One connection: while a transaction holds it, nothing else on this pool can run.
+    const single = createSqlClient(inject('databaseUrl'), { max: 1, embedded: inject('databaseEmbedded') });
+    try {
+      const request = new RequestSession(single, person());
+      await request.mutate((session) => session.sql`insert into core.founders (workspace_id, display_name, email) values (${workspaceId}, 'Scoped', 'scoped@founders.test')`);
+      const elsewhere = await request.outsideTransaction(async () => {
+        // The transaction has ended (and its work is kept), so the only connection serves another caller.
+        const [row] = await single.unsafe(`select count(*)::int as n from core.founders where email = 'scoped@founders.test'`);
+        return row!.n;
+      });
+      expect(elsewhere).toBe(1);
+      const again = await request.run(async (session) => (await session.sql`select count(*)::int as n from core.founders where email = 'scoped@founders.test'`)[0]!.n);
+      expect(again).toBe(1);
+      await request.finish(true);
+    } finally {
+      await single.end();
+    }
+  });
+
+  it('let network clients refuse to run inside a transaction scope', async () => {
+    const request = new RequestSession(sql, person());
+    await expect(request.run(async () => assertOutsideTransaction('An embeddings call'))).rejects.toThrow(/An embeddings call waits on the network/);
+    expect(() => assertOutsideTransaction('An embeddings call')).not.toThrow();
+    await expect(request.run(() => request.outsideTransaction(async () => 1))).rejects.toThrow(/inside a transaction scope/);
+    await request.finish(true);
   });
 });

@@ -3,20 +3,18 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configVariables, loadConfig } from '../src/loadConfig.ts';
+import { subgraphManifest, subgraphVariables, type SubgraphName } from '../src/subgraphManifest.ts';
 
 /**
- * Bad values for every variable the schema reads. Typed by the schema's keys, so a new variable
- * without bad values does not compile; the test below walks the schema's keys, not this table.
+ * Bad values for every variable the schema reads but the per-subgraph ones. Typed by the schema's
+ * keys, so a new variable without bad values does not compile; the test below walks the schema's
+ * keys, not this table.
  */
-const badValues: Record<(typeof configVariables)[number], string[]> = {
+const shared: Record<Exclude<(typeof configVariables)[number], `${Uppercase<SubgraphName>}_PORT` | `SUBGRAPH_${string}_URL`>, string[]> = {
   NODE_ENV: ['prod', 'Production'],
   LOG_LEVEL: ['verbose', 'INFO'],
   HOST: ['http://0.0.0.0', 'my host', '127.0.0.1/24'],
   GATEWAY_PORT: ['http', '-1', '65536', '4000.5', '0x10', '1e3'],
-  CORE_PORT: ['four', '70000'],
-  WORK_PORT: ['four', '70000'],
-  CORE_URL: ['localhost:4001', 'ftp://127.0.0.1/graphql', 'not a url'],
-  WORK_URL: ['localhost:4002', 'file:///graphql'],
   DATABASE_URL: ['mysql://db/chief', 'localhost:5432', 'postgres://'],
   DATABASE_EMBEDDED: ['yes', '1', 'TRUE'],
   DB_POOL_MAX: ['ten', '0', '201', '-5', '2.5', '10 connections'],
@@ -50,6 +48,17 @@ const badValues: Record<(typeof configVariables)[number], string[]> = {
   TRUSTED_DOCUMENTS_CLIENTS: ['web,,ios', ',', '   '],
 };
 
+/** ...and for each subgraph's port and URL, from the manifest. */
+const badValues: Record<string, string[]> = {
+  ...Object.fromEntries(
+    subgraphManifest.flatMap(({ name }) => [
+      [subgraphVariables(name).port, ['four', '70000', '-1']],
+      [subgraphVariables(name).url, ['localhost:4001', 'ftp://127.0.0.1/graphql', 'not a url']],
+    ]),
+  ),
+  ...shared,
+};
+
 const SECRETS = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'API_KEY_SECRET', 'ENCRYPTION_KEY', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 /** The message loadConfig throws for `env`, or fails the test when it accepts it. */
@@ -65,13 +74,13 @@ function refusal(env: Record<string, string>): string {
 
 describe('loadConfig', () => {
   it('starts from defaults alone', () => {
-    expect(loadConfig({}).ports).toEqual({ gateway: 4000, core: 4001, work: 4002 });
+    expect(loadConfig({}).ports).toEqual({ gateway: 4000, ...Object.fromEntries(subgraphManifest.map((s) => [s.name, s.port])) });
   });
 
   it.each(configVariables)('refuses a bad %s with a message naming it and what it expects', (name) => {
     const values = badValues[name];
     expect(values?.length, `add bad values for ${name} to this test`).toBeGreaterThan(0);
-    for (const value of values) {
+    for (const value of values ?? []) {
       const message = refusal({ [name]: value });
       const line = message.split('\n').find((l) => l.trim().startsWith(`${name}:`));
       expect(line, `${name}=${JSON.stringify(value)} gave:\n${message}`).toMatch(new RegExp(`^  ${name}: expected \\S.{5,}`));
@@ -84,7 +93,7 @@ describe('loadConfig', () => {
   it('accepts the documented forms of every kind of value', () => {
     const config = loadConfig({
       HOST: '0.0.0.0', GATEWAY_PORT: '0', DB_POOL_MAX: '200', DATABASE_URL: 'postgresql://u:p@db:5432/chief', DATABASE_EMBEDDED: 'true',
-      CORE_URL: 'https://core.internal/graphql', AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example/',
+      SUBGRAPH_CORE_URL: 'https://core.internal/graphql', AUTH_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_ISSUER: 'https://idp.example/',
       ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), SUBGRAPH_SECRET: 's'.repeat(32), API_KEY_SECRET: 'k'.repeat(32), REDIS_URL: 'rediss://cache:6380',
       TRUSTED_DOCUMENTS_CLIENTS: 'web, ios', TRUSTED_PROXIES: '10.0.0.0/8, loopback, 192.168.1.7', METRICS_TOKEN: 'prometheus-scrape-token',
     });

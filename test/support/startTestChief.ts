@@ -67,7 +67,8 @@ export async function startTestChief(env: Record<string, string> = {}, options: 
     ...env,
   });
   const statements = { count: 0, reset() { this.count = 0; } };
-  const chief = await startChief({ config, ports: { gateway: 0, core: 0, work: 0 }, onStatement: () => statements.count++, logDestination: options.logDestination });
+  const ports = Object.fromEntries(Object.keys(config.ports).map((name) => [name, 0])) as Config['ports'];
+  const chief = await startChief({ config, ports, onStatement: () => statements.count++, logDestination: options.logDestination });
   return { ...chief, ...createClient(chief.gatewayUrl), config, statements };
 }
 

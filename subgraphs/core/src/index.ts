@@ -1,19 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { API_KEY_ENDPOINT, createApiKeySigner, createSecretBox, createSubgraphService, type Config, type Logger } from '@chief/runtime';
-import type { SqlClient } from '@chief/db';
+import { API_KEY_ENDPOINT, createApiKeySigner, createSecretBox, createSubgraphService, type SubgraphDeps } from '@chief/runtime';
 import { createCoreResolvers } from './resolvers.ts';
 import { authenticateApiKey } from './domain/apiKeys.ts';
 
 /** The core subgraph's SDL: the contract, readable on its own. */
-export const coreTypeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
 
 /** Builds the core subgraph service (workspaces, members, founders, contacts, deals, integrations, API keys). */
-export function createCoreSubgraph(deps: { sql: SqlClient; config: Config; logger: Logger }) {
+export function createCoreSubgraph(deps: SubgraphDeps) {
   const apiKeySigner = createApiKeySigner(deps.config.apiKeySecret);
   return createSubgraphService({
     name: 'core',
-    typeDefs: coreTypeDefs,
+    typeDefs,
     resolvers: createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey), apiKeySigner }),
     // Its secret is shown once and stored only as a hash, so no idempotency key keeps the answer.
     secretMutations: ['createApiKey'],

@@ -1,4 +1,4 @@
 import { runSubgraphProcess } from '@chief/runtime';
-import { createCoreSubgraph } from './index.ts';
 
-await runSubgraphProcess('core', (config) => config.ports.core, createCoreSubgraph);
+// This subgraph as its own process; the manifest says how to build it.
+await runSubgraphProcess('core');

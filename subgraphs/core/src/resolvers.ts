@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import {
-  DateScalar, DateTimeScalar, JSONObjectScalar, enumValues, forbidden, listPage, loadById, notFound, parseId, parsePage,
+  DateScalar, DateTimeScalar, JSONObjectScalar, enumValues, forbidden, listPage, loadById, notFound, parseId, parsePage, withSession,
   type ApiKeySigner, type PageArgs, type SecretBox, type SubgraphContext,
 } from '@chief/runtime';
 import { apiKeys, contacts, dealStage, deals, founders, integrationPlatform, integrationStatus, integrations, members, roleType, workspaces } from './models/index.ts';
@@ -41,28 +41,29 @@ export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: Se
         if (ctx.identity.kind !== 'user') throw forbidden('Only people have a viewer');
         return { userId: ctx.identity.userId };
       },
-      workspace: async (_: unknown, __: Args, ctx: Ctx) => currentWorkspace(await ctx.session.get()),
+      workspace: (_: unknown, __: Args, ctx: Ctx) => withSession(ctx, currentWorkspace),
       member: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, members, parseId(args.id)), 'Member', String(args.id)),
-      members: async (_: unknown, args: PageArgs, ctx: Ctx) => listPage((await ctx.session.get()).db, members, undefined, page(ctx, args)),
+      members: (_: unknown, args: PageArgs, ctx: Ctx) => withSession(ctx, ({ db }) => listPage(db, members, undefined, page(ctx, args))),
       founder: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, founders, parseId(args.id)), 'Founder', String(args.id)),
-      founders: async (_: unknown, args: PageArgs, ctx: Ctx) => listPage((await ctx.session.get()).db, founders, undefined, page(ctx, args)),
+      founders: (_: unknown, args: PageArgs, ctx: Ctx) => withSession(ctx, ({ db }) => listPage(db, founders, undefined, page(ctx, args))),
       contact: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, contacts, parseId(args.id)), 'Contact', String(args.id)),
-      contacts: async (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
+      contacts: (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
         const p = page(ctx, args);
-        return listContacts(await ctx.session.get(), p, args.filter);
+        return withSession(ctx, (session) => listContacts(session, p, args.filter));
       },
       deal: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, deals, parseId(args.id)), 'Deal', String(args.id)),
-      deals: async (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
+      deals: (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
         const p = page(ctx, args);
-        return listDeals(await ctx.session.get(), p, args.filter);
+        return withSession(ctx, (session) => listDeals(session, p, args.filter));
       },
       integration: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, integrations, parseId(args.id)), 'Integration', String(args.id)),
-      integrations: async (_: unknown, args: PageArgs, ctx: Ctx) => listPage((await ctx.session.get()).db, integrations, undefined, page(ctx, args)),
-      apiKeys: async (_: unknown, args: PageArgs, ctx: Ctx) => {
+      integrations: (_: unknown, args: PageArgs, ctx: Ctx) => withSession(ctx, ({ db }) => listPage(db, integrations, undefined, page(ctx, args))),
+      apiKeys: (_: unknown, args: PageArgs, ctx: Ctx) => {
         const p = page(ctx, args);
-        const session = await ctx.session.get();
-        if (session.role !== 'owner' && session.role !== 'admin') throw forbidden('API keys are for admins and owners');
-        return listPage(session.db, apiKeys, undefined, p);
+        return withSession(ctx, (session) => {
+          if (session.role !== 'owner' && session.role !== 'admin') throw forbidden('API keys are for admins and owners');
+          return listPage(session.db, apiKeys, undefined, p);
+        });
       },
     },
 
@@ -87,11 +88,8 @@ export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: Se
     },
 
     Viewer: {
-      workspaces: async (_: unknown, __: Args, ctx: Ctx) => myWorkspaces(await ctx.session.get()),
-      member: async (_: unknown, __: Args, ctx: Ctx) => {
-        const session = await ctx.session.get();
-        return session.memberId ? loadById(ctx, members, session.memberId) : null;
-      },
+      workspaces: (_: unknown, __: Args, ctx: Ctx) => withSession(ctx, myWorkspaces),
+      member: (_: unknown, __: Args, ctx: Ctx) => withSession(ctx, async ({ memberId }) => (memberId ? loadById(ctx, members, memberId) : null)),
     },
 
     Workspace: {
@@ -99,7 +97,7 @@ export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: Se
       myRole: async (workspace: Row<typeof workspaces> & { myRole?: string }, _: Args, ctx: Ctx) => {
         if (workspace.myRole) return workspace.myRole;
         const loader = ctx.loaders.get<string, string | null>('core.workspaces:myRole', async (ids) => {
-          const rows = await rolesIn(await ctx.session.get(), ids);
+          const rows = await withSession(ctx, (session) => rolesIn(session, ids));
           const byId = new Map(rows.map((r) => [r.workspaceId, r.role]));
           return ids.map((id) => byId.get(id) ?? null);
         });

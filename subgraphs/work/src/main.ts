@@ -1,4 +1,4 @@
 import { runSubgraphProcess } from '@chief/runtime';
-import { createWorkSubgraph } from './index.ts';
 
-await runSubgraphProcess('work', (config) => config.ports.work, createWorkSubgraph);
+// This subgraph as its own process; the manifest says how to build it.
+await runSubgraphProcess('work');

@@ -1,5 +1,5 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { DateTimeScalar, enumValues, loadById, notFound, parseId, parsePage, type PageArgs, type SubgraphContext } from '@chief/runtime';
+import { DateTimeScalar, enumValues, loadById, notFound, parseId, parsePage, withSession, type PageArgs, type SubgraphContext } from '@chief/runtime';
 import { syncState, taskLinks, taskPriority, taskSource, taskStatus, tasks, trackerPlatform } from './models/index.ts';
 import { completeTask, createTask, deleteTask, listTasks, parseTaskFilter, tasksUnder, updateTask } from './domain/tasks.ts';
 import { linkTask, linksOf, unlinkTask } from './domain/taskLinks.ts';
@@ -32,10 +32,10 @@ export const workResolvers = {
       if (!row) throw notFound('Task', String(args.id));
       return row;
     },
-    tasks: async (_: unknown, args: ListArgs, ctx: Ctx) => {
+    tasks: (_: unknown, args: ListArgs, ctx: Ctx) => {
       const page = parsePage(args, ctx.config.maxPageSize);
       const filter = parseTaskFilter(args.filter);
-      return listTasks(await ctx.session.get(), page, filter);
+      return withSession(ctx, (session) => listTasks(session, page, filter));
     },
   },
 

@@ -19,6 +19,7 @@ export async function createApiKey(request: RequestSession, signer: ApiKeySigner
   return request.mutate(async (session) => {
     requireRole(session, 'admin');
     const { key: secret, prefix } = signer.issue();
+    const scopes = [...new Set(input.scopes ?? ['read' as const])];
     const [row] = await session.db
       .insert(apiKeys)
       .values({
@@ -26,12 +27,12 @@ export async function createApiKey(request: RequestSession, signer: ApiKeySigner
         name: input.name,
         prefix,
         keyHash: hashApiKey(secret),
-        scopes: [...new Set(input.scopes ?? ['read'])],
+        scopes,
         expiresAt: input.expiresAt ?? null,
         createdBy: session.memberId,
       })
       .returning();
-    await appendEvent(session, { type: 'core.api_key.created', entityType: 'api_key', entityId: row!.id, payload: { name: row!.name, scopes: row!.scopes } });
+    await appendEvent(session, { type: 'core.api_key.created', entityId: row!.id, payload: { name: row!.name, scopes } });
     return { apiKey: row!, secret };
   });
 }
@@ -50,7 +51,7 @@ export async function revokeApiKey(request: RequestSession, rawId: unknown) {
       if (already) return already;
       return refuseWrite(session, apiKeys, 'ApiKey', id);
     }
-    await appendEvent(session, { type: 'core.api_key.revoked', entityType: 'api_key', entityId: id, payload: { name: row.name } });
+    await appendEvent(session, { type: 'core.api_key.revoked', entityId: id, payload: { name: row.name } });
     return row;
   });
 }

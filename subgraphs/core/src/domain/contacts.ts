@@ -40,7 +40,7 @@ export async function createContact(request: RequestSession, rawInput: unknown) 
       .insert(contacts)
       .values({ ...columnsOf(input), fullName: input.name, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
       .returning();
-    await appendEvent(session, { type: 'core.contact.created', entityType: 'contact', entityId: row!.id, payload: { name: row!.fullName, email: row!.email } });
+    await appendEvent(session, { type: 'core.contact.created', entityId: row!.id, payload: { name: row!.fullName, email: row!.email } });
     return row!;
   });
 }
@@ -52,7 +52,7 @@ export async function updateContact(request: RequestSession, rawId: unknown, raw
     requireRole(session, 'member');
     const [row] = await session.db.update(contacts).set(values).where(eq(contacts.id, id)).returning();
     if (!row) return refuseWrite(session, contacts, 'Contact', id);
-    await appendEvent(session, { type: 'core.contact.updated', entityType: 'contact', entityId: id, payload: { changed: Object.keys(rawInput as object) } });
+    await appendEvent(session, { type: 'core.contact.updated', entityId: id, payload: { changed: Object.keys(rawInput as object) } });
     return row;
   });
 }
@@ -63,7 +63,7 @@ export async function deleteContact(request: RequestSession, rawId: unknown) {
     requireRole(session, 'member');
     const [row] = await session.db.delete(contacts).where(eq(contacts.id, id)).returning({ id: contacts.id, fullName: contacts.fullName });
     if (!row) return refuseWrite(session, contacts, 'Contact', id);
-    await appendEvent(session, { type: 'core.contact.deleted', entityType: 'contact', entityId: id, payload: { name: row.fullName } });
+    await appendEvent(session, { type: 'core.contact.deleted', entityId: id, payload: { name: row.fullName } });
     return id;
   });
 }

@@ -42,7 +42,7 @@ export async function createDeal(request: RequestSession, rawInput: unknown) {
       .insert(deals)
       .values({ ...columnsOf(input), title: input.title, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
       .returning();
-    await appendEvent(session, { type: 'core.deal.created', entityType: 'deal', entityId: row!.id, payload: { title: row!.title, stage: row!.stage } });
+    await appendEvent(session, { type: 'core.deal.created', entityId: row!.id, payload: { title: row!.title, stage: row!.stage } });
     return row!;
   });
 }
@@ -55,7 +55,7 @@ export async function updateDeal(request: RequestSession, rawId: unknown, rawInp
     requireRole(session, 'member');
     const [row] = await session.db.update(deals).set(values).where(eq(deals.id, id)).returning();
     if (!row) return refuseWrite(session, deals, 'Deal', id);
-    await appendEvent(session, { type: 'core.deal.updated', entityType: 'deal', entityId: id, payload: { changed: Object.keys(rawInput as object), stage: row.stage } });
+    await appendEvent(session, { type: 'core.deal.updated', entityId: id, payload: { changed: Object.keys(rawInput as object), stage: row.stage } });
     return row;
   });
 }
@@ -66,7 +66,7 @@ export async function deleteDeal(request: RequestSession, rawId: unknown) {
     requireRole(session, 'member');
     const [row] = await session.db.delete(deals).where(eq(deals.id, id)).returning({ id: deals.id, title: deals.title });
     if (!row) return refuseWrite(session, deals, 'Deal', id);
-    await appendEvent(session, { type: 'core.deal.deleted', entityType: 'deal', entityId: id, payload: { title: row.title } });
+    await appendEvent(session, { type: 'core.deal.deleted', entityId: id, payload: { title: row.title } });
     return id;
   });
 }

@@ -36,7 +36,7 @@ export async function createFounder(request: RequestSession, rawInput: unknown) 
         userId: input.userId ?? null,
       })
       .returning();
-    await appendEvent(session, { type: 'core.founder.created', entityType: 'founder', entityId: row!.id, payload: { name: row!.displayName } });
+    await appendEvent(session, { type: 'core.founder.created', entityId: row!.id, payload: { name: row!.displayName } });
     return row!;
   });
 }
@@ -50,7 +50,7 @@ export async function updateFounder(request: RequestSession, rawId: unknown, raw
     requireRole(session, 'member');
     const [row] = await session.db.update(founders).set(values).where(eq(founders.id, id)).returning();
     if (!row) return refuseWrite(session, founders, 'Founder', id);
-    await appendEvent(session, { type: 'core.founder.updated', entityType: 'founder', entityId: id, payload: { changed: Object.keys(rawInput as object) } });
+    await appendEvent(session, { type: 'core.founder.updated', entityId: id, payload: { changed: Object.keys(rawInput as object) } });
     return row;
   });
 }

@@ -36,7 +36,7 @@ export async function connectIntegration(request: RequestSession, box: SecretBox
         set: { status: 'connected', scopes: input.scopes ?? [], credentialsEnc: sealed, credentialsKeyVersion: box.version, errorMessage: null },
       })
       .returning();
-    await appendEvent(session, { type: 'core.integration.connected', entityType: 'integration', entityId: row!.id, payload: { platform: input.platform } });
+    await appendEvent(session, { type: 'core.integration.connected', entityId: row!.id, payload: { platform: input.platform } });
     return row!;
   });
 }
@@ -51,7 +51,7 @@ export async function disconnectIntegration(request: RequestSession, rawId: unkn
       .where(eq(integrations.id, id))
       .returning();
     if (!row) return refuseWrite(session, integrations, 'Integration', id);
-    await appendEvent(session, { type: 'core.integration.disconnected', entityType: 'integration', entityId: id, payload: { platform: row.platform } });
+    await appendEvent(session, { type: 'core.integration.disconnected', entityId: id, payload: { platform: row.platform } });
     return row;
   });
 }

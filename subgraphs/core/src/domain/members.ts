@@ -33,7 +33,7 @@ export async function inviteMember(request: RequestSession, rawInput: unknown) {
       .values({ workspaceId: session.identity.workspaceId!, userId: input.userId, role: input.role, displayName: input.name, email: input.email ?? null })
       .returning();
     await appendEvent(session, {
-      type: 'core.member.invited', entityType: 'member', entityId: row!.id, payload: { userId: input.userId, role: input.role },
+      type: 'core.member.invited', entityId: row!.id, payload: { userId: input.userId, role: input.role },
       actors: [{ role: 'target', actorType: 'user', actorId: input.userId }],
     });
     return row!;
@@ -49,7 +49,7 @@ export async function changeMemberRole(request: RequestSession, rawId: unknown, 
     requireOwnerFor(session, target.role, newRole);
     const [row] = await session.db.update(members).set({ role: newRole }).where(eq(members.id, id)).returning();
     await appendEvent(session, {
-      type: 'core.member.role_changed', entityType: 'member', entityId: id, payload: { from: target.role, to: newRole },
+      type: 'core.member.role_changed', entityId: id, payload: { from: target.role, to: newRole },
       actors: [{ role: 'target', actorType: 'user', actorId: target.userId }],
     });
     return row!;
@@ -67,7 +67,7 @@ export async function removeMember(request: RequestSession, rawId: unknown) {
     const removed = await session.db.delete(members).where(eq(members.id, id)).returning({ id: members.id });
     if (!removed.length) throw forbidden('Your role does not allow removing this member');
     await appendEvent(session, {
-      type: 'core.member.removed', entityType: 'member', entityId: id, payload: { userId: target.userId, role: target.role },
+      type: 'core.member.removed', entityId: id, payload: { userId: target.userId, role: target.role },
       actors: [{ role: 'target', actorType: 'user', actorId: target.userId }],
     });
     return id;

@@ -29,7 +29,7 @@ export async function createWorkspace(request: RequestSession, rawInput: unknown
     await session.db.insert(workspaces).values({ id, name: input.name, slug, createdByUserId: userId });
     await session.db.insert(members).values({ workspaceId: id, userId, role: 'owner', displayName: input.ownerName, email: input.ownerEmail ?? null });
     return request.inWorkspace(session, id, async (inside) => {
-      await appendEvent(inside, { type: 'core.workspace.created', entityType: 'workspace', entityId: id, payload: { name: input.name, slug } });
+      await appendEvent(inside, { type: 'core.workspace.created', entityId: id, payload: { name: input.name, slug } });
       const [row] = await inside.db.select().from(workspaces).where(eq(workspaces.id, id));
       return row!;
     });
@@ -47,7 +47,7 @@ export async function updateWorkspace(request: RequestSession, rawInput: unknown
       .set({ name: input.name, updatedAt: sql`now()` })
       .where(eq(workspaces.id, sql`auth.workspace_id()`))
       .returning();
-    await appendEvent(session, { type: 'core.workspace.updated', entityType: 'workspace', entityId: row!.id, payload: input });
+    await appendEvent(session, { type: 'core.workspace.updated', entityId: row!.id, payload: input });
     return row!;
   });
 }

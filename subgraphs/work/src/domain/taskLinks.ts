@@ -1,6 +1,6 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, groupByKey, parseId, parseInput, refuseWrite, requireRole, type LoaderRegistry, type RequestSession } from '@chief/runtime';
+import { appendEvent, groupByKey, parseId, parseInput, refuseWrite, requireRole, withSession, type LoaderRegistry, type RequestSession } from '@chief/runtime';
 import { taskLinks, trackerPlatform } from '../models/index.ts';
 
 const linkTaskInput = z.object({
@@ -19,7 +19,7 @@ export async function linkTask(request: RequestSession, rawInput: unknown) {
       .values({ workspaceId: session.identity.workspaceId!, taskId: input.taskId, platform: input.platform, externalId: input.externalId, url: input.url ?? null, createdBy: session.memberId })
       .returning();
     await appendEvent(session, {
-      type: 'work.task.linked', entityType: 'task', entityId: input.taskId, payload: { platform: input.platform, externalId: input.externalId },
+      type: 'work.task.linked', entityId: input.taskId, payload: { platform: input.platform, externalId: input.externalId },
       links: [{ linkType: 'references', entityType: 'task_link', entityId: row!.id }],
     });
     return row!;
@@ -32,7 +32,7 @@ export async function unlinkTask(request: RequestSession, rawId: unknown) {
     requireRole(session, 'member');
     const [row] = await session.db.delete(taskLinks).where(eq(taskLinks.id, id)).returning();
     if (!row) return refuseWrite(session, taskLinks, 'TaskLink', id);
-    await appendEvent(session, { type: 'work.task.unlinked', entityType: 'task', entityId: row.taskId, payload: { platform: row.platform, externalId: row.externalId } });
+    await appendEvent(session, { type: 'work.task.unlinked', entityId: row.taskId, payload: { platform: row.platform, externalId: row.externalId } });
     return id;
   });
 }
@@ -40,10 +40,11 @@ export async function unlinkTask(request: RequestSession, rawId: unknown) {
 /** A task's tracker links, batched across every task in the request. */
 export function linksOf(scope: { session: RequestSession; loaders: LoaderRegistry }, taskId: string) {
   return scope.loaders
-    .get<string, (typeof taskLinks.$inferSelect)[]>('work.task_links:byTask', async (ids) => {
-      const { db } = await scope.session.get();
-      const rows = await db.select().from(taskLinks).where(and(inArray(taskLinks.taskId, [...ids]))).orderBy(taskLinks.createdAt);
-      return groupByKey(ids, rows, (row) => row.taskId);
-    })
+    .get<string, (typeof taskLinks.$inferSelect)[]>('work.task_links:byTask', (ids) =>
+      withSession(scope, async ({ db }) => {
+        const rows = await db.select().from(taskLinks).where(inArray(taskLinks.taskId, [...ids])).orderBy(taskLinks.createdAt);
+        return groupByKey(ids, rows, (row) => row.taskId);
+      }),
+    )
     .load(taskId);
 }

@@ -3,7 +3,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import {
   appendEvent, badUserInput, listPage, listPagesByParent, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole,
-  type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
+  withSession, type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { taskPriority, taskSource, taskStatus, tasks } from '../models/index.ts';
 
@@ -67,7 +67,7 @@ export async function createTask(request: RequestSession, rawInput: unknown) {
       })
       .returning();
     await appendEvent(session, {
-      type: 'work.task.created', entityType: 'task', entityId: row!.id,
+      type: 'work.task.created', entityId: row!.id,
       payload: { title: row!.title, status: row!.status, priority: row!.priority, assigneeId: row!.assigneeMemberId },
       links: sourceType !== 'manual' ? [{ linkType: 'derived_from', entityType: sourceType, entityId: input.sourceId! }] : [],
     });
@@ -108,7 +108,7 @@ export async function updateTask(request: RequestSession, rawId: unknown, rawInp
       .returning();
     if (!row) return refuseWrite(session, tasks, 'Task', taskId);
     await appendEvent(session, {
-      type: 'work.task.updated', entityType: 'task', entityId: taskId,
+      type: 'work.task.updated', entityId: taskId,
       payload: { changed: Object.keys(rawInput as object), from: { status: current.status }, to: { status: row.status } },
     });
     return row;
@@ -125,7 +125,7 @@ export async function deleteTask(request: RequestSession, rawId: unknown) {
     requireRole(session, 'member');
     const [row] = await session.db.delete(tasks).where(eq(tasks.id, taskId)).returning({ id: tasks.id, title: tasks.title });
     if (!row) return refuseWrite(session, tasks, 'Task', taskId);
-    await appendEvent(session, { type: 'work.task.deleted', entityType: 'task', entityId: taskId, payload: { title: row.title } });
+    await appendEvent(session, { type: 'work.task.deleted', entityId: taskId, payload: { title: row.title } });
     return taskId;
   });
 }
@@ -178,9 +178,6 @@ export function tasksUnder(
 ): Promise<Connection<Task>> {
   const key = `work.tasks:${parent}:${JSON.stringify([page, filter])}`;
   return scope.loaders
-    .get<string, Connection<Task>>(key, async (ids) => {
-      const { db } = await scope.session.get();
-      return listPagesByParent(db, tasks, parentColumns[parent], ids, filterSql(filter), page);
-    })
+    .get<string, Connection<Task>>(key, (ids) => withSession(scope, ({ db }) => listPagesByParent(db, tasks, parentColumns[parent], ids, filterSql(filter), page)))
     .load(parentId);
 }

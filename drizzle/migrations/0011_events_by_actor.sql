@@ -1,0 +1,1 @@
+CREATE INDEX "ix_events_workspace_actor" ON "ops"."events" USING btree ("workspace_id","actor_type","actor_id","seq");

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+
+/**
+ * The entities events are about, by the name the log stores (`ops.events.entity_type`), with the
+ * GraphQL type that represents each: what history queries and subscriptions resolve an event to.
+ */
+export const eventEntities = {
+  workspace: 'Workspace',
+  member: 'Member',
+  founder: 'Founder',
+  contact: 'Contact',
+  deal: 'Deal',
+  integration: 'Integration',
+  api_key: 'ApiKey',
+  task: 'Task',
+  task_link: 'TaskLink',
+} as const;
+
+export type EventEntity = keyof typeof eventEntities;
+
+const id = z.uuid();
+const text = z.string();
+const role = z.enum(['owner', 'admin', 'member', 'viewer', 'service']);
+/** What an update changed: the input fields it was given. */
+const changed = z.array(text);
+
+/** Defines one event type: the entity it is about, and its payload's exact shape. */
+const event = <S extends z.ZodRawShape>(entity: EventEntity, payload: S) => ({ entity, payload: z.strictObject(payload) });
+
+/**
+ * Every event Chief writes, `{domain}.{entity}.{action}` as in seed 000, with the schema of its
+ * payload: the contract between what appends events (every mutation, through appendEvent, which
+ * accepts only these types and validates the payload) and what reads them (the ops subgraph,
+ * subscriptions, pipelines). A payload holds what a reader needs to know of the change without
+ * loading the entity, and never a secret.
+ */
+export const eventCatalog = {
+  'core.workspace.created': event('workspace', { name: text, slug: text }),
+  'core.workspace.updated': event('workspace', { name: text.optional() }),
+  'core.member.invited': event('member', { userId: text, role }),
+  'core.member.role_changed': event('member', { from: role, to: role }),
+  'core.member.removed': event('member', { userId: text, role }),
+  'core.founder.created': event('founder', { name: text }),
+  'core.founder.updated': event('founder', { changed }),
+  'core.contact.created': event('contact', { name: text, email: text.nullable() }),
+  'core.contact.updated': event('contact', { changed }),
+  'core.contact.deleted': event('contact', { name: text }),
+  'core.deal.created': event('deal', { title: text, stage: text }),
+  'core.deal.updated': event('deal', { changed, stage: text }),
+  'core.deal.deleted': event('deal', { title: text }),
+  'core.integration.connected': event('integration', { platform: text }),
+  'core.integration.disconnected': event('integration', { platform: text }),
+  'core.api_key.created': event('api_key', { name: text, scopes: z.array(z.enum(['read', 'write'])) }),
+  'core.api_key.revoked': event('api_key', { name: text }),
+  'work.task.created': event('task', { title: text, status: text, priority: text, assigneeId: id.nullable() }),
+  'work.task.updated': event('task', { changed, from: z.strictObject({ status: text }), to: z.strictObject({ status: text }) }),
+  'work.task.deleted': event('task', { title: text }),
+  'work.task.linked': event('task', { platform: text, externalId: text }),
+  'work.task.unlinked': event('task', { platform: text, externalId: text }),
+} as const;
+
+export type EventType = keyof typeof eventCatalog;
+/** The payload an event of type `T` carries, as its writer gives it. */
+export type EventPayload<T extends EventType> = z.input<(typeof eventCatalog)[T]['payload']>;
+
+export const eventTypes = Object.keys(eventCatalog) as EventType[];
+
+export const isEventType = (type: string): type is EventType => Object.hasOwn(eventCatalog, type);

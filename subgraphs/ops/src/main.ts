@@ -1,0 +1,4 @@
+import { runSubgraphProcess } from '@chief/runtime';
+
+// This subgraph as its own process; the manifest says how to build it.
+await runSubgraphProcess('ops');
