@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestChief, type TestChief } from './support/startTestChief.ts';
+import { hasSystemBinary } from './support/systemBinary.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -10,7 +11,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
  * gateway refused: it must load, take a token in its headers editor, run a query and show the
  * answer. The screenshot lands in test-results/explorer.png.
  */
-describe('the API explorer at GET /graphql', () => {
+describe.runIf(hasSystemBinary(CHROMIUM, 'chromium', 'the explorer suite'))('the API explorer at GET /graphql', () => {
   let chief: TestChief;
   let browser: Browser;
   beforeAll(async () => {

@@ -34,11 +34,13 @@ describe('a query across core and work through the gateway', () => {
   });
 
   it('pages through tasks with keyset cursors, without gaps or repeats', async () => {
+    type TaskPage = { tasks: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
     const seen: string[] = [];
     let after: string | null = null;
     do {
-      const data = expectData(await chief.request(`query($after: String) { tasks(first: 7, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after }, { token: large.users.owner.token }));
-      seen.push(...data.tasks.edges.map((e: any) => e.node.id));
+      const query = `query($after: String) { tasks(first: 7, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+      const data: TaskPage = expectData(await chief.request<TaskPage>(query, { after }, { token: large.users.owner.token }));
+      seen.push(...data.tasks.edges.map((e) => e.node.id));
       after = data.tasks.pageInfo.hasNextPage ? data.tasks.pageInfo.endCursor : null;
     } while (after);
     expect(seen).toHaveLength(50);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createApiKeySigner } from '@chief/runtime';
 import { connectAsOwner, literal } from './support/databaseOwner.ts';
+import { hasSystemBinary } from './support/systemBinary.ts';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorkspaceFixture, errorOf, expectData, startTestChief, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
@@ -331,7 +332,7 @@ describe('client addresses behind proxies', () => {
   });
 });
 
-describe('rate limits in Redis, shared by gateway instances', () => {
+describe.runIf(hasSystemBinary('redis-server', 'redis-server', 'the Redis rate-limit suite'))('rate limits in Redis, shared by gateway instances', () => {
   let redis: ChildProcess;
   let first: TestChief;
   let second: TestChief;

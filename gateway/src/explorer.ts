@@ -78,3 +78,9 @@ export const serveExplorerAsset: RouteHandler = async (_request, response, { url
   response.writeHead(200, { 'content-type': `${asset.type}; charset=utf-8`, 'cache-control': 'public, max-age=3600' });
   response.end(body);
 };
+
+/** The explorer as the gateway's HTTP server serves it: the page at /graphql for browsers, and its assets. */
+export const explorerEndpoints = {
+  page: { wants: wantsExplorer, serve: serveExplorerPage },
+  routes: { [`${EXPLORER_ASSETS_PATH}*`]: serveExplorerAsset },
+};

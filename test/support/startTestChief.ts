@@ -11,17 +11,22 @@ export const TEST_ENV = {
   SUBGRAPH_SECRET: 'test-subgraph-secret-test-subgraph-0123',
 };
 
-export interface GraphQLResult {
+/** A GraphQL response as a client sees it; `TData` is the shape of `data` the query asks for. */
+export interface GraphQLResult<TData = Record<string, any>> {
   status: number;
   headers: Headers;
-  body: { data?: Record<string, any> | null; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
+  body: { data?: TData | null; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
 }
 
 /** Talks to a gateway as a client would, with tokens signed by the test secret. */
 export interface ChiefClient {
   gatewayUrl: string;
   token(userId: string, options?: { workspaceId?: string; expiresIn?: string; secret?: string; claims?: Record<string, unknown> }): Promise<string>;
-  request(query: string, variables?: Record<string, unknown>, options?: { token?: string; workspaceId?: string; url?: string; headers?: Record<string, string> }): Promise<GraphQLResult>;
+  request<TData = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; workspaceId?: string; url?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResult<TData>>;
 }
 
 export interface TestChief extends RunningChief, ChiefClient {
@@ -41,7 +46,7 @@ export function createClient(gatewayUrl: string): ChiefClient {
         .setExpirationTime(options.expiresIn ?? '10m');
       return jwt.sign(new TextEncoder().encode(options.secret ?? TEST_ENV.AUTH_JWT_SECRET));
     },
-    async request(query, variables = {}, options = {}) {
+    async request<TData>(query: string, variables: Record<string, unknown> = {}, options: Parameters<ChiefClient['request']>[2] = {}) {
       const response = await fetch(options.url ?? gatewayUrl, {
         method: 'POST',
         headers: {
@@ -53,7 +58,7 @@ export function createClient(gatewayUrl: string): ChiefClient {
         },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult['body'] };
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult<TData>['body'] };
     },
   };
 }
@@ -111,13 +116,13 @@ export async function createWorkspaceFixture(chief: ChiefClient, name: string): 
 }
 
 /** The data of a response that must have succeeded; fails the test with the errors otherwise. */
-export function expectData(result: GraphQLResult): Record<string, any> {
+export function expectData<TData>(result: GraphQLResult<TData>): TData {
   if (result.body.errors?.length || !result.body.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.body.errors)}`);
   return result.body.data;
 }
 
 /** The first error's code, and the field it names. */
-export function errorOf(result: GraphQLResult): { code?: string; field?: string; message?: string } {
+export function errorOf(result: GraphQLResult<unknown>): { code?: string; field?: string; message?: string } {
   const error = result.body.errors?.[0];
   return { code: error?.extensions?.code, field: error?.extensions?.field, message: error?.message };
 }
