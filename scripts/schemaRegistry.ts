@@ -1,6 +1,7 @@
 import { composeServices } from '@apollo/composition';
 import { parse, print, printSchema } from 'graphql';
-import { loadSubgraphs, subgraphManifest } from '@chief/runtime';
+import { subgraphManifest } from '@chief/runtime';
+import { loadSubgraphs } from './loadSubgraphs.ts';
 
 /** A subgraph as composition sees it; the URL is the default, the environment decides at run time. */
 export interface SubgraphSource {

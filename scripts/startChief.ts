@@ -1,5 +1,6 @@
 import type { SqlClient } from '@chief/db';
-import { createLogger, loadSubgraphs, type Config, type LogDestination, type RunningServer, type SubgraphName } from '@chief/runtime';
+import { createLogger, type Config, type LogDestination, type RunningServer, type SubgraphName } from '@chief/runtime';
+import { loadSubgraphs } from './loadSubgraphs.ts';
 import { createGateway } from '@chief/gateway';
 import { loadDemoData } from './demoData.ts';
 import { openDatabase } from './openDatabase.ts';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsOwner, literal, type OwnerSql } from './support/databaseOwner.ts';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { errorOf, expectData, startTestChief, type Ids, type Page, type TestChief } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 describe('partner API keys at the gateway', () => {
   let chief: TestChief;
@@ -9,8 +10,8 @@ describe('partner API keys at the gateway', () => {
   let other: WorkspaceFixture;
   const keys: Record<'read' | 'write', { id: string; secret: string }> = {} as never;
 
-  const withKey = (secret: string, query: string, variables: Record<string, unknown> = {}, header: 'bearer' | 'x-api-key' = 'bearer') =>
-    chief.request(query, variables, header === 'bearer' ? { headers: { authorization: `Bearer ${secret}` } } : { headers: { 'x-api-key': secret } });
+  const withKey = <TData = unknown>(secret: string, query: string, variables: Record<string, unknown> = {}, header: 'bearer' | 'x-api-key' = 'bearer') =>
+    chief.request<TData>(query, variables, header === 'bearer' ? { headers: { authorization: `Bearer ${secret}` } } : { headers: { 'x-api-key': secret } });
 
   beforeAll(async () => {
     chief = await startTestChief();
@@ -19,7 +20,7 @@ describe('partner API keys at the gateway', () => {
     other = await createWorkspaceFixture(chief, 'Elsewhere');
     expectData(await chief.request('mutation { createTask(input: { title: "Visible to keys" }) { id } }', {}, { token: ws.users.owner.token }));
     expectData(await chief.request('mutation { createTask(input: { title: "Not for this key" }) { id } }', {}, { token: other.users.owner.token }));
-    const created = expectData(await chief.request(
+    const created = expectData(await chief.request<Record<'read' | 'write', { apiKey: { id: string }; secret: string }>>(
       `mutation {
         read: createApiKey(input: { name: "Dashboard", scopes: [READ] }) { apiKey { id } secret }
         write: createApiKey(input: { name: "Sync", scopes: [READ, WRITE] }) { apiKey { id } secret }
@@ -34,8 +35,8 @@ describe('partner API keys at the gateway', () => {
 
   it('authenticates a key sent as a bearer token or as x-api-key, within its workspace only', async () => {
     for (const header of ['bearer', 'x-api-key'] as const) {
-      const data = expectData(await withKey(keys.read.secret, '{ tasks { edges { node { title } } } workspace { id } }', {}, header));
-      expect(data.tasks.edges.map((e: any) => e.node.title)).toEqual(['Visible to keys']);
+      const data = expectData(await withKey<{ tasks: Page<{ title: string }>; workspace: { id: string } }>(keys.read.secret, '{ tasks { edges { node { title } } } workspace { id } }', {}, header));
+      expect(data.tasks.edges.map((e) => e.node.title)).toEqual(['Visible to keys']);
       expect(data.workspace.id).toBe(ws.id);
     }
     const elsewhere = await chief.request('{ tasks { edges { node { id } } } }', {}, { headers: { 'x-api-key': keys.read.secret, 'x-chief-workspace': other.id } });
@@ -43,8 +44,8 @@ describe('partner API keys at the gateway', () => {
   });
 
   it('records when a key was last used', async () => {
-    const data = expectData(await chief.request('{ apiKeys { edges { node { id lastUsedAt } } } }', {}, { token: ws.users.owner.token }));
-    const used = data.apiKeys.edges.find((e: any) => e.node.id === keys.read.id).node;
+    const data = expectData(await chief.request<{ apiKeys: Page<{ id: string; lastUsedAt: string }> }>('{ apiKeys { edges { node { id lastUsedAt } } } }', {}, { token: ws.users.owner.token }));
+    const used = data.apiKeys.edges.find((e) => e.node.id === keys.read.id)!.node;
     expect(Date.now() - Date.parse(used.lastUsedAt)).toBeLessThan(60_000);
   });
 
@@ -56,7 +57,7 @@ describe('partner API keys at the gateway', () => {
   });
 
   it('lets a write key change data, recorded as done by the key', async () => {
-    const created = expectData(await withKey(keys.write.secret, 'mutation { createTask(input: { title: "From the sync" }) { id } }'));
+    const created = expectData(await withKey<Ids<'createTask'>>(keys.write.secret, 'mutation { createTask(input: { title: "From the sync" }) { id } }'));
     const [event] = await sql.unsafe(
       `select actor_type, actor_id from ops.events where workspace_id = ${literal(ws.id)} and type = 'work.task.created' and entity_id = ${literal(created.createTask.id)}`,
     );

@@ -7,7 +7,8 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsOwner, fingerprint, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
-import { createWorkspaceFixture, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { expectData, startTestChief, type Ids, type TestChief } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 /**
  * Arbitrary input at every argument of every query and mutation of the API schema, through the
@@ -101,7 +102,7 @@ describe('arbitrary input at every argument of the API', () => {
     sql = connectAsOwner();
     ws = await createWorkspaceFixture(chief, 'Fuzzed');
     tables = await tenantTables(sql);
-    const made = expectData(await chief.request(
+    const made = expectData(await chief.request<Ids<'t' | 'c' | 'd'>>(
       `mutation { t: createTask(input: { title: "Target" }) { id } c: createContact(input: { name: "Target" }) { id } d: createDeal(input: { title: "Target" }) { id } }`,
       {}, { token: ws.users.owner.token },
     ));
@@ -121,7 +122,7 @@ describe('arbitrary input at every argument of the API', () => {
         await fc.assert(
           fc.asyncProperty(argument, async (variables) => {
             const before = kind === 'mutation' ? await fingerprint(sql, tables, ws.id) : undefined;
-            const result = await chief.request(query, variables as Record<string, unknown>, { token: ws.users.owner.token });
+            const result = await chief.request<Record<string, unknown>>(query, variables as Record<string, unknown>, { token: ws.users.owner.token });
             const internal = result.body.errors?.filter((e) => e.extensions?.code === 'INTERNAL' || !e.extensions?.code) ?? [];
             expect(result.status, JSON.stringify(result.body)).toBeLessThan(500);
             expect(internal, JSON.stringify({ variables, errors: result.body.errors })).toEqual([]);

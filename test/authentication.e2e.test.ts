@@ -5,7 +5,8 @@ import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { createInternalTokens, subgraphNames, type Identity } from '@chief/runtime';
 import { probeOf, type SubgraphProbe } from './support/subgraphProbe.ts';
 import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { errorOf, expectData, startTestChief, TEST_ENV, type TestChief } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 describe('authentication at the gateway and the subgraphs', () => {
   let chief: TestChief;
@@ -26,7 +27,7 @@ describe('authentication at the gateway and the subgraphs', () => {
   });
 
   it('lets a request without credentials introspect (for the explorer) and nothing more', async () => {
-    expect(expectData(await chief.request('{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
+    expect(expectData(await chief.request<{ __schema: { queryType: { name: string } } }>('{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
     const mixed = await chief.request('{ __typename tasks { edges { node { id } } } }');
     expect(mixed.status).toBe(401);
     expect(errorOf(mixed).code).toBe('UNAUTHENTICATED');
@@ -59,8 +60,8 @@ describe('authentication at the gateway and the subgraphs', () => {
 
     it('answers the gateway\'s signed token (the control for the refusals below)', async () => {
       const token = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign(owner());
-      const result = await chief.request(entities, { r: [{ __typename: probe.entity.typename, id: entityId }] }, { url: chief.subgraphUrls[subgraph], token });
-      expect(expectData(result)._entities[0].id).toBe(entityId);
+      const result = await chief.request<{ _entities: { id: string }[] }>(entities, { r: [{ __typename: probe.entity.typename, id: entityId }] }, { url: chief.subgraphUrls[subgraph], token });
+      expect(expectData(result)._entities[0]?.id).toBe(entityId);
     });
 
     const refused: [string, () => Promise<string | undefined>][] = [
@@ -107,7 +108,7 @@ describe('authentication at the gateway and the subgraphs', () => {
       // The token itself is accepted: the same caller reads.
       expect(expectData(await chief.request(reads[subgraph], {}, { url, token }))).toBeTruthy();
       const before = await fingerprint(sql, tables, ws.id);
-      const result = await chief.request(mutation, {}, { url, token });
+      const result = await chief.request<Record<string, unknown>>(mutation, {}, { url, token });
       expect(errorOf(result), JSON.stringify(result.body)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/read-only/) });
       expect(result.body.data?.[field] ?? null).toBeNull();
       expect(await fingerprint(sql, tables, ws.id)).toEqual(before);
@@ -162,7 +163,7 @@ describe('authentication with an identity provider (JWKS)', () => {
       .setIssuer(claims.iss ?? issuer).setAudience(claims.aud ?? audience).setExpirationTime('5m').sign(key);
 
   it('accepts a token signed by the provider with the expected issuer and audience', async () => {
-    const data = expectData(await chief.request('{ viewer { userId workspaces { id } } }', {}, { token: await sign(signer) }));
+    const data = expectData(await chief.request<{ viewer: { userId: string; workspaces: { id: string }[] } }>('{ viewer { userId workspaces { id } } }', {}, { token: await sign(signer) }));
     expect(data.viewer).toEqual({ userId: 'idp|ada', workspaces: [] });
   });
 

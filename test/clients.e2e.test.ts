@@ -8,7 +8,9 @@ import { generate } from '@graphql-codegen/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import codegenConfig from '../codegen.ts';
 import { loadTaskBoard } from '../clients/example/chiefClient.ts';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import type { ViewerQuery } from '../clients/generated/graphql.ts';
+import { errorOf, expectData, startTestChief, type TestChief, type GraphQLResult } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 const run = promisify(execFile);
 const manifest = JSON.parse(readFileSync('clients/generated/persisted-documents.json', 'utf8')) as Record<string, string>;
@@ -57,7 +59,7 @@ describe('persisted operations', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ws.users.owner.token}`, ...headers },
       body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as GraphQLResult<ViewerQuery>['body'] }));
 
   it('runs the generated, typed client against the gateway', async () => {
     const rows = await loadTaskBoard({ url: chief.gatewayUrl, token: ws.users.owner.token }, ['TODO']);
@@ -68,15 +70,15 @@ describe('persisted operations', () => {
     const query = `{ viewer { userId } } # ${Date.now()}`;
     const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
     const unknown = await post({ extensions });
-    expect(unknown.body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    expect((await post({ query, extensions })).body.data.viewer.userId).toBe(ws.users.owner.userId);
-    expect((await post({ extensions })).body.data.viewer.userId).toBe(ws.users.owner.userId);
+    expect(unknown.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post({ query, extensions })).body.data?.viewer.userId).toBe(ws.users.owner.userId);
+    expect((await post({ extensions })).body.data?.viewer.userId).toBe(ws.users.owner.userId);
   });
 
   it('answers a manifest operation by its hash with no registration', async () => {
     const [hash] = Object.entries(manifest).find(([, body]) => body.startsWith('query Viewer'))!;
     const result = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: hash.replace('sha256:', '') } } });
-    expect(result.body.data.viewer.userId).toBe(ws.users.owner.userId);
+    expect(result.body.data?.viewer.userId).toBe(ws.users.owner.userId);
   });
 });
 
@@ -103,7 +105,7 @@ describe('trusted documents, required for the web client', () => {
   it('runs a listed operation from the web client, by hash or in full', async () => {
     expect(await loadTaskBoard({ url: chief.gatewayUrl, token: webToken }, ['TODO'])).toEqual([]);
     const viewer = Object.values(manifest).find((body) => body.startsWith('query Viewer'))!;
-    const data = expectData(await chief.request(viewer, {}, { token: webToken }));
+    const data = expectData(await chief.request<ViewerQuery>(viewer, {}, { token: webToken }));
     expect(data.viewer.userId).toBe(ws.users.owner.userId);
   });
 
@@ -117,7 +119,7 @@ describe('trusted documents, required for the web client', () => {
 
   it('leaves clients that are not restricted (partners) free to send their own operations', async () => {
     expectData(await chief.request('{ tasks { edges { node { id title } } } }', {}, { token: ws.users.owner.token }));
-    const { createApiKey } = expectData(await chief.request('mutation { createApiKey(input: { name: "Partner" }) { secret } }', {}, { token: ws.users.owner.token }));
+    const { createApiKey } = expectData(await chief.request<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "Partner" }) { secret } }', {}, { token: ws.users.owner.token }));
     expectData(await chief.request('{ tasks { edges { node { id title } } } }', {}, { headers: { 'x-api-key': createApiKey.secret } }));
   });
 });
@@ -133,10 +135,10 @@ describe('trusted documents, required for every client', () => {
     const token = await chief.token(`anyone|${Date.now()}`);
     expect(errorOf(await chief.request('{ viewer { userId } }', {}, { token })).code).toBe('OPERATION_NOT_TRUSTED');
     const viewer = Object.values(manifest).find((body) => body.startsWith('query Viewer'))!;
-    expect(expectData(await chief.request(viewer, {}, { token })).viewer.userId).toMatch(/^anyone\|/);
+    expect(expectData(await chief.request<ViewerQuery>(viewer, {}, { token })).viewer.userId).toMatch(/^anyone\|/);
   });
 
   it('leaves introspection to the INTROSPECTION switch, so the explorer keeps its documentation', async () => {
-    expect(expectData(await chief.request('{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
+    expect(expectData(await chief.request<{ __schema: { queryType: { name: string } } }>('{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
   });
 });

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CROSS_QUERY, expectCrossData, seedTasks } from './support/crossDomain.ts';
+import { CROSS_QUERY, expectCrossData, seedTasks, type CrossData } from './support/crossDomain.ts';
 import { spawnService, tsxEntry, type SpawnedService } from './support/spawnService.ts';
-import { createClient, createWorkspaceFixture, errorOf, expectData, TEST_ENV, type ChiefClient } from './support/startTestChief.ts';
+import { createClient, errorOf, expectData, TEST_ENV, type ChiefClient } from './support/startTestChief.ts';
+import { createWorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 import { subgraphNames, subgraphVariables } from '@chief/runtime';
+import { probeOf } from './support/subgraphProbe.ts';
 
 /**
  * Distributed mode: every subgraph of the manifest and the gateway each in its own process,
@@ -51,7 +53,7 @@ describe('each subgraph and the gateway as its own process', () => {
   it('answers the cross-subgraph query through the gateway', async () => {
     const ws = await createWorkspaceFixture(client, 'Spread');
     const contactId = await seedTasks(client, ws, 6);
-    const data = expectData(await client.request(CROSS_QUERY, { first: 10, contactId }, { token: ws.users.member.token }));
+    const data = expectData(await client.request<CrossData>(CROSS_QUERY, { first: 10, contactId }, { token: ws.users.member.token }));
     expectCrossData(data, ws, 'Spread', 6, 'founder@spread.test');
   });
 
@@ -64,10 +66,12 @@ describe('each subgraph and the gateway as its own process', () => {
     }
   });
 
-  it('keeps a subgraph closed to a direct call', async () => {
-    const result = await client.request('{ tasks { edges { node { id } } } }', {}, { url: subgraphs.get('work')!.url, token: await client.token('someone') });
-    expect(result.status).toBe(401);
-    expect(errorOf(result).code).toBe('UNAUTHENTICATED');
+  it('keeps every subgraph closed to a direct call', async () => {
+    for (const name of subgraphNames) {
+      const result = await client.request((await probeOf(name)).query, {}, { url: subgraphs.get(name)!.url, token: await client.token('someone') });
+      expect(result.status, name).toBe(401);
+      expect(errorOf(result).code).toBe('UNAUTHENTICATED');
+    }
   });
 
   it('hides internals from errors in production', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestChief, type TestChief } from './support/startTestChief.ts';
-import { hasSystemBinary } from './support/systemBinary.ts';
+import { hasSystemBinary } from './support/hasSystemBinary.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 

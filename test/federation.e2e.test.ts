@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CROSS_QUERY, expectCrossData, seedTasks } from './support/crossDomain.ts';
-import { createWorkspaceFixture, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { CROSS_QUERY, expectCrossData, seedTasks, type CrossData } from './support/crossDomain.ts';
+import { expectData, startTestChief, type TestChief, type Ids, type Page } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 describe('a query across core and work through the gateway', () => {
   let chief: TestChief;
@@ -18,7 +19,7 @@ describe('a query across core and work through the gateway', () => {
   afterAll(() => chief?.stop());
 
   it('returns tasks with their assignee member and founder from core, and a contact with its tasks from work', async () => {
-    const data = expectData(await chief.request(CROSS_QUERY, { first: 50, contactId: contacts[large.id] }, { token: large.users.viewer.token }));
+    const data = expectData(await chief.request<CrossData>(CROSS_QUERY, { first: 50, contactId: contacts[large.id] }, { token: large.users.viewer.token }));
     expectCrossData(data, large, 'Large', 50, 'founder@large.test');
   });
 
@@ -49,11 +50,11 @@ describe('a query across core and work through the gateway', () => {
 
   it('filters tasks by status, assignee and due date', async () => {
     const token = small.users.owner.token;
-    const task = expectData(await chief.request(`mutation { createTask(input: { title: "Due soon", priority: URGENT, dueAt: "2030-01-01T00:00:00Z", status: IN_PROGRESS }) { id } }`, {}, { token })).createTask;
-    const byStatus = expectData(await chief.request(`{ tasks(filter: { status: [IN_PROGRESS], priority: [URGENT], dueBefore: "2030-01-02T00:00:00Z", dueAfter: "2029-12-31T00:00:00Z" }) { edges { node { id } } } }`, {}, { token }));
-    expect(byStatus.tasks.edges.map((e: any) => e.node.id)).toEqual([task.id]);
-    const byAssignee = expectData(await chief.request(`query($id: ID!) { tasks(first: 100, filter: { assigneeId: $id }) { edges { node { assignee { id } } } } }`, { id: small.users.admin.memberId }, { token }));
+    const task = expectData(await chief.request<Ids<'createTask'>>(`mutation { createTask(input: { title: "Due soon", priority: URGENT, dueAt: "2030-01-01T00:00:00Z", status: IN_PROGRESS }) { id } }`, {}, { token })).createTask;
+    const byStatus = expectData(await chief.request<{ tasks: Page<{ id: string }> }>(`{ tasks(filter: { status: [IN_PROGRESS], priority: [URGENT], dueBefore: "2030-01-02T00:00:00Z", dueAfter: "2029-12-31T00:00:00Z" }) { edges { node { id } } } }`, {}, { token }));
+    expect(byStatus.tasks.edges.map((e) => e.node.id)).toEqual([task.id]);
+    const byAssignee = expectData(await chief.request<{ tasks: Page<{ assignee: { id: string } | null }> }>(`query($id: ID!) { tasks(first: 100, filter: { assigneeId: $id }) { edges { node { assignee { id } } } } }`, { id: small.users.admin.memberId }, { token }));
     expect(byAssignee.tasks.edges.length).toBeGreaterThan(0);
-    expect(byAssignee.tasks.edges.every((e: any) => e.node.assignee.id === small.users.admin.memberId)).toBe(true);
+    expect(byAssignee.tasks.edges.every((e) => e.node.assignee?.id === small.users.admin.memberId)).toBe(true);
   });
 });

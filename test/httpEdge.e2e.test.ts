@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { errorOf, expectData, startTestChief, TEST_ENV, type GraphQLResult, type TestChief } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 /** Sends raw HTTP/1.1 requests over one connection; resolves with what came back before it closed or went quiet. */
 function overOneConnection(url: string, requests: string[], quietMs = 1500): Promise<{ text: string; closed: boolean }> {
@@ -43,13 +44,13 @@ describe('the HTTP edge', () => {
   });
   afterAll(() => chief?.stop());
 
-  const raw = async (body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResult> => {
+  const raw = async <TData = unknown>(body: unknown, headers: Record<string, string> = {}): Promise<GraphQLResult<TData>> => {
     const response = await fetch(chief.gatewayUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', authorization: `Bearer ${ws.users.owner.token}`, ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult['body'] };
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResult<TData>['body'] };
   };
 
   describe('a body over the size limit', () => {
@@ -74,7 +75,7 @@ describe('the HTTP edge', () => {
 
     it('leaves the next request, on a fresh connection, to be answered', async () => {
       expect((await overOneConnection(chief.gatewayUrl, [post(host(), large)])).text).toMatch(/^HTTP\/1\.1 413 /);
-      expect(expectData(await raw({ query: '{ __typename }' })).__typename).toBe('Query');
+      expect(expectData(await raw<{ __typename: string }>({ query: '{ __typename }' })).__typename).toBe('Query');
     });
   });
 
@@ -93,7 +94,7 @@ describe('the HTTP edge', () => {
     let readKey: string;
     let otherWorkspace: string;
     beforeAll(async () => {
-      readKey = expectData(await chief.request('mutation { createApiKey(input: { name: "RO", scopes: [READ] }) { secret } }', {}, { token: ws.users.owner.token })).createApiKey.secret;
+      readKey = expectData(await chief.request<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "RO", scopes: [READ] }) { secret } }', {}, { token: ws.users.owner.token })).createApiKey.secret;
       otherWorkspace = (await createWorkspaceFixture(chief, 'EdgeOther')).id;
     });
 

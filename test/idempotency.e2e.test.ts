@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsOwner, literal, type OwnerSql } from './support/databaseOwner.ts';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { errorOf, expectData, startTestChief, type TestChief, type Ids } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 describe('idempotency keys on mutations', () => {
   let chief: TestChief;
@@ -20,8 +21,8 @@ describe('idempotency keys on mutations', () => {
   });
 
   const createTask = 'mutation($title: String!) { createTask(input: { title: $title }) { id title } }';
-  const send = (query: string, variables: Record<string, unknown>, key: string | undefined, token = ws.users.member.token) =>
-    chief.request(query, variables, { token, headers: key === undefined ? {} : { 'idempotency-key': key } });
+  const send = <TData = { createTask: { id: string; title: string } }>(query: string, variables: Record<string, unknown>, key: string | undefined, token = ws.users.member.token) =>
+    chief.request<TData>(query, variables, { token, headers: key === undefined ? {} : { 'idempotency-key': key } });
   const count = async (table: string, where: string) =>
     Number((await sql.unsafe(`select count(*)::int as n from ${table} where workspace_id = ${literal(ws.id)} and ${where}`))[0]!.n);
   const events = () => count('ops.events', 'true');
@@ -78,7 +79,7 @@ describe('idempotency keys on mutations', () => {
     const key = randomUUID();
     const refused = await send('mutation { createDeal(input: { title: "Big", probability: 150 }) { id } }', {}, key);
     expect(errorOf(refused)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.probability' });
-    const corrected = expectData(await send('mutation { createDeal(input: { title: "Big", probability: 50 }) { id } }', {}, key));
+    const corrected = expectData(await send<Ids<'createDeal'>>('mutation { createDeal(input: { title: "Big", probability: 50 }) { id } }', {}, key));
     expect(corrected.createDeal.id).toBeTruthy();
   });
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInternalTokens, type SubgraphName } from '@chief/runtime';
 import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { errorOf, expectData, startTestChief, TEST_ENV, type GraphQLResult, type TestChief, type Ids, type Page } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 /** Who in A probes B: the owner, who may do the most, and a plain member. */
 const ACTORS = ['owner', 'member'] as const;
@@ -24,7 +25,7 @@ interface Seeded {
 
 async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
   const token = ws.users.owner.token;
-  const core = expectData(await chief.request(
+  const core = expectData(await chief.request<Ids<'contact' | 'integration'> & { apiKey: { apiKey: { id: string } } }>(
     `mutation($founderId: ID!) {
       contact: createContact(input: { name: "Ada", email: "ada@example.test", tags: ["vip"], founderId: $founderId }) { id }
       integration: connectIntegration(input: { platform: GMAIL, founderId: $founderId, credentials: { refreshToken: "r-secret" } }) { id }
@@ -32,15 +33,15 @@ async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
     }`,
     { founderId: ws.founderId }, { token },
   ));
-  const deal = expectData(await chief.request(
+  const deal = expectData(await chief.request<Ids<'createDeal'>>(
     `mutation($contactId: ID!) { createDeal(input: { title: "Seed", stage: PROPOSAL, probability: 40, value: { amount: "1000.00", currency: "EUR" }, contactId: $contactId }) { id } }`,
     { contactId: core.contact.id }, { token },
   ));
-  const task = expectData(await chief.request(
+  const task = expectData(await chief.request<Ids<'createTask'>>(
     `mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }`,
     { input: { title: "Follow up", assigneeId: ws.users.member.memberId, founderId: ws.founderId, contactId: core.contact.id, dealId: deal.createDeal.id } }, { token },
   ));
-  const link = expectData(await chief.request(LINK_TASK, { taskId: task.createTask.id, externalId: `LIN-${ws.id}` }, { token, headers: { 'idempotency-key': seedKey(ws) } }));
+  const link = expectData(await chief.request<Ids<'linkTask'>>(LINK_TASK, { taskId: task.createTask.id, externalId: `LIN-${ws.id}` }, { token, headers: { 'idempotency-key': seedKey(ws) } }));
   return {
     ws,
     contactId: core.contact.id,
@@ -150,13 +151,15 @@ describe('tenant isolation between two workspaces', () => {
 
   describe.each(ACTORS)('through the gateway and the subgraphs, as A\'s %s', (actor) => {
     const tokenA = () => a.ws.users[actor].token;
-    const ask = (query: string, variables: Record<string, unknown> = {}, workspaceId?: string) =>
-      chief.request(query, variables, { token: tokenA(), workspaceId });
+    const ask = <TData = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}, workspaceId?: string) =>
+      chief.request<TData>(query, variables, { token: tokenA(), workspaceId });
 
     /** `_entities` as the gateway would send it for this caller of A, straight to a subgraph. */
-    async function entities(subgraph: SubgraphName, typename: string, id: string, selection = 'id', fields: Record<string, string> = {}): Promise<GraphQLResult> {
+    async function entities<TEntity = { id: string }>(
+      subgraph: SubgraphName, typename: string, id: string, selection = 'id', fields: Record<string, string> = {},
+    ): Promise<GraphQLResult<{ _entities: (TEntity | null)[] }>> {
       const internal = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign({ kind: 'user', userId: a.ws.users[actor].userId, workspaceId: a.ws.id, scopes: ['read', 'write'] });
-      return chief.request(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, id, ...fields }] }, {
+      return chief.request<{ _entities: (TEntity | null)[] }>(`query($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`, { r: [{ __typename: typename, id, ...fields }] }, {
         url: chief.subgraphUrls[subgraph],
         headers: { authorization: `Bearer ${internal}` },
       });
@@ -166,14 +169,14 @@ describe('tenant isolation between two workspaces', () => {
      * Refused as for an id that does not exist; a member may instead be refused for their role
      * before anything is looked up, which tells them nothing about B either.
      */
-    const expectNotFound = (result: GraphQLResult, what: string) => {
+    const expectNotFound = (result: GraphQLResult<unknown>, what: string) => {
       const error = errorOf(result);
       if (actor === 'member' && error.code === 'FORBIDDEN' && /needs the admin role/.test(error.message ?? '')) return;
       expect(error.code, `${what}: ${JSON.stringify(result.body.errors)}`).toBe('NOT_FOUND');
     };
 
     /** A read by id answers as for an id that does not exist. */
-    const expectHidden = (result: GraphQLResult, field: string) => {
+    const expectHidden = (result: GraphQLResult<Record<string, unknown>>, field: string) => {
       expectNotFound(result, field);
       expect(result.body.data?.[field] ?? null).toBeNull();
     };
@@ -186,8 +189,8 @@ describe('tenant isolation between two workspaces', () => {
       'core.workspaces': async () => {
         expect(errorOf(await ask('{ workspace { id } }', {}, b.ws.id)).code).toBe('FORBIDDEN');
         expect(errorOf(await ask('mutation { updateWorkspace(input: { name: "Taken" }) { id } }', {}, b.ws.id)).code).toBe('FORBIDDEN');
-        const viewer = expectData(await ask('{ viewer { workspaces { id } } }'));
-        expect(viewer.viewer.workspaces.map((w: { id: string }) => w.id)).not.toContain(b.ws.id);
+        const viewer = expectData(await ask<{ viewer: { workspaces: { id: string }[] } }>('{ viewer { workspaces { id } } }'));
+        expect(viewer.viewer.workspaces.map((w) => w.id)).not.toContain(b.ws.id);
         expect(expectData(await entities('core', 'Workspace', b.ws.id))._entities).toEqual([null]);
       },
       'core.members': async () => {
@@ -209,7 +212,7 @@ describe('tenant isolation between two workspaces', () => {
       'core.contacts': async () => {
         const id = b.contactId;
         expectHidden(await ask('query($id: ID!) { contact(id: $id) { id } }', { id }), 'contact');
-        expect(expectData(await ask('{ contacts(filter: { text: "Ada" }) { edges { node { id } } } }')).contacts.edges.map((e: any) => e.node.id)).toEqual([a.contactId]);
+        expect(expectData(await ask<{ contacts: Page<{ id: string }> }>('{ contacts(filter: { text: "Ada" }) { edges { node { id } } } }')).contacts.edges.map((e) => e.node.id)).toEqual([a.contactId]);
         expectNotFound(await ask('mutation($id: ID!) { updateContact(id: $id, input: { name: "Mallory" }) { id } }', { id }), 'updateContact');
         expectNotFound(await ask('mutation($id: ID!) { deleteContact(id: $id) }', { id }), 'deleteContact');
         expect(expectData(await entities('core', 'Contact', id))._entities).toEqual([null]);
@@ -226,22 +229,22 @@ describe('tenant isolation between two workspaces', () => {
       'core.integrations': async () => {
         const id = b.integrationId;
         expectHidden(await ask('query($id: ID!) { integration(id: $id) { id } }', { id }), 'integration');
-        expect(expectData(await ask('{ integrations { edges { node { id } } } }')).integrations.edges.map((e: any) => e.node.id)).toEqual([a.integrationId]);
+        expect(expectData(await ask<{ integrations: Page<{ id: string }> }>('{ integrations { edges { node { id } } } }')).integrations.edges.map((e) => e.node.id)).toEqual([a.integrationId]);
         expectNotFound(await ask('mutation($id: ID!) { disconnectIntegration(id: $id) { id } }', { id }), 'disconnectIntegration');
         expect(expectData(await entities('core', 'Integration', id))._entities).toEqual([null]);
       },
       'core.api_keys': async () => {
         const id = b.apiKeyId;
-        const listed = await ask('{ apiKeys { edges { node { id } } } }');
+        const listed = await ask<{ apiKeys: Page<{ id: string }> }>('{ apiKeys { edges { node { id } } } }');
         if (actor === 'member') expect(errorOf(listed).code).toBe('FORBIDDEN');
-        else expect(expectData(listed).apiKeys.edges.map((e: any) => e.node.id)).toEqual([a.apiKeyId]);
+        else expect(expectData(listed).apiKeys.edges.map((e) => e.node.id)).toEqual([a.apiKeyId]);
         expectNotFound(await ask('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id }), 'revokeApiKey');
         expect(expectData(await entities('core', 'ApiKey', id))._entities).toEqual([null]);
       },
       'work.tasks': async () => {
         const id = b.taskId;
         expectHidden(await ask('query($id: ID!) { task(id: $id) { id } }', { id }), 'task');
-        expect(expectData(await ask('{ tasks { edges { node { id } } } }')).tasks.edges.map((e: any) => e.node.id)).toEqual([a.taskId]);
+        expect(expectData(await ask<{ tasks: Page<{ id: string }> }>('{ tasks { edges { node { id } } } }')).tasks.edges.map((e) => e.node.id)).toEqual([a.taskId]);
         expectNotFound(await ask('mutation($id: ID!) { updateTask(id: $id, input: { title: "Mine" }) { id } }', { id }), 'updateTask');
         expectNotFound(await ask('mutation($id: ID!) { completeTask(id: $id) { id } }', { id }), 'completeTask');
         expectNotFound(await ask('mutation($id: ID!) { deleteTask(id: $id) }', { id }), 'deleteTask');
@@ -250,8 +253,8 @@ describe('tenant isolation between two workspaces', () => {
           expect(errorOf(result), field).toMatchObject({ code: 'NOT_FOUND', field: `input.${field}` });
         }
         // A's entities extended by work list nothing of B.
-        const mine = expectData(await ask('query($id: ID!) { contact(id: $id) { relatedTasks { edges { node { id } } } } }', { id: a.contactId }));
-        expect(mine.contact.relatedTasks.edges.map((e: any) => e.node.id)).toEqual([a.taskId]);
+        const mine = expectData(await ask<{ contact: { relatedTasks: Page<{ id: string }> } }>('query($id: ID!) { contact(id: $id) { relatedTasks { edges { node { id } } } } }', { id: a.contactId }));
+        expect(mine.contact.relatedTasks.edges.map((e) => e.node.id)).toEqual([a.taskId]);
         expect(expectData(await entities('work', 'Task', id))._entities).toEqual([null]);
       },
       'work.task_links': async () => {
@@ -268,27 +271,35 @@ describe('tenant isolation between two workspaces', () => {
       'ops.events': async () => {
         const [event] = await sql.unsafe(`select id from ops.events where workspace_id = ${literal(b.ws.id)} and entity_id = ${literal(b.taskId)} limit 1`);
         expectHidden(await ask('query($id: ID!) { event(id: $id) { id } }', { id: event!.id }), 'event');
-        const mine = expectData(await ask('query($id: ID!) { events(filter: { entityId: $id }) { edges { node { id } } } }', { id: b.taskId }));
+        const mine = expectData(await ask<{ events: Page<{ id: string }> }>('query($id: ID!) { events(filter: { entityId: $id }) { edges { node { id } } } }', { id: b.taskId }));
         expect(mine.events.edges).toEqual([]);
-        const all = expectData(await ask('{ events(first: 100) { edges { node { id } } } }'));
+        const all = expectData(await ask<{ events: Page<{ id: string }> }>('{ events(first: 100) { edges { node { id } } } }'));
         const ofB = await sql.unsafe(`select id from ops.events where workspace_id = ${literal(b.ws.id)}`);
-        expect(all.events.edges.map((e: any) => e.node.id)).not.toContain(ofB[0]!.id);
+        expect(all.events.edges.map((e) => e.node.id)).not.toContain(ofB[0]!.id);
         expect(expectData(await entities('ops', 'Event', event!.id))._entities).toEqual([null]);
         // ops only extends Task: it answers the reference it was given, with none of B's history.
         const extended = expectData(await entities('ops', 'Task', b.taskId, 'id history { edges { node { id } } }'));
         expect(extended._entities).toEqual([{ id: b.taskId, history: { edges: [] } }]);
+        // The control: A's own task, asked the same way, has its history.
+        const own = expectData(await entities<{ history: Page<unknown> }>('ops', 'Task', a.taskId, 'id history { edges { node { id } } }'));
+        expect(own._entities[0]?.history.edges.length).toBeGreaterThan(0);
       },
       'ops.event_actors': async () => {
         // B's owner's audit trail, asked of ops with the owner's own subject.
         const owner = b.ws.users.owner;
         const trail = expectData(await entities('ops', 'Member', owner.memberId, 'auditTrail { edges { node { id actors { actorId } } } }', { userId: owner.userId }));
         expect(trail._entities).toEqual([{ auditTrail: { edges: [] } }]);
+        const mine = a.ws.users.owner;
+        const own = expectData(await entities<{ auditTrail: Page<unknown> }>('ops', 'Member', mine.memberId, 'auditTrail { edges { node { id actors { actorId } } } }', { userId: mine.userId }));
+        expect(own._entities[0]?.auditTrail.edges.length).toBeGreaterThan(0);
       },
       'ops.event_links': async () => {
         const [link] = await sql.unsafe(`select event_id from ops.event_links where workspace_id = ${literal(b.ws.id)} and entity_id = ${literal(b.taskLinkId)} limit 1`);
         expectHidden(await ask('query($id: ID!) { event(id: $id) { links { entityId } effects { id } } }', { id: link!.event_id }), 'event');
         const extended = expectData(await entities('ops', 'TaskLink', b.taskLinkId, 'id history { edges { node { id } } }'));
         expect(extended._entities).toEqual([{ id: b.taskLinkId, history: { edges: [] } }]);
+        const own = expectData(await entities<{ history: Page<unknown> }>('ops', 'TaskLink', a.taskLinkId, 'id history { edges { node { id links { entityType } } } }'));
+        expect(own._entities[0]?.history.edges.length).toBeGreaterThan(0);
       },
     };
 

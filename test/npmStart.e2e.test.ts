@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { subgraphNames, subgraphVariables } from '@chief/runtime';
 import { spawnService, type SpawnedService } from './support/spawnService.ts';
-import { createClient, expectData } from './support/startTestChief.ts';
+import { createClient, expectData, type Page } from './support/startTestChief.ts';
 
 const run = promisify(execFile);
 
@@ -28,17 +28,23 @@ describe('npm start', () => {
   });
 
   const ownerToken = async () => (await run('npm', ['run', '-s', 'token', '--', '--role', 'owner'], { env: { ...process.env, ...env, NODE_ENV: '' } })).stdout.trim();
+  type Demo = {
+    workspace: { name: string };
+    founders: Page<{ name: string; email: string }>;
+    tasks: Page<{ title: string; assignee: { name: string } | null }>;
+    deals: Page<{ title: string; value: { amount: string; currency: string } | null }>;
+  };
   const demoQuery = `{ workspace { name } founders { edges { node { name email } } } tasks(first: 50) { edges { node { title assignee { name } } } } deals { edges { node { title value { amount currency } } } } }`;
 
   it('serves the demo data on first start, to a token from npm run token', async () => {
     running = await spawnService(['npm', 'start'], env, { waitFor: banner, timeoutMs: 120_000 });
     expect(running.output()).toMatch(/Acme Robotics .*, loaded now/);
     expect(running.output()).toMatch(/npm run -s token -- --role owner/);
-    const data = expectData(await createClient(running.url).request(demoQuery, {}, { token: await ownerToken() }));
+    const data = expectData(await createClient(running.url).request<Demo>(demoQuery, {}, { token: await ownerToken() }));
     expect(data.workspace.name).toBe('Acme Robotics');
-    expect(data.founders.edges.map((e: any) => e.node)).toEqual([{ name: 'Ada Lovelace', email: 'ada@acme.test' }]);
+    expect(data.founders.edges.map((e) => e.node)).toEqual([{ name: 'Ada Lovelace', email: 'ada@acme.test' }]);
     expect(data.tasks.edges.length).toBeGreaterThanOrEqual(5);
-    expect(data.tasks.edges.some((e: any) => e.node.assignee?.name)).toBe(true);
+    expect(data.tasks.edges.some((e) => e.node.assignee?.name)).toBe(true);
     expect(data.deals.edges.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -52,9 +58,9 @@ describe('npm start', () => {
 
     running = await spawnService(['npm', 'start'], env, { waitFor: banner, timeoutMs: 120_000 });
     expect(running.output()).not.toMatch(/loaded now/);
-    const data = expectData(await createClient(running.url).request(demoQuery, {}, { token }));
-    const titles = data.tasks.edges.map((e: any) => e.node.title);
+    const data = expectData(await createClient(running.url).request<Demo>(demoQuery, {}, { token }));
+    const titles = data.tasks.edges.map((e) => e.node.title);
     expect(titles).toContain('Survives a restart');
-    expect(titles.filter((t: string) => t === 'Send term sheet comments to Grace')).toHaveLength(1);
+    expect(titles.filter((t) => t === 'Send term sheet comments to Grace')).toHaveLength(1);
   });
 });

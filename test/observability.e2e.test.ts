@@ -4,13 +4,14 @@ import { createSqlClient } from '@chief/db';
 import { createCoreSubgraph } from '@chief/subgraph-core';
 import { createLogger } from '@chief/runtime';
 import { CROSS_QUERY, seedTasks } from './support/crossDomain.ts';
-import { createWorkspaceFixture, expectData, startTestChief, type TestChief } from './support/startTestChief.ts';
+import { expectData, startTestChief, type TestChief } from './support/startTestChief.ts';
+import { createWorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 const METRICS_TOKEN = 'scrape-token-for-prometheus';
 const scrape = (url: string, token = METRICS_TOKEN) => fetch(new URL('/metrics', url), { headers: { authorization: `Bearer ${token}` } });
 
 describe('logs, metrics and health', () => {
-  const lines: Record<string, any>[] = [];
+  const lines: Record<string, unknown>[] = [];
   let chief: TestChief;
   let contactId: string;
   let token: string;

@@ -2,10 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createApiKeySigner } from '@chief/runtime';
 import { connectAsOwner, literal } from './support/databaseOwner.ts';
-import { hasSystemBinary } from './support/systemBinary.ts';
+import { hasSystemBinary } from './support/hasSystemBinary.ts';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, type GraphQLResult, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { errorOf, expectData, startTestChief, type GraphQLResult, type TestChief, type Page } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 /** Refused at the gateway: the error is the gateway's own (no subgraph named it) and no SQL ran. */
 function expectRefusedAtGateway(chief: TestChief, result: GraphQLResult, code: string, status = 400) {
@@ -25,7 +26,7 @@ describe('operation limits at the gateway', () => {
     chief.statements.reset();
   });
   afterAll(() => chief?.stop());
-  const ask = (query: string, variables: Record<string, unknown> = {}) => chief.request(query, variables, { token: ws.users.owner.token });
+  const ask = <TData = unknown>(query: string, variables: Record<string, unknown> = {}) => chief.request<TData>(query, variables, { token: ws.users.owner.token });
 
   it('refuses an operation deeper than the limit, counting through fragments', async () => {
     const deep = `{ tasks { edges { node { ...Owner } } } } fragment Owner on Task { assignee { assignedTasks { edges { node { id } } } } }`;
@@ -74,7 +75,7 @@ describe('operation limits at the gateway', () => {
   });
 
   it('refuses an over-limit operation from an API key before looking the key up at core', async () => {
-    const created = expectData(await ask('mutation { createApiKey(input: { name: "Deep", scopes: [READ] }) { secret } }'));
+    const created = expectData(await ask<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "Deep", scopes: [READ] }) { secret } }'));
     chief.statements.reset();
     const headers = { 'x-api-key': created.createApiKey.secret };
     const deep = `{ tasks { edges { node { assignee { assignedTasks { edges { node { assignee { id } } } } } } } } }`;
@@ -85,7 +86,7 @@ describe('operation limits at the gateway', () => {
   });
 
   it('refuses a mutation from a read-only key at the gateway', async () => {
-    const created = expectData(await ask('mutation { createApiKey(input: { name: "RO", scopes: [READ] }) { secret } }'));
+    const created = expectData(await ask<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "RO", scopes: [READ] }) { secret } }'));
     chief.statements.reset();
     const result = await chief.request('mutation { createTask(input: { title: "No" }) { id } }', {}, { headers: { 'x-api-key': created.createApiKey.secret } });
     expect(errorOf(result)).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/may run queries, not mutations/) });
@@ -156,7 +157,7 @@ describe('health while the costliest allowed query runs', () => {
     const idle: number[] = [];
     for (let i = 0; i < 20; i++) idle.push(await healthTime());
     let running = true;
-    const query = chief.request(worst, {}, { token: ws.users.owner.token }).finally(() => (running = false));
+    const query = chief.request<{ tasks: Page<unknown> }>(worst, {}, { token: ws.users.owner.token }).finally(() => (running = false));
     const busy: number[] = [];
     while (running) busy.push(await healthTime());
     const data = expectData(await query);
@@ -231,7 +232,7 @@ describe('rate limits in memory', () => {
 
   it('limits each API key on its own budget', async () => {
     const ws = await createWorkspaceFixture(chief, 'Keyed');
-    const { createApiKey } = expectData(await chief.request('mutation { createApiKey(input: { name: "Busy" }) { secret } }', {}, { token: ws.users.owner.token }));
+    const { createApiKey } = expectData(await chief.request<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "Busy" }) { secret } }', {}, { token: ws.users.owner.token }));
     const headers = { 'x-api-key': createApiKey.secret };
     for (let i = 0; i < 2; i++) expectData(await chief.request('{ workspace { id } }', {}, { headers }));
     chief.statements.reset();
@@ -271,10 +272,10 @@ describe('lists the cost measure counts at a fixed size', () => {
     } finally {
       await sql.end();
     }
-    const { viewer } = expectData(await chief.request('{ viewer { workspaces { name } } }', {}, { token: await chief.token(person) }));
+    const { viewer } = expectData(await chief.request<{ viewer: { workspaces: { name: string }[] } }>('{ viewer { workspaces { name } } }', {}, { token: await chief.token(person) }));
     expect(viewer.workspaces).toHaveLength(100);
-    expect(viewer.workspaces[0].name).toBe('Many 1');
-    expect(viewer.workspaces.map((w: { name: string }) => w.name)).not.toContain('Many 101');
+    expect(viewer.workspaces[0]?.name).toBe('Many 1');
+    expect(viewer.workspaces.map((w) => w.name)).not.toContain('Many 101');
   });
 });
 
@@ -288,7 +289,7 @@ describe('API keys Chief did not issue', () => {
 
   it('are refused at the gateway by their tag, with no lookup and no budget spent, so no one can lock a partner out', async () => {
     const ws = await createWorkspaceFixture(chief, 'Forged');
-    const { createApiKey } = expectData(await chief.request('mutation { createApiKey(input: { name: "Real" }) { secret } }', {}, { token: ws.users.owner.token }));
+    const { createApiKey } = expectData(await chief.request<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "Real" }) { secret } }', {}, { token: ws.users.owner.token }));
     chief.statements.reset();
     // Far more forgeries from one address than any budget holds; the real key has never been used.
     for (let i = 0; i < 40; i++) {
@@ -296,7 +297,7 @@ describe('API keys Chief did not issue', () => {
       for (const refused of batch) expectRefusedAtGateway(chief, refused, 'UNAUTHENTICATED', 401);
     }
     expect(errorOf(await chief.request('{ workspace { id } }', {}, { headers: { authorization: 'Bearer chief_short_key' } })).code).toBe('UNAUTHENTICATED');
-    expect(expectData(await chief.request('{ workspace { id } }', {}, { headers: { 'x-api-key': createApiKey.secret } })).workspace.id).toBe(ws.id);
+    expect(expectData(await chief.request<{ workspace: { id: string } }>('{ workspace { id } }', {}, { headers: { 'x-api-key': createApiKey.secret } })).workspace.id).toBe(ws.id);
   });
 
   it('reach core only when genuine, and then spend only their own budget', async () => {

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '@chief/runtime';
 import { connectAsOwner, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
-import { createWorkspaceFixture, expectData, startTestChief, type TestChief, type WorkspaceFixture } from './support/startTestChief.ts';
+import { expectData, startTestChief, type TestChief, type Page } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 /**
  * Secrets handed to Chief: integration credentials are stored sealed (AES-256-GCM under
@@ -27,14 +28,16 @@ describe('secrets at rest', () => {
 
   /** A selection of every field of `type` that takes no required argument (objects by __typename). */
   async function everyField(type: string): Promise<string> {
-    const data = expectData(await chief.request(
+    type TypeRef = { kind: string; ofType: TypeRef | null };
+    type Fields = { __type: { fields: { name: string; args: { type: { kind: string } }[]; type: TypeRef }[] } };
+    const data = expectData(await chief.request<Fields>(
       `query($name: String!) { __type(name: $name) { fields { name args { type { kind } } type { kind ofType { kind ofType { kind ofType { kind } } } } } } }`,
       { name: type }, { token: ws.users.owner.token },
     ));
-    const namedKind = (t: any): string => (t.ofType ? namedKind(t.ofType) : t.kind);
+    const namedKind = (t: TypeRef): string => (t.ofType ? namedKind(t.ofType) : t.kind);
     return data.__type.fields
-      .filter((f: any) => !f.args.some((a: any) => a.type.kind === 'NON_NULL'))
-      .map((f: any) => (['SCALAR', 'ENUM'].includes(namedKind(f.type)) ? f.name : `${f.name} { __typename }`))
+      .filter((f) => !f.args.some((a) => a.type.kind === 'NON_NULL'))
+      .map((f) => (['SCALAR', 'ENUM'].includes(namedKind(f.type)) ? f.name : `${f.name} { __typename }`))
       .join(' ');
   }
 
@@ -64,7 +67,7 @@ describe('secrets at rest', () => {
     let sealed: Buffer;
 
     beforeAll(async () => {
-      const connected = expectData(await chief.request(
+      const connected = expectData(await chief.request<{ connectIntegration: { id: string; hasCredentials: boolean } }>(
         `mutation($input: ConnectIntegrationInput!) { connectIntegration(input: $input) { ${await everyField('Integration')} } }`,
         { input: { platform: 'SLACK', scopes: ['chat:write'], credentials } }, { token: ws.users.member.token },
       ));
@@ -90,11 +93,11 @@ describe('secrets at rest', () => {
     it('come back through no field of Integration, in a list or by id', async () => {
       const fields = await everyField('Integration');
       expect(fields.split(' ').filter((f) => /credential/i.test(f) && f !== 'hasCredentials')).toEqual([]);
-      const data = expectData(await chief.request(
+      const data = expectData(await chief.request<{ integrations: Page<{ id: string }> }>(
         `query($id: ID!) { integration(id: $id) { ${fields} } integrations { edges { node { ${fields} } } } }`,
         { id: integrationId }, { token: ws.users.owner.token },
       ));
-      expect(data.integrations.edges.map((e: any) => e.node.id)).toContain(integrationId);
+      expect(data.integrations.edges.map((e) => e.node.id)).toContain(integrationId);
       expectAbsent(JSON.stringify(data), plaintexts);
     });
   });
@@ -106,7 +109,7 @@ describe('secrets at rest', () => {
     let keyId: string;
 
     beforeAll(async () => {
-      const created = expectData(await chief.request(
+      const created = expectData(await chief.request<{ createApiKey: { secret: string; apiKey: { id: string; prefix: string } } }>(
         `mutation { createApiKey(input: { name: "Warehouse", scopes: [READ] }) { secret apiKey { id prefix } } }`, {}, { token: ws.users.admin.token },
       ));
       secret = created.createApiKey.secret;
@@ -122,8 +125,8 @@ describe('secrets at rest', () => {
 
     it('never return the secret afterwards', async () => {
       const fields = await everyField('ApiKey');
-      const data = expectData(await chief.request(`{ apiKeys { edges { node { ${fields} } } } }`, {}, { token: ws.users.owner.token }));
-      expect(data.apiKeys.edges.map((e: any) => e.node.id)).toContain(keyId);
+      const data = expectData(await chief.request<{ apiKeys: Page<{ id: string }> }>(`{ apiKeys { edges { node { ${fields} } } } }`, {}, { token: ws.users.owner.token }));
+      expect(data.apiKeys.edges.map((e) => e.node.id)).toContain(keyId);
       const revoked = expectData(await chief.request(`mutation($id: ID!) { revokeApiKey(id: $id) { ${fields} } }`, { id: keyId }, { token: ws.users.owner.token }));
       for (const response of [data, revoked]) expectAbsent(JSON.stringify(response), [secret, randomPart(secret)]);
     });

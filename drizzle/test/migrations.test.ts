@@ -133,7 +133,7 @@ describe('the migrations (post-migration checks of seed 001)', () => {
   it('let only Chief\'s roles call the functions that run as their owner', async () => {
     const open = await sql.unsafe(
       `select p.oid::regprocedure::text as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-        where p.prosecdef and n.nspname in ('auth', 'core', 'work', 'ops') and p.prorettype <> 'trigger'::regtype
+        where p.prosecdef and n.nspname in ('auth', ${inSchemas}) and p.prorettype <> 'trigger'::regtype
           and has_function_privilege('public', p.oid, 'EXECUTE') order by 1`,
     );
     expect(open.map((r) => r.name)).toEqual([]);

@@ -10,7 +10,7 @@ import { SignedDataSource } from './SignedDataSource.ts';
 import { createAuthenticator } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
 import { createRateLimiter } from './createRateLimiter.ts';
-import { enforceRateLimit } from './enforceRateLimit.ts';
+import { createRateLimitCheck } from './createRateLimitCheck.ts';
 import { createRequestContext } from './createRequestContext.ts';
 import { useOperationGuards } from './useOperationGuards.ts';
 import { requireExecutableOperation } from './requireExecutableOperation.ts';
@@ -41,7 +41,10 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
   const tokens = createInternalTokens(config.subgraphSecret);
   const metrics = createMetrics('gateway');
   const urls = new Map(subgraphs.map((s) => [s.name, s.url]));
-  const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(urls.get('core')!, tokens, config.limits.timeoutMs) });
+  // core keeps the API keys: the gateway asks it about every key presented.
+  const core = urls.get('core');
+  if (!core) throw new Error('createGateway: the core subgraph is missing; the gateway checks API keys there');
+  const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(core, tokens, config.limits.timeoutMs) });
 
   const gateway = new ApolloGateway({
     ...(config.supergraph.source === 'file'
@@ -91,7 +94,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     authenticator,
     apiKeySigner: createApiKeySigner(config.apiKeySecret),
     tokens,
-    rateLimit: enforceRateLimit(rateLimiter, config.rateLimit.windowSeconds, logger),
+    rateLimit: createRateLimitCheck(rateLimiter, config.rateLimit.windowSeconds, logger),
   });
 
   let loaded = false;

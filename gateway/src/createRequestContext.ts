@@ -4,7 +4,7 @@ import proxyaddr from 'proxy-addr';
 import { bearerToken, unauthenticated, type ApiKeySigner, type Config, type InternalTokens } from '@chief/runtime';
 import { presentedApiKey, type Authenticator } from './createAuthenticator.ts';
 import type { GatewayContext } from './gatewayContext.ts';
-import type { RateLimitCheck } from './enforceRateLimit.ts';
+import type { RateLimitCheck } from './createRateLimitCheck.ts';
 
 export interface RequestContextOptions {
   config: Config;

@@ -1,6 +1,6 @@
 import type { Session } from './createRequestSession.ts';
 import { callerActor } from './identity.ts';
-import { eventCatalog, type EventPayload, type EventType } from './eventCatalog.ts';
+import { eventCatalog, isEventType, type EventPayload, type EventType } from './eventCatalog.ts';
 
 /** Who took part in an event beyond its origin (the caller, always recorded). */
 export interface EventActor {
@@ -41,8 +41,8 @@ export const MAX_EVENT_PARTS = 10;
  * the writer: it throws, and the mutation around it rolls back.
  */
 export async function appendEvent<T extends EventType>(session: Session, event: NewEvent<T>): Promise<{ id: string; seq: string }> {
+  if (!isEventType(event.type)) throw new Error(`appendEvent: ${event.type} is not in the event catalog`);
   const definition = eventCatalog[event.type];
-  if (!definition) throw new Error(`appendEvent: ${event.type} is not in the event catalog`);
   const checked = definition.payload.safeParse(event.payload);
   if (!checked.success) throw new Error(`appendEvent: the payload of ${event.type} does not match the catalog: ${checked.error.issues.map((i) => `${i.path.join('.') || '(payload)'} ${i.message}`).join('; ')}`);
   if ((event.actors?.length ?? 0) + 1 > MAX_EVENT_PARTS || (event.links?.length ?? 0) + 1 > MAX_EVENT_PARTS) {

@@ -7,6 +7,7 @@ import type { Metrics } from './createMetrics.ts';
 import { ErrorCode } from './errors.ts';
 import { exceedsJsonDepth } from './exceedsJsonDepth.ts';
 import { bearerToken } from './identity.ts';
+import { requestScope } from './createRequestSession.ts';
 
 export interface HttpServerOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -180,10 +181,13 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       request.method === 'GET'
         ? url.searchParams.has('query') || url.searchParams.has('extensions')
         : typeof body === 'object' && body !== null && ('query' in body || 'extensions' in body);
-    const execution = apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
-      context: () => context(request, requestId),
-    });
+    // The whole execution is one request scope: what its context opens (a subgraph's session) is found there.
+    const execution = requestScope.run({}, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
+        context: () => context(request, requestId),
+      }),
+    );
     const result = timeoutMs ? await withTimeout(execution, timeoutMs) : await execution;
     for (const [name, value] of result.headers) response.setHeader(name, value);
     // GraphQL over HTTP: a client that only accepts application/json (the legacy media type) gets

@@ -44,36 +44,50 @@ export interface RequestSessionOptions {
   statementTimeoutMs?: number;
 }
 
-// The request session whose transaction scope the current async work runs in, if any.
-const transactionScope = new AsyncLocalStorage<RequestSession>();
+/**
+ * The request (or background operation) the current async work belongs to, bound for its whole
+ * length by createHttpServer and runOperation: `session` once its context made one, and `inScope`
+ * inside a `run` or `mutate` scope.
+ */
+export const requestScope = new AsyncLocalStorage<{ session?: RequestSession; inScope?: boolean }>();
 
 /**
- * Throws when called from inside a request's transaction scope (`withSession`, `mutate`): what
- * any client that waits on the network (an LLM, embeddings, another service) calls first, so that
- * no pooled connection is held by a transaction while it waits. Such work runs before the
- * request's database work, through `RequestSession.outsideTransaction`, or in a background job.
+ * Throws when the current request holds an open transaction: what any client that waits on the
+ * network (an LLM, embeddings, another service) calls first, so that no pooled connection is held
+ * by a transaction while it waits. Such work runs before the request's first database work, in
+ * `RequestSession.outsideTransaction`, or in a background job.
  */
 export function assertOutsideTransaction(what: string): void {
-  if (transactionScope.getStore()) {
-    throw new Error(`${what} waits on the network: it must not run inside a transaction scope (withSession, mutate); use outsideTransaction`);
+  if (requestScope.getStore()?.session?.holdsTransaction) {
+    throw new Error(`${what} waits on the network: it must not run while the request holds a transaction (use outsideTransaction)`);
   }
+}
+
+/** One transaction of a request: how it opens, how it is settled, and what it wrote. */
+interface OpenTransaction {
+  opening: Promise<Session>;
+  done: Promise<unknown>;
+  settle: (commit: boolean) => void;
+  writes: number;
+  /** It could not open (the caller was refused): it holds no connection. */
+  refused?: boolean;
 }
 
 /**
  * The database side of one GraphQL operation: a transaction, opened on first use, under an
  * unprivileged role with the caller's claims set for that transaction only, so row-level
  * security decides which rows exist. Database work runs in visible scopes (`run`, through
- * `withSession`, and `mutate`); `outsideTransaction` ends the transaction once no scope is
- * running, so work that waits on the network holds no connection, and the next scope opens a new
- * one. Each mutation runs under a savepoint, so a failed mutation leaves nothing behind (neither
- * its rows nor its events) while earlier ones in the operation stay. `finish` commits or rolls
- * back. (postgres.js `begin` rather than `reserve`: a reserve on a pool with no open connection
- * never resolves when array types are not fetched.)
+ * `withSession`, and `mutate`). `outsideTransaction` ends a transaction that has written nothing
+ * once no scope is running, so work that waits on the network holds no connection; the next scope
+ * opens a new one. Each mutation runs under a savepoint, so a failed mutation leaves nothing
+ * behind (neither its rows nor its events) while earlier ones in the operation stay. `finish`
+ * commits or rolls back. (postgres.js `begin` rather than `reserve`: a reserve on a pool with no
+ * open connection never resolves when array types are not fetched.)
  */
 export class RequestSession {
-  private opening: Promise<Session> | undefined;
-  private transaction: Promise<unknown> | undefined;
-  private settle: ((commit: boolean) => void) | undefined;
+  private current: OpenTransaction | undefined;
+  /** A transaction being ended; the next one opens after it. */
+  private closing: Promise<void> | undefined;
   /** Scopes running now, and who waits for there to be none. */
   private active = 0;
   private idle: (() => void)[] = [];
@@ -84,33 +98,77 @@ export class RequestSession {
     private readonly options: RequestSessionOptions = {},
   ) {}
 
-  /** The open transaction (opening it on first use); callers hold a scope (run, mutate) around its use. */
-  get(): Promise<Session> {
-    this.opening ??= this.open();
-    return this.opening;
+  /** Whether a transaction is open (or opening) and holds a pooled connection. */
+  get holdsTransaction(): boolean {
+    return this.current !== undefined && !this.current.refused;
   }
 
-  /** Runs database work inside the request's transaction, as one visible scope. */
+  /** Runs database work inside the request's transaction (opening it if none is), as one visible scope. */
   async run<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     this.active++;
     try {
-      return await transactionScope.run(this, async () => fn(await this.get()));
+      if (this.closing) await this.closing;
+      this.current ??= this.open();
+      const { opening } = this.current;
+      return await requestScope.run({ session: this, inScope: true }, async () => fn(await opening));
     } finally {
       if (--this.active === 0) for (const wake of this.idle.splice(0)) wake();
     }
   }
 
+  /** Database work that writes: the transaction it runs in is then never ended early by outsideTransaction. */
+  async write<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    return this.run(async (session) => {
+      this.current!.writes++;
+      return fn(session);
+    });
+  }
+
   /**
    * Runs `fn`, which may wait on the network, with no transaction open for this request: once no
-   * scope is running, what the transaction did so far is committed (a mutation's work stays) and
-   * its connection goes back to the pool; the next scope opens a new transaction.
+   * scope is running, the transaction (which has only read) ends and its connection goes back to
+   * the pool; the next scope opens a new one. Refused inside a scope (it would wait on itself) and
+   * after a write, which must commit with the rest of the operation (and its idempotency key) or
+   * not at all: read, release, call, then write.
    */
   async outsideTransaction<T>(fn: () => Promise<T>): Promise<T> {
-    if (transactionScope.getStore()) throw new Error('outsideTransaction was called inside a transaction scope');
+    if (requestScope.getStore()?.inScope) throw new Error('outsideTransaction was called inside a transaction scope (withSession, mutate)');
     while (this.active > 0) await new Promise<void>((wake) => this.idle.push(wake));
-    await this.finish(true);
-    this.opening = undefined;
+    if (this.current?.writes) throw new Error('outsideTransaction after a write: the write would be committed before the operation ends');
+    await this.end(false);
     return fn();
+  }
+
+  /**
+   * Detaches the open transaction at once (so no scope can be handed it while it ends) and ends
+   * it: commit or roll back. Resolves when it has ended; a failed commit is the operation's error.
+   */
+  private async end(commit: boolean): Promise<void> {
+    const transaction = this.current;
+    if (!transaction) return;
+    this.current = undefined;
+    const ending = (async () => {
+      try {
+        await transaction.opening;
+      } catch {
+        return; // it never opened
+      }
+      transaction.settle(commit);
+      try {
+        await transaction.done;
+      } catch (error) {
+        throw translateDatabaseError(error);
+      }
+    })();
+    this.closing = ending.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await ending;
+    } finally {
+      this.closing = undefined;
+    }
   }
 
   private session(tx: TransactionSql, caller: Pick<Session, 'memberId' | 'role'>): Session {
@@ -119,21 +177,28 @@ export class RequestSession {
     return { identity: this.identity, ...caller, db: drizzle({ client }), sql: tx };
   }
 
-  private open(): Promise<Session> {
+  private open(): OpenTransaction {
     const { identity } = this;
     const { statementTimeoutMs } = this.options;
-    if (identity.kind === 'gateway') return Promise.reject(unauthenticated('The gateway identity reads no data'));
-    if (identity.kind === 'service' && !identity.workspaceId) return Promise.reject(forbidden('Service access must name a workspace'));
-    if (identity.kind === 'apiKey' && !identity.workspaceId) return Promise.reject(unauthenticated('An API key acts in its own workspace'));
+    const refused = (error: Error): OpenTransaction => {
+      const opening = Promise.reject(error);
+      opening.catch(() => undefined);
+      return { opening, done: Promise.resolve(), settle: () => {}, writes: 0, refused: true };
+    };
+    if (identity.kind === 'gateway') return refused(unauthenticated('The gateway identity reads no data'));
+    if (identity.kind === 'service' && !identity.workspaceId) return refused(forbidden('Service access must name a workspace'));
+    if (identity.kind === 'apiKey' && !identity.workspaceId) return refused(unauthenticated('An API key acts in its own workspace'));
     const settings = callerSettings(identity);
-    const outcome = new Promise<boolean>((resolve) => (this.settle = resolve));
-    return new Promise<Session>((resolveOpen, rejectOpen) => {
+    let settle: (commit: boolean) => void = () => {};
+    const outcome = new Promise<boolean>((resolve) => (settle = resolve));
+    let done: Promise<unknown> = Promise.resolve();
+    const opening = new Promise<Session>((resolveOpen, rejectOpen) => {
       let opened = false;
       // postgres.js sends BEGIN by the simple protocol, which the embedded server keeps whole.
       // One statement sets the role, the claims and the timeout and reads the caller's role back.
       const setEach = settings.map((_, i) => `set_config($${i * 2 + 1}, $${i * 2 + 2}, true)`).join(', ');
       const timeout = `$${settings.length * 2 + 1}::text`;
-      this.transaction = this.sql
+      done = this.sql
         .begin(async (tx) => {
           const [row] = await tx.unsafe<{ role: MemberRole | null; member_id: string | null }[]>(
             `select ${setEach}, set_config('statement_timeout', coalesce(${timeout}, current_setting('statement_timeout')), true),
@@ -155,13 +220,17 @@ export class RequestSession {
           if (error !== ROLLBACK) throw error;
         });
     });
+    const transaction: OpenTransaction = { opening, done, settle: (commit) => settle(commit), writes: 0 };
+    // A transaction that never opened holds nothing; its rejection is handed to each scope.
+    opening.catch(() => (transaction.refused = true));
+    return transaction;
   }
 
   /** Runs one mutation under a savepoint and turns database refusals into client errors. */
   async mutate<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     // The gateway refuses mutations from read-only credentials too; this holds without it.
     if (!this.identity.scopes.includes('write')) throw forbidden('This credential is read-only');
-    return this.run(async (session) => {
+    return this.write(async (session) => {
       try {
         return (await session.sql.savepoint((sp) => fn(this.session(sp, { memberId: session.memberId, role: session.role })))) as T;
       } catch (error) {
@@ -173,12 +242,14 @@ export class RequestSession {
 
   /**
    * Runs `fn` with the claims pointed at another workspace, then restores them; used when a
-   * mutation creates a workspace and must write its first rows and events inside it.
+   * mutation creates a workspace and must write its first rows and events inside it (as the
+   * member it has just made the caller there).
    */
   async inWorkspace<T>(session: Session, workspaceId: string, fn: (session: Session) => Promise<T>): Promise<T> {
-    await session.sql`select set_config('chief.workspace_id', ${workspaceId}, true)`;
+    const [caller] = await session.sql<{ role: MemberRole | null; member_id: string | null }[]>`
+      select set_config('chief.workspace_id', ${workspaceId}, true), auth.caller_role() as role, auth.member_id() as member_id`;
     try {
-      return await fn(session);
+      return await fn({ ...session, memberId: caller?.member_id ?? null, role: caller?.role ?? null });
     } finally {
       await session.sql`select set_config('chief.workspace_id', ${this.identity.workspaceId ?? ''}, true)`;
     }
@@ -186,18 +257,7 @@ export class RequestSession {
 
   /** Ends the transaction: commit when the operation succeeded, roll back otherwise. */
   async finish(commit: boolean): Promise<void> {
-    if (!this.opening) return;
-    try {
-      await this.opening;
-    } catch {
-      return; // it never opened
-    }
-    this.settle?.(commit);
-    try {
-      await this.transaction;
-    } catch (error) {
-      throw translateDatabaseError(error);
-    }
+    await this.end(commit);
   }
 }
 
@@ -213,12 +273,14 @@ export const withSession = <T>(scope: { session: RequestSession }, fn: (session:
  */
 export async function runOperation<T>(sql: SqlClient, identity: Identity, fn: (request: RequestSession) => Promise<T>): Promise<T> {
   const request = new RequestSession(sql, identity);
-  try {
-    const result = await fn(request);
-    await request.finish(true);
-    return result;
-  } catch (error) {
-    await request.finish(false);
-    throw error;
-  }
+  return requestScope.run({ session: request }, async () => {
+    try {
+      const result = await fn(request);
+      await request.finish(true);
+      return result;
+    } catch (error) {
+      await request.finish(false);
+      throw error;
+    }
+  });
 }

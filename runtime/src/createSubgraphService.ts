@@ -8,7 +8,7 @@ import type { Config } from './loadConfig.ts';
 import { createErrorFormatter, unauthenticated } from './errors.ts';
 import { translateDatabaseError } from './databaseErrors.ts';
 import { bearerToken, createInternalTokens, type Identity } from './identity.ts';
-import { RequestSession } from './createRequestSession.ts';
+import { RequestSession, requestScope } from './createRequestSession.ts';
 import { LoaderRegistry } from './LoaderRegistry.ts';
 import { createHttpServer, sendJson, type RouteHandler, type RunningServer } from './createHttpServer.ts';
 import { useRequestSession } from './sessionPlugin.ts';
@@ -72,11 +72,15 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     const identity = await tokens.verify(token);
     const key = request.headers[IDEMPOTENCY_KEY_HEADER];
     const fingerprint = request.headers[REQUEST_FINGERPRINT_HEADER];
+    const session = new RequestSession(sql, identity, { statementTimeoutMs: config.limits.timeoutMs });
+    // The request's scope knows its session, so network clients can tell a transaction is open.
+    const scope = requestScope.getStore();
+    if (scope) scope.session = session;
     return {
       identity,
       ...(typeof key === 'string' && IDEMPOTENCY_KEY_PATTERN.test(key) && typeof fingerprint === 'string' ? { idempotency: { key, fingerprint } } : {}),
       // Each statement stops after the gateway's own timeout: nobody waits for its answer then.
-      session: new RequestSession(sql, identity, { statementTimeoutMs: config.limits.timeoutMs }),
+      session,
       loaders: new LoaderRegistry(),
       config,
       logger: logger.child({ requestId }),

@@ -63,6 +63,19 @@ export type EventType = keyof typeof eventCatalog;
 /** The payload an event of type `T` carries, as its writer gives it. */
 export type EventPayload<T extends EventType> = z.input<(typeof eventCatalog)[T]['payload']>;
 
-export const eventTypes = Object.keys(eventCatalog) as EventType[];
-
+/** Whether `type` is one the catalog lists (own keys only: `constructor` is not an event). */
 export const isEventType = (type: string): type is EventType => Object.hasOwn(eventCatalog, type);
+
+/** An event as it was stored, read through the catalog: a known type with a payload of its shape. */
+export type CataloguedEvent = { [T in EventType]: { type: T; payload: z.output<(typeof eventCatalog)[T]['payload']> } }[EventType];
+
+/**
+ * Reads a stored event through the catalog, as every consumer does (the ops subgraph,
+ * subscriptions, pipelines). appendEvent wrote it checked, so a row that does not read is a bug.
+ */
+export function readEvent(row: { type: string; payload: unknown }): CataloguedEvent {
+  if (!isEventType(row.type)) throw new Error(`readEvent: ${row.type} is not in the event catalog`);
+  const payload = eventCatalog[row.type].payload.safeParse(row.payload);
+  if (!payload.success) throw new Error(`readEvent: a stored ${row.type} does not match the catalog`);
+  return { type: row.type, payload: payload.data } as CataloguedEvent;
+}

@@ -4,7 +4,7 @@ export { translateDatabaseError } from './databaseErrors.ts';
 export { createInternalTokens, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
 export { RequestSession, assertOutsideTransaction, runOperation, withSession, callerSettings, type Session, type Database, type MemberRole } from './createRequestSession.ts';
 export { appendEvent, MAX_EVENT_PARTS, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
-export { eventCatalog, eventEntities, eventTypes, isEventType, type EventEntity, type EventPayload, type EventType } from './eventCatalog.ts';
+export { eventCatalog, eventEntities, isEventType, readEvent, type CataloguedEvent, type EventEntity, type EventPayload, type EventType } from './eventCatalog.ts';
 export { DEFAULT_PAGE_SIZE, parsePage, parseCursor, parseFirst, encodeSequenceCursor, parseSequenceCursor, isCursor, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
 export { LoaderRegistry, byKey, groupByKey } from './LoaderRegistry.ts';
 export { DateTimeScalar, DateScalar, JSONObjectScalar } from './scalars.ts';
@@ -18,9 +18,8 @@ export { createSubgraphService, type SubgraphContext, type SubgraphServiceOption
 export { requireRole } from './requireRole.ts';
 export { loadById, listPage, listPagesByParent, enumValues } from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
-export { runSubgraphProcess } from './runSubgraphProcess.ts';
+export { runSubgraphProcess, type SubgraphDeps, type SubgraphFactory } from './runSubgraphProcess.ts';
 export { subgraphManifest, subgraphNames, subgraphVariables, type SubgraphEntry, type SubgraphName } from './subgraphManifest.ts';
-export { loadSubgraph, loadSubgraphs, type LoadedSubgraph, type SubgraphDeps, type SubgraphService } from './loadSubgraph.ts';
 export { onShutdown } from './onShutdown.ts';
 export {
   IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, REQUEST_FINGERPRINT_HEADER, fingerprintOf, type IdempotentRequest,

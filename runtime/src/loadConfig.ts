@@ -135,6 +135,14 @@ function missingProductionSecrets(env: ConfigEnv, scope: ConfigScope): string[] 
   return issues;
 }
 
+/** A subgraph's URL under its old name (`CORE_URL`) would be ignored silently: it is refused instead. */
+function renamedVariables(env: Record<string, string | undefined>): string[] {
+  return subgraphNames.flatMap((name) => {
+    const old = `${name.toUpperCase()}_URL`;
+    return env[old] === undefined ? [] : [`${old}: renamed ${subgraphVariables(name).url}; set that instead`];
+  });
+}
+
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 
 /**
@@ -215,7 +223,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
   }
   const e = parsed.data as ConfigEnv;
   const settings = parsed.data as Record<string, unknown>;
-  const missing = [...missingProductionSecrets(e, scope), ...publishedSecretsOnOpenHost(e)];
+  const missing = [...renamedVariables(raw), ...missingProductionSecrets(e, scope), ...publishedSecretsOnOpenHost(e)];
   if (missing.length) throw new ConfigError(missing);
   const isProduction = e.NODE_ENV === 'production';
   return {

@@ -1,15 +1,25 @@
-import { createSqlClient, runMigrations } from '@chief/db';
+import { createSqlClient, runMigrations, type SqlClient } from '@chief/db';
 import { ConfigError, loadConfig, type Config } from './loadConfig.ts';
-import { createLogger } from './createLogger.ts';
+import { createLogger, type Logger } from './createLogger.ts';
 import { onShutdown } from './onShutdown.ts';
-import { loadSubgraph } from './loadSubgraph.ts';
+import type { RunningServer } from './createHttpServer.ts';
 import type { SubgraphName } from './subgraphManifest.ts';
+
+/** What a subgraph's factory is given: the shared pool, the configuration, its own logger. */
+export interface SubgraphDeps {
+  sql: SqlClient;
+  config: Config;
+  logger: Logger;
+}
+
+/** Builds a subgraph's service, ready to listen: the factory each subgraph package exports, as the manifest names it. */
+export type SubgraphFactory = (deps: SubgraphDeps) => { listen(port: number): Promise<RunningServer> };
 
 /**
  * Runs one subgraph of the manifest as its own process (distributed mode): validated config, the
  * shared database (migrated at start-up, one process at a time), graceful stop on SIGTERM.
  */
-export async function runSubgraphProcess(name: SubgraphName): Promise<void> {
+export async function runSubgraphProcess(name: SubgraphName, create: SubgraphFactory): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(process.env, name);
@@ -19,10 +29,9 @@ export async function runSubgraphProcess(name: SubgraphName): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(name, config.logLevel);
-  const subgraph = await loadSubgraph(name);
   await runMigrations(config.databaseUrl!);
   const sql = createSqlClient(config.databaseUrl!, { max: config.dbPoolMax, embedded: config.databaseEmbedded });
-  const running = await subgraph.create({ sql, config, logger }).listen(config.ports[name]);
+  const running = await create({ sql, config, logger }).listen(config.ports[name]);
   onShutdown(async () => {
     await running.close();
     await sql.end({ timeout: 5 });

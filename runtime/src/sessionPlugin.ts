@@ -55,7 +55,7 @@ export function useRequestSession<TContext extends { session: RequestSession; id
           if (secret) return void (claim = { kind: 'secret', field: secret.name });
           part = `${service}:${fields.map((f) => f.key).join(',')}`;
           try {
-            claim = await contextValue.session.run((session) => claimIdempotencyKey(session, contextValue.idempotency!, part));
+            claim = await contextValue.session.write((session) => claimIdempotencyKey(session, contextValue.idempotency!, part));
           } catch (error) {
             // The session refused the caller (not a member, a revoked key): every mutation will be
             // refused the same way and write nothing, so there is nothing to keep a key for.
@@ -77,7 +77,7 @@ export function useRequestSession<TContext extends { session: RequestSession; id
           if (claim?.kind === 'run' && response.body.kind === 'single') {
             const { singleResult } = response.body;
             try {
-              await contextValue.session.run((session) => recordIdempotentResponse(session, contextValue.idempotency!, part, singleResult));
+              await contextValue.session.write((session) => recordIdempotentResponse(session, contextValue.idempotency!, part, singleResult));
             } catch (error) {
               [failure, commit] = [error, false];
             }

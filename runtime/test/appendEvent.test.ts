@@ -87,21 +87,31 @@ describe('ops.events through appendEvent', () => {
     expect((await stored(appended)).map((r) => r.id)).toEqual([appended[0]]);
   });
 
-  it('accepts only catalogued types, with the payload their schema describes, and writes nothing otherwise', async () => {
-    const workspaceEvents = async () => Number((await sql.unsafe(`select count(*)::int as n from ops.events where workspace_id = '${identity.workspaceId}'`))[0]!.n);
-    const before = await workspaceEvents();
+  it('accepts only catalogued types, with the payload their schema describes: a mutation whose event does not match fails and writes nothing', async () => {
+    const count = async (table: string, where = 'true') =>
+      Number((await sql.unsafe(`select count(*)::int as n from ${table} where workspace_id = '${identity.workspaceId}' and ${where}`))[0]!.n);
     const attempts: [string, Record<string, unknown>, RegExp][] = [
       ['core.workspace.exploded', { name: 'x' }, /not in the event catalog/],
-      ['core.workspace.updated', { name: 42 }, /name/],
-      ['core.workspace.updated', { name: 'x', secret: 'leaked' }, /secret/],
+      ['constructor', { name: 'x' }, /not in the event catalog/],
+      ['core.founder.created', { name: 42 }, /name/],
+      ['core.founder.created', { name: 'x', secret: 'leaked' }, /secret/],
       ['work.task.created', { title: 'No status' }, /status/],
     ];
     for (const [type, payload, reason] of attempts) {
-      await expect(
-        runOperation(sql, identity, (request) => request.mutate((session) => appendEvent(session, { type, entityId: identity.workspaceId!, payload } as never))),
-      ).rejects.toThrow(reason);
+      const [events, founders] = [await count('ops.events'), await count('core.founders')];
+      // One operation: a good mutation, then one that writes a row and appends a bad event.
+      await runOperation(sql, identity, async (request) => {
+        await request.mutate((session) => appendInTransaction(session, 'kept'));
+        await expect(
+          request.mutate(async (session) => {
+            const [founder] = await session.sql`insert into core.founders (workspace_id, display_name, email) values (${identity.workspaceId}, 'Orphan', 'orphan@founders.test') returning id`;
+            await appendEvent(session, { type, entityId: founder!.id, payload } as never);
+          }),
+        ).rejects.toThrow(reason);
+      });
+      expect(await count('ops.events')).toBe(events + 1);
+      expect(await count('core.founders')).toBe(founders);
     }
-    expect(await workspaceEvents()).toBe(before);
   });
 });
 

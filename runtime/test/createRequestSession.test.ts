@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createSqlClient, type SqlClient } from '@chief/db';
-import { RequestSession, assertOutsideTransaction, runOperation, type Identity } from '../src/index.ts';
+import { RequestSession, assertOutsideTransaction, runOperation, type Identity, type Session } from '../src/index.ts';
 import type { RequestSessionOptions } from '../src/createRequestSession.ts';
 
 // The services' own client and session, on the run's shared database, with a workspace of its own.
@@ -34,12 +34,12 @@ const apiKey = (key: keyof typeof keys, scopes = ['read', 'write']): Identity =>
 /** Opens a session for `identity`, runs `fn` in it, and ends it (committed). */
 async function inSession<T>(
   identity: Identity,
-  fn: (session: Awaited<ReturnType<RequestSession['get']>>) => Promise<T>,
+  fn: (session: Session) => Promise<T>,
   { client = sql, ...options }: RequestSessionOptions & { client?: SqlClient } = {},
 ): Promise<T> {
   const request = new RequestSession(client, identity, options);
   try {
-    return await fn(await request.get());
+    return await request.run(fn);
   } finally {
     await request.finish(true);
   }
@@ -57,7 +57,7 @@ describe('RequestSession', () => {
       const single = createSqlClient(inject('databaseUrl'), { max: 1, embedded: inject('databaseEmbedded') });
       try {
         const [server] = await single.begin((tx) => tx`show statement_timeout`);
-        const background = await runOperation(single, person(), async (request) => (await (await request.get()).sql`show statement_timeout`)[0]!.statement_timeout);
+        const background = await runOperation(single, person(), async (request) => (await request.run((s) => s.sql`show statement_timeout`))[0]!.statement_timeout);
         expect(background).toBe(server!.statement_timeout);
         await inSession(person(), async () => undefined, { statementTimeoutMs: 1500, client: single });
         const [after] = await single.begin((tx) => tx`show statement_timeout`);
@@ -101,27 +101,38 @@ describe('transaction scopes', () => {
     // One connection: while a transaction holds it, nothing else on this pool can run.
     const single = createSqlClient(inject('databaseUrl'), { max: 1, embedded: inject('databaseEmbedded') });
     try {
-      const request = new RequestSession(single, person());
-      await request.mutate((session) => session.sql`insert into core.founders (workspace_id, display_name, email) values (${workspaceId}, 'Scoped', 'scoped@founders.test')`);
-      const elsewhere = await request.outsideTransaction(async () => {
-        // The transaction has ended (and its work is kept), so the only connection serves another caller.
-        const [row] = await single.unsafe(`select count(*)::int as n from core.founders where email = 'scoped@founders.test'`);
-        return row!.n;
+      const count = async () => Number((await single.unsafe(`select count(*)::int as n from core.workspaces`))[0]!.n);
+      const observed = await runOperation(single, person(), async (request) => {
+        const before = await request.run(async (session) => (await session.sql`select count(*)::int as n from core.workspaces`)[0]!.n);
+        // Released: the only connection serves another caller while the request waits.
+        const during = await request.outsideTransaction(count);
+        const after = await request.run(async (session) => (await session.sql`select 1 as one`)[0]!.one);
+        return { before, during, after };
       });
-      expect(elsewhere).toBe(1);
-      const again = await request.run(async (session) => (await session.sql`select count(*)::int as n from core.founders where email = 'scoped@founders.test'`)[0]!.n);
-      expect(again).toBe(1);
-      await request.finish(true);
+      expect(observed.during).toBeGreaterThanOrEqual(0);
+      expect(observed.after).toBe(1);
     } finally {
       await single.end();
     }
   });
 
-  it('let network clients refuse to run inside a transaction scope', async () => {
-    const request = new RequestSession(sql, person());
-    await expect(request.run(async () => assertOutsideTransaction('An embeddings call'))).rejects.toThrow(/An embeddings call waits on the network/);
-    expect(() => assertOutsideTransaction('An embeddings call')).not.toThrow();
-    await expect(request.run(() => request.outsideTransaction(async () => 1))).rejects.toThrow(/inside a transaction scope/);
-    await request.finish(true);
+  it('refuse to end a transaction early once it has written, or from inside a scope', async () => {
+    await runOperation(sql, person(), async (request) => {
+      await request.mutate((session) => session.sql`select 1`);
+      await expect(request.outsideTransaction(async () => 1)).rejects.toThrow(/after a write/);
+    });
+    await runOperation(sql, person(), async (request) => {
+      await expect(request.run(() => request.outsideTransaction(async () => 1))).rejects.toThrow(/inside a transaction scope/);
+    });
+  });
+
+  it('let network clients refuse to run while the request holds a transaction', async () => {
+    const call = () => assertOutsideTransaction('An embeddings call');
+    await runOperation(sql, person(), async (request) => {
+      expect(call).not.toThrow(); // nothing opened yet: read, release, call, then write
+      await request.run(async () => expect(call).toThrow(/An embeddings call waits on the network/));
+      expect(call).toThrow(/holds a transaction/); // out of the scope, but the transaction is still open
+      await request.outsideTransaction(async () => expect(call).not.toThrow());
+    });
   });
 });

@@ -103,6 +103,10 @@ describe('loadConfig', () => {
     });
   });
 
+  it('refuses a subgraph URL under its old name rather than ignore it', () => {
+    expect(refusal({ CORE_URL: 'http://core:4001/graphql' })).toMatch(/CORE_URL: renamed SUBGRAPH_CORE_URL/);
+  });
+
   it('refuses the published development secrets on an interface other machines reach', () => {
     expect(refusal({ HOST: '0.0.0.0' })).toMatch(/HOST: 0\.0\.0\.0 is reachable from other machines, but AUTH_JWT_SECRET, SUBGRAPH_SECRET, ENCRYPTION_KEY, API_KEY_SECRET would be the development defaults/);
     expect(

@@ -1,7 +1,8 @@
 import { inject } from 'vitest';
 import { describe, it } from 'vitest';
 import { CROSS_QUERY, seedTasks } from '../support/crossDomain.ts';
-import { createWorkspaceFixture, expectData, startTestChief } from '../support/startTestChief.ts';
+import { expectData, startTestChief } from '../support/startTestChief.ts';
+import { createWorkspaceFixture } from '../../subgraphs/core/test/fixtures.ts';
 
 /**
  * `npm run bench`: requests per second and latency through the gateway, for the cross-subgraph
@@ -14,7 +15,7 @@ describe('gateway throughput', () => {
     try {
       const ws = await createWorkspaceFixture(chief, 'Bench');
       const contactId = await seedTasks(chief, ws, 20);
-      const { createApiKey } = expectData(await chief.request('mutation { createApiKey(input: { name: "Bench" }) { secret } }', {}, { token: ws.users.owner.token }));
+      const { createApiKey } = expectData(await chief.request<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "Bench" }) { secret } }', {}, { token: ws.users.owner.token }));
       const cross = { query: CROSS_QUERY, variables: { first: 20, contactId } };
       // An API key costs one more hop per request: its lookup at core (revocation is immediate).
       const scenarios = {

@@ -1,5 +1,6 @@
 import { literal, type OwnerSql } from './databaseOwner.ts';
-import { createWorkspaceFixture, expectData, type TestChief, type WorkspaceFixture } from './startTestChief.ts';
+import { expectData, type Ids, type TestChief } from './startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../../subgraphs/core/test/fixtures.ts';
 
 /** A workspace with rows made by its owner and by a plain member in every table (idempotency keys included), and API keys of every state. */
 export interface PolicyWorkspace {
@@ -23,7 +24,7 @@ const rowsBy = `mutation($founderId: ID, $platform: IntegrationPlatform!, $email
 export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name: string): Promise<PolicyWorkspace> {
   const ws = await createWorkspaceFixture(chief, name);
   const { owner, admin, member, viewer } = ws.users;
-  const founders = expectData(await chief.request(
+  const founders = expectData(await chief.request<Ids<'viewer' | 'member'>>(
     `mutation($viewer: String!, $member: String!) {
       viewer: createFounder(input: { name: "Vera", email: "vera@founders.test", userId: $viewer }) { id }
       member: createFounder(input: { name: "Milo", email: "milo@founders.test", userId: $member }) { id }
@@ -33,11 +34,11 @@ export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name:
   const tasks: Record<string, string> = {};
   for (const [who, platform, founderId] of [[owner, 'GMAIL', ws.founderId], [member, 'SLACK', null]] as const) {
     const role = who === owner ? 'owner' : 'member';
-    const made = expectData(await chief.request(rowsBy, { founderId, platform, email: `${role}@contacts.test` }, { token: who.token }));
-    const deal = expectData(await chief.request(
+    const made = expectData(await chief.request<Ids<'contact' | 'integration'>>(rowsBy, { founderId, platform, email: `${role}@contacts.test` }, { token: who.token }));
+    const deal = expectData(await chief.request<Ids<'createDeal'>>(
       'mutation($c: ID!) { createDeal(input: { title: "Deal", contactId: $c }) { id } }', { c: made.contact.id }, { token: who.token },
     ));
-    const task = expectData(await chief.request(
+    const task = expectData(await chief.request<Ids<'createTask'>>(
       'mutation($d: ID!) { createTask(input: { title: "Task", dealId: $d }) { id } }', { d: deal.createDeal.id }, { token: who.token },
     ));
     // Under an idempotency key, so ops.idempotency_keys holds a row of each too.
@@ -47,10 +48,10 @@ export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name:
     ));
     tasks[role] = task.createTask.id;
   }
-  const assigned = expectData(await chief.request(
+  const assigned = expectData(await chief.request<Ids<'createTask'>>(
     'mutation($m: ID!) { createTask(input: { title: "For the member", assigneeId: $m }) { id } }', { m: member.memberId }, { token: owner.token },
   ));
-  const created = expectData(await chief.request(
+  const created = expectData(await chief.request<Record<keyof PolicyWorkspace['keys'], { apiKey: { id: string } }>>(
     `mutation {
       read: createApiKey(input: { name: "Read", scopes: [READ] }) { apiKey { id } }
       write: createApiKey(input: { name: "Write", scopes: [READ, WRITE] }) { apiKey { id } }
@@ -58,7 +59,7 @@ export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name:
       expired: createApiKey(input: { name: "Expired", scopes: [READ, WRITE] }) { apiKey { id } }
     }`, {}, { token: admin.token },
   ));
-  const keys = Object.fromEntries(Object.entries(created).map(([k, v]) => [k, (v as { apiKey: { id: string } }).apiKey.id])) as PolicyWorkspace['keys'];
+  const keys = Object.fromEntries(Object.entries(created).map(([k, v]) => [k, v.apiKey.id])) as PolicyWorkspace['keys'];
   expectData(await chief.request('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: keys.revoked }, { token: admin.token }));
   await sql.unsafe(`update core.api_keys set expires_at = now() - interval '1 minute' where id = ${literal(keys.expired)}`);
   return {

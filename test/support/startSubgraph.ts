@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import { createSqlClient, type SqlClient } from '@chief/db';
-import { createInternalTokens, createLogger, loadConfig, loadSubgraph, type Identity, type RunningServer, type SubgraphName } from '@chief/runtime';
+import { createInternalTokens, createLogger, loadConfig, type Identity, type RunningServer, type SubgraphName } from '@chief/runtime';
+import { loadSubgraph } from '../../scripts/loadSubgraphs.ts';
 import { createClient, TEST_ENV, type GraphQLResult } from './startTestChief.ts';
 
 export interface TestSubgraph {

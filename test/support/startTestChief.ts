@@ -11,18 +11,27 @@ export const TEST_ENV = {
   SUBGRAPH_SECRET: 'test-subgraph-secret-test-subgraph-0123',
 };
 
+/** The data of a selection of entities by id (`{ createTask: { id } }`), as most writes ask for it. */
+export type Ids<K extends string> = Record<K, { id: string }>;
+
+/** A connection as a query selects it, with the node's selected fields. */
+export interface Page<TNode> {
+  edges: { cursor: string; node: TNode }[];
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
 /** A GraphQL response as a client sees it; `TData` is the shape of `data` the query asks for. */
-export interface GraphQLResult<TData = Record<string, any>> {
+export interface GraphQLResult<TData = unknown> {
   status: number;
   headers: Headers;
-  body: { data?: TData | null; errors?: { message: string; path?: string[]; extensions?: Record<string, any> }[] };
+  body: { data?: TData | null; errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[] };
 }
 
 /** Talks to a gateway as a client would, with tokens signed by the test secret. */
 export interface ChiefClient {
   gatewayUrl: string;
   token(userId: string, options?: { workspaceId?: string; expiresIn?: string; secret?: string; claims?: Record<string, unknown> }): Promise<string>;
-  request<TData = Record<string, any>>(
+  request<TData = unknown>(
     query: string,
     variables?: Record<string, unknown>,
     options?: { token?: string; workspaceId?: string; url?: string; headers?: Record<string, string> },
@@ -77,44 +86,6 @@ export async function startTestChief(env: Record<string, string> = {}, options: 
   return { ...chief, ...createClient(chief.gatewayUrl), config, statements };
 }
 
-/** A workspace with a user of every role, made through the API. */
-export interface WorkspaceFixture {
-  id: string;
-  users: Record<'owner' | 'admin' | 'member' | 'viewer', { userId: string; memberId: string; token: string }>;
-  founderId: string;
-}
-
-let counter = 0;
-
-export async function createWorkspaceFixture(chief: ChiefClient, name: string): Promise<WorkspaceFixture> {
-  const tag = `${name}-${process.pid}-${++counter}-${Date.now()}`;
-  const ownerId = `owner|${tag}`;
-  const created = await chief.request(
-    `mutation($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }`,
-    { input: { name, ownerName: `${name} Owner` } },
-    { token: await chief.token(ownerId) },
-  );
-  const id = expectData(created).createWorkspace.id as string;
-  const ownerToken = await chief.token(ownerId, { workspaceId: id });
-  const me = expectData(await chief.request(`{ viewer { member { id } } }`, {}, { token: ownerToken }));
-  const users = { owner: { userId: ownerId, memberId: me.viewer.member.id, token: ownerToken } } as WorkspaceFixture['users'];
-  for (const role of ['admin', 'member', 'viewer'] as const) {
-    const userId = `${role}|${tag}`;
-    const invited = await chief.request(
-      `mutation($input: InviteMemberInput!) { inviteMember(input: $input) { id } }`,
-      { input: { userId, role: role.toUpperCase(), name: `${name} ${role}` } },
-      { token: ownerToken },
-    );
-    users[role] = { userId, memberId: expectData(invited).inviteMember.id, token: await chief.token(userId, { workspaceId: id }) };
-  }
-  const founder = await chief.request(
-    `mutation { createFounder(input: { name: "${name} Founder", email: "founder@${name.toLowerCase().replace(/\W/g, '')}.test" }) { id } }`,
-    {},
-    { token: ownerToken },
-  );
-  return { id, users, founderId: expectData(founder).createFounder.id };
-}
-
 /** The data of a response that must have succeeded; fails the test with the errors otherwise. */
 export function expectData<TData>(result: GraphQLResult<TData>): TData {
   if (result.body.errors?.length || !result.body.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.body.errors)}`);
@@ -124,5 +95,6 @@ export function expectData<TData>(result: GraphQLResult<TData>): TData {
 /** The first error's code, and the field it names. */
 export function errorOf(result: GraphQLResult<unknown>): { code?: string; field?: string; message?: string } {
   const error = result.body.errors?.[0];
-  return { code: error?.extensions?.code, field: error?.extensions?.field, message: error?.message };
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return { code: text(error?.extensions?.code), field: text(error?.extensions?.field), message: error?.message };
 }

@@ -1,4 +1,11 @@
-import type { TestChief, WorkspaceFixture } from './startTestChief.ts';
+import type { TestChief } from './startTestChief.ts';
+
+/** What a probe needs of a workspace (a core fixture gives all of it; typed here so probes import no domain). */
+export interface ProbeWorkspace {
+  id: string;
+  founderId: string;
+  users: { owner: { token: string } };
+}
 
 /**
  * What a cross-service test needs of one domain to probe its subgraph directly (authentication,
@@ -9,7 +16,7 @@ export interface SubgraphProbe {
   /** A query that returns the workspace's data to a caller the subgraph trusts, and nothing to anyone else. */
   query: string;
   /** An entity of the workspace that the subgraph owns, as `_entities` asks for it. */
-  entity: { typename: string; fields: string; id(chief: TestChief, ws: WorkspaceFixture): Promise<string> };
+  entity: { typename: string; fields: string; id(chief: TestChief, ws: ProbeWorkspace): Promise<string> };
 }
 
 /** The probe a subgraph's folder exports from `test/fixtures.ts`. */

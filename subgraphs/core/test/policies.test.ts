@@ -4,7 +4,8 @@ import { createInternalTokens } from '@chief/runtime';
 import { connectAsOwner, literal, type OwnerSql } from '../../../test/support/databaseOwner.ts';
 import { asCaller, copyRowStatement, refused, tablesIn, tablesWithColumn, tenantColumn, touched, type Caller } from '../../../test/support/asCaller.ts';
 import { seedPolicyWorkspace, type PolicyWorkspace } from '../../../test/support/seedPolicyWorkspace.ts';
-import { createWorkspaceFixture, errorOf, expectData, startTestChief, TEST_ENV, type TestChief, type WorkspaceFixture } from '../../../test/support/startTestChief.ts';
+import { errorOf, expectData, startTestChief, TEST_ENV, type TestChief, type Page } from '../../../test/support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from './fixtures.ts';
 
 // Row-level security of the core tables, at the SQL level under chief_app with each caller's
 // claims (what a request runs as), and through the API where the API shows it. Every probe is
@@ -150,16 +151,18 @@ describe('row-level security of core', () => {
 
     it('list only the workspace in scope in { members }, and every workspace with their role in each in viewer.workspaces', async () => {
       const token = a.ws.users.member.token;
-      const members = expectData(await chief.request('{ members(first: 100) { edges { node { id } } } }', {}, { token }));
-      const ids = members.members.edges.map((e: { node: { id: string } }) => e.node.id).sort();
+      type Members = { members: Page<{ id: string }> };
+      const members = expectData(await chief.request<Members>('{ members(first: 100) { edges { node { id } } } }', {}, { token }));
+      const ids = members.members.edges.map((e) => e.node.id).sort();
       expect(ids).toEqual(Object.values(a.ws.users).map((u) => u.memberId).sort());
-      const viewer = expectData(await chief.request('{ viewer { workspaces { id myRole } } workspace { id myRole } }', {}, { token }));
+      type Roles = { viewer: { workspaces: { id: string; myRole: string }[] }; workspace: { id: string; myRole: string } };
+      const viewer = expectData(await chief.request<Roles>('{ viewer { workspaces { id myRole } } workspace { id myRole } }', {}, { token }));
       expect(viewer.viewer.workspaces).toEqual([{ id: a.ws.id, myRole: 'MEMBER' }, { id: b.id, myRole: 'VIEWER' }]);
       expect(viewer.workspace).toEqual({ id: a.ws.id, myRole: 'MEMBER' });
-      const inB = expectData(await chief.request('{ members(first: 100) { edges { node { id } } } }', {}, { token, workspaceId: b.id }));
-      const idsInB = inB.members.edges.map((e: { node: { id: string } }) => e.node.id);
+      const inB = expectData(await chief.request<Members>('{ members(first: 100) { edges { node { id } } } }', {}, { token, workspaceId: b.id }));
+      const idsInB = inB.members.edges.map((e) => e.node.id);
       expect(idsInB).toHaveLength(Object.keys(b.users).length + 1);
-      expect(idsInB.filter((id: string) => ids.includes(id))).toEqual([]);
+      expect(idsInB.filter((id) => ids.includes(id))).toEqual([]);
     });
   });
 
@@ -198,7 +201,7 @@ describe('row-level security of core', () => {
 
     it('are refused on the next request after revocation, even with a token signed before it', async () => {
       const token = await createInternalTokens(TEST_ENV.SUBGRAPH_SECRET).sign({ kind: 'apiKey', apiKeyId: a.keys.write, userId: null, workspaceId: a.ws.id, scopes: ['read', 'write'] });
-      const ask = () => chief.request('{ contacts(first: 1) { edges { node { id } } } }', {}, { url: chief.subgraphUrls.core, headers: { authorization: `Bearer ${token}` } });
+      const ask = () => chief.request<{ contacts: Page<{ id: string }> }>('{ contacts(first: 1) { edges { node { id } } } }', {}, { url: chief.subgraphUrls.core, headers: { authorization: `Bearer ${token}` } });
       expect(expectData(await ask()).contacts.edges).toHaveLength(1);
       try {
         expectData(await chief.request('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: a.keys.write }, { token: a.ws.users.admin.token }));

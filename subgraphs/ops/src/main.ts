@@ -1,4 +1,5 @@
 import { runSubgraphProcess } from '@chief/runtime';
+import { createOpsSubgraph } from './index.ts';
 
-// This subgraph as its own process; the manifest says how to build it.
-await runSubgraphProcess('ops');
+// This subgraph as its own process (distributed mode).
+await runSubgraphProcess('ops', createOpsSubgraph);

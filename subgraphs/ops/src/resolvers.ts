@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import {
-  DateTimeScalar, JSONObjectScalar, eventEntities, loadById, notFound, parseId, withSession, type EventEntity, type PageArgs, type SubgraphContext,
+  DateTimeScalar, JSONObjectScalar, eventEntities, loadById, notFound, parseId, readEvent, withSession, type EventEntity, type PageArgs, type SubgraphContext,
 } from '@chief/runtime';
 import { events } from './models/index.ts';
 import {
@@ -40,6 +40,8 @@ export const opsResolvers = {
   Event: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => loadById(ctx, events, reference.id),
     sequence: (e: EventRow) => String(e.seq),
+    // Read through the catalog, as every consumer of the log reads it.
+    payload: (e: EventRow) => readEvent(e).payload,
     occurredAt: (e: EventRow) => e.createdAt,
     origin: (e: EventRow) => ({ role: 'ORIGIN', actorType: e.actorType, actorId: e.actorId ?? '', member: memberOf(e) }),
     actors: async (e: EventRow, _: Args, ctx: Ctx) =>

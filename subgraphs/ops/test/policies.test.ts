@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsOwner, literal, type OwnerSql } from '../../../test/support/databaseOwner.ts';
 import { asCaller, copyRowStatement, refused, tablesIn, touched, type Caller } from '../../../test/support/asCaller.ts';
 import { seedPolicyWorkspace, type PolicyWorkspace } from '../../../test/support/seedPolicyWorkspace.ts';
-import { startTestChief, type TestChief, type WorkspaceFixture } from '../../../test/support/startTestChief.ts';
+import { startTestChief, type TestChief } from '../../../test/support/startTestChief.ts';
+import { type WorkspaceFixture } from '../../core/test/fixtures.ts';
 
 // Row-level security of the event log: only members who may write append, and what they append
 // names them as its actor, the way appendEvent writes it (a person by subject, a key by id).

@@ -1,4 +1,4 @@
-import { expectData } from '../../../test/support/startTestChief.ts';
+import { expectData, type Ids } from '../../../test/support/startTestChief.ts';
 import type { SubgraphProbe } from '../../../test/support/subgraphProbe.ts';
 
 /** work to a direct caller: the workspace's tasks, and a task by reference. */
@@ -7,6 +7,6 @@ export const probe: SubgraphProbe = {
   entity: {
     typename: 'Task',
     fields: 'id title',
-    id: async (chief, ws) => expectData(await chief.request('mutation { createTask(input: { title: "Probe" }) { id } }', {}, { token: ws.users.owner.token })).createTask.id,
+    id: async (chief, ws) => expectData(await chief.request<Ids<'createTask'>>('mutation { createTask(input: { title: "Probe" }) { id } }', {}, { token: ws.users.owner.token })).createTask.id,
   },
 };

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsOwner, literal, type OwnerSql } from '../../../test/support/databaseOwner.ts';
 import { asCaller, copyRowStatement, refused, tablesIn, tablesWithColumn, touched, type Caller } from '../../../test/support/asCaller.ts';
 import { seedPolicyWorkspace, type PolicyWorkspace } from '../../../test/support/seedPolicyWorkspace.ts';
-import { errorOf, expectData, startTestChief, type TestChief, type WorkspaceFixture } from '../../../test/support/startTestChief.ts';
+import { errorOf, expectData, startTestChief, type TestChief } from '../../../test/support/startTestChief.ts';
+import { type WorkspaceFixture } from '../../core/test/fixtures.ts';
 
 // Row-level security of the work tables, at the SQL level under chief_app with each caller's
 // claims (what a request runs as), and through the API. Every SQL probe is rolled back.

@@ -1,7 +1,7 @@
 import { and, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  badUserInput, encodeSequenceCursor, eventEntities, groupByKey, isEventType, parseFirst, parseInput, parseSequenceCursor,
+  UUID_PATTERN, badUserInput, encodeSequenceCursor, eventEntities, groupByKey, isEventType, parseFirst, parseInput, parseSequenceCursor,
   withSession, type Connection, type EventEntity, type LoaderRegistry, type RequestSession, type Session,
 } from '@chief/runtime';
 import { eventActors, eventLinks, events } from '../models/index.ts';
@@ -74,24 +74,31 @@ async function eventsByParent(db: Session['db'], ordered: SQL, ids: readonly str
   const pairs = (await db.execute(ordered)) as unknown as { parent: string; event_id: string }[];
   const found = pairs.length ? await db.select().from(events).where(inArray(events.id, [...new Set(pairs.map((p) => p.event_id))])) : [];
   const byId = new Map(found.map((row) => [row.id, row]));
-  return groupByKey(ids, pairs.flatMap((p) => (byId.has(p.event_id) ? [{ parent: p.parent, event: byId.get(p.event_id)! }] : [])), (r) => r.parent).map((group) =>
-    group.map((r) => r.event),
-  );
+  const rows = pairs.flatMap((p) => (byId.has(p.event_id) ? [{ parent: p.parent, event: byId.get(p.event_id)! }] : []));
+  return groupByKey(ids, rows, (r) => r.parent).map((group) => group.map((r) => r.event));
 }
 
-/** A page of events in log order for each of many parents: `parents` yields (parent, event id) pairs. */
-async function pagesByParent(scope: Scope, parents: SQL, ids: readonly string[], page: EventPage): Promise<Connection<EventRow>[]> {
-  const after = page.after === null ? sql`` : sql`where e.seq > ${page.after}::bigint`;
+/** The parents as a VALUES list (one text column, `parent`), with no array parameter the embedded server would need types for. */
+const parentList = (ids: readonly string[]) => sql`(values ${sql.join(ids.map((id) => sql`(${id}::text)`), sql`, `)}) as p(parent)`;
+
+/**
+ * A page of events in log order for each of many parents, from one statement: `eventsOf` selects,
+ * for the parent `p.parent`, the events wanted (as `event_id` and `seq`, with `e` the events).
+ * Each parent's page is read by its own index scan, up to `limit + 1` events (LATERAL ... LIMIT).
+ */
+async function pagesByParent(scope: Scope, eventsOf: SQL, ids: readonly string[], page: EventPage, isParent = (_id: string) => true): Promise<Connection<EventRow>[]> {
+  // Keys that cannot name a parent (a malformed id in a reference) have no events rather than fail the batch.
+  const live = ids.filter(isParent);
+  if (!live.length) return ids.map(() => toEventConnection([], page));
+  const after = page.after === null ? sql`` : sql`and e.seq > ${page.after}::bigint`;
   const pages = await withSession(scope, ({ db }) =>
     eventsByParent(
-    db,
-    sql`select parent, event_id from (
-          select p.parent, e.id as event_id, e.seq, row_number() over (partition by p.parent order by e.seq) as position
-            from (${parents}) p join ops.events e on e.id = p.event_id ${after}
-        ) numbered
-        where position <= ${page.limit + 1}
-        order by parent, seq`,
-    ids,
+      db,
+      sql`select p.parent, x.event_id
+            from ${parentList(live)}
+            cross join lateral (${eventsOf} ${after} group by e.id, e.seq order by e.seq limit ${page.limit + 1}) x
+           order by p.parent, x.seq`,
+      ids,
     ),
   );
   return pages.map((rows) => toEventConnection(rows, page));
@@ -107,21 +114,27 @@ export function historyOf(scope: Scope, entityType: EventEntity, entityId: strin
     .get<string, Connection<EventRow>>(`ops.history:${entityType}:${JSON.stringify(page)}`, (ids) =>
       pagesByParent(
         scope,
-        sql`select distinct l.entity_id::text as parent, l.event_id from ops.event_links l where l.entity_type = ${entityType} and l.entity_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`,
+        sql`select e.id as event_id, e.seq from ops.event_links l join ops.events e on e.workspace_id = l.workspace_id and e.id = l.event_id
+             where l.entity_type = ${entityType} and l.entity_id = p.parent::uuid`,
         ids,
         page,
+        (id) => UUID_PATTERN.test(id),
       ),
     )
-    .load(entityId);
+    .load(entityId.toLowerCase());
 }
 
-/** What a person did in the workspace: the events whose origin they are, oldest first, batched. */
+/**
+ * What a person took part in, in the workspace: the events that name them as an actor in any
+ * role (who did it, on whose behalf, to whom), oldest first, batched.
+ */
 export function auditTrailOf(scope: Scope, userId: string, page: EventPage): Promise<Connection<EventRow>> {
   return scope.loaders
     .get<string, Connection<EventRow>>(`ops.auditTrail:${JSON.stringify(page)}`, (userIds) =>
       pagesByParent(
         scope,
-        sql`select e.actor_id as parent, e.id as event_id from ops.events e where e.actor_type = 'user' and e.actor_id in (${sql.join(userIds.map((u) => sql`${u}`), sql`, `)})`,
+        sql`select e.id as event_id, e.seq from ops.event_actors a join ops.events e on e.workspace_id = a.workspace_id and e.id = a.event_id
+             where a.actor_type = 'user' and a.actor_id = p.parent`,
         userIds,
         page,
       ),

@@ -49,8 +49,6 @@ export const events = ops.table(
     index('ix_events_workspace_seq').on(t.workspaceId, t.seq),
     index('ix_events_workspace_entity').on(t.workspaceId, t.entityType, t.entityId),
     index('ix_events_workspace_type').on(t.workspaceId, t.type),
-    // An actor's audit trail, in log order.
-    index('ix_events_workspace_actor').on(t.workspaceId, t.actorType, t.actorId, t.seq),
     check('ck_events_type', sql`${t.type} ~ '^[a-z][a-z_]*\\.[a-z][a-z_]*\\.[a-z][a-z_]*$'`),
     check('ck_events_actor_type', sql`${t.actorType} in ('user', 'agent', 'system', 'integration', 'api_key')`),
     ...appendOnlyPolicies('events', t.workspaceId, isCaller(t.actorType, t.actorId)),

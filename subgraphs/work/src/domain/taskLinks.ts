@@ -32,7 +32,10 @@ export async function unlinkTask(request: RequestSession, rawId: unknown) {
     requireRole(session, 'member');
     const [row] = await session.db.delete(taskLinks).where(eq(taskLinks.id, id)).returning();
     if (!row) return refuseWrite(session, taskLinks, 'TaskLink', id);
-    await appendEvent(session, { type: 'work.task.unlinked', entityId: row.taskId, payload: { platform: row.platform, externalId: row.externalId } });
+    await appendEvent(session, {
+      type: 'work.task.unlinked', entityId: row.taskId, payload: { platform: row.platform, externalId: row.externalId },
+      links: [{ linkType: 'references', entityType: 'task_link', entityId: id }],
+    });
     return id;
   });
 }

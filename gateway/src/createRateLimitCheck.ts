@@ -9,7 +9,7 @@ export type RateLimitCheck = (subject: string, limit: number) => Promise<void>;
  * The rate-limit check of every request. If the counter store fails (Redis down), the request
  * goes through with a warning: an outage of the limiter must not become an outage of the API.
  */
-export function enforceRateLimit(rateLimiter: RateLimiter, windowSeconds: number, logger: Logger): RateLimitCheck {
+export function createRateLimitCheck(rateLimiter: RateLimiter, windowSeconds: number, logger: Logger): RateLimitCheck {
   return async (subject, limit) => {
     let decision: RateDecision;
     try {

@@ -1,30 +1,18 @@
 import type { DocumentNode } from 'graphql';
-import type { SqlClient } from '@chief/db';
-import type { Config } from './loadConfig.ts';
-import type { Logger } from './createLogger.ts';
-import type { RunningServer } from './createHttpServer.ts';
-import { subgraphManifest, type SubgraphName } from './subgraphManifest.ts';
-
-/** What a subgraph's factory is given: the shared pool, the configuration, its own logger. */
-export interface SubgraphDeps {
-  sql: SqlClient;
-  config: Config;
-  logger: Logger;
-}
-
-/** A subgraph service, ready to listen. */
-export interface SubgraphService {
-  listen(port: number): Promise<RunningServer>;
-}
+import { subgraphManifest, type SubgraphFactory, type SubgraphName } from '@chief/runtime';
 
 /** A subgraph package as the manifest names it: its SDL and its factory. */
 export interface LoadedSubgraph {
   name: SubgraphName;
   typeDefs: DocumentNode;
-  create(deps: SubgraphDeps): SubgraphService;
+  create: SubgraphFactory;
 }
 
-/** Imports a subgraph's package by the manifest, checking it exports what the manifest says. */
+/**
+ * Imports a subgraph's package by the manifest, checking it exports what the manifest says: how
+ * the all-in-one start and the schema registry reach every subgraph. (The scripts sit above the
+ * subgraph packages; runtime, which they import, never loads them.)
+ */
 export async function loadSubgraph(name: SubgraphName): Promise<LoadedSubgraph> {
   const entry = subgraphManifest.find((s) => s.name === name);
   if (!entry) throw new Error(`No subgraph named ${name} in the manifest`);

@@ -1,1 +1,0 @@
-CREATE INDEX "ix_events_workspace_actor" ON "ops"."events" USING btree ("workspace_id","actor_type","actor_id","seq");
