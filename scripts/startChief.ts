@@ -1,5 +1,5 @@
 import type { SqlClient } from '@chief/db';
-import { createLogger, type Config, type LogDestination, type RunningServer, type SubgraphName } from '@chief/runtime';
+import { createLogger, createMetrics, type Config, type LogDestination, type RunningServer, type SubgraphName } from '@chief/runtime';
 import { loadSubgraphs } from './loadSubgraphs.ts';
 import { createGateway } from '@chief/gateway';
 import { loadDemoData } from './demoData.ts';
@@ -38,9 +38,13 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
   const sql = database.connect({ onStatement });
   const demoLoaded = config.demoData ? await loadDemoData(sql) : false;
 
-  const services: { name: SubgraphName; running: RunningServer }[] = [];
+  // Each subgraph has a pool of its own, as when it runs as its own process, and counts its statements.
+  const services: { name: SubgraphName; running: RunningServer; pool: SqlClient }[] = [];
   for (const subgraph of await loadSubgraphs()) {
-    services.push({ name: subgraph.name, running: await subgraph.create({ sql, config, logger: loggerFor(subgraph.name) }).listen(ports[subgraph.name]) });
+    const metrics = createMetrics(subgraph.name);
+    const pool = database.connect({ onStatement: (query) => (metrics.observeStatement(), onStatement?.(query)) });
+    const running = await subgraph.create({ sql: pool, config, logger: loggerFor(subgraph.name), metrics }).listen(ports[subgraph.name]);
+    services.push({ name: subgraph.name, running, pool });
   }
   const gateway = await createGateway({
     config,
@@ -57,7 +61,7 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
     async stop() {
       await gateway.close();
       await Promise.all(services.map(({ running }) => running.close()));
-      await sql.end({ timeout: 5 });
+      await Promise.all([sql, ...services.map(({ pool }) => pool)].map((pool) => pool.end({ timeout: 5 })));
       await database.stop();
     },
   };

@@ -67,7 +67,7 @@ describe('authentication at the gateway and the subgraphs', () => {
     const refused: [string, () => Promise<string | undefined>][] = [
       ['no credentials', async () => undefined],
       ['a user token meant for the gateway', async () => ws.users.owner.token],
-      ['a subgraph token signed with another secret', () => createInternalTokens('another-subgraph-secret-another-0123456').sign(owner())],
+      ['a subgraph token signed with another secret', async () => createInternalTokens('another-subgraph-secret-another-0123456').sign(owner())],
       ['a user token signed with another secret', () => chief.token(ws.users.owner.userId, { workspaceId: ws.id, secret: 'another-secret-another-secret-another-1' })],
     ];
 

@@ -17,14 +17,14 @@ describe('logs, metrics and health', () => {
   let token: string;
 
   beforeAll(async () => {
-    chief = await startTestChief({ LOG_LEVEL: 'info', METRICS_TOKEN }, { logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
+    chief = await startTestChief({ LOG_LEVEL: 'debug', METRICS_TOKEN }, { logDestination: { write: (line: string) => void lines.push(JSON.parse(line)) } });
     const ws = await createWorkspaceFixture(chief, 'Observed');
     contactId = await seedTasks(chief, ws, 3);
     token = ws.users.member.token;
   });
   afterAll(() => chief?.stop());
 
-  it('logs one JSON line per request in the gateway and in every subgraph it called, under one request id', async () => {
+  it('logs one JSON line per request in the gateway (info) and, at debug, in every subgraph it called, under one request id', async () => {
     const requestId = `trace-${randomUUID()}`;
     const result = await chief.request(CROSS_QUERY, { first: 10, contactId }, { token, headers: { 'x-request-id': requestId } });
     expectData(result);
@@ -33,6 +33,7 @@ describe('logs, metrics and health', () => {
     expect(new Set(mine.map((l) => l.service))).toEqual(new Set(['gateway', 'core', 'work']));
     const gateway = mine.find((l) => l.service === 'gateway')!;
     expect(gateway).toMatchObject({ level: 30, operation: 'Cross', status: 200 });
+    expect(mine.filter((l) => l.service !== 'gateway').every((l) => l.level === 20)).toBe(true);
     expect(typeof gateway.ms).toBe('number');
     expect(typeof gateway.time).toBe('string');
   });
@@ -50,6 +51,10 @@ describe('logs, metrics and health', () => {
     const core = parseMetrics(await (await scrape(chief.subgraphUrls.core)).text());
     // The gateway names its subgraph operations after the client's: Cross__core__<n>.
     expect(core('chief_graphql_requests_total', { operation: /^Cross__core__\d+$/, status: '200', service: 'core' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('sends no usage data to Apollo (@apollo/gateway\'s own telemetry is off)', () => {
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
   });
 
   it('shows metrics (every tenant\'s operation names) only to the holder of the metrics token', async () => {

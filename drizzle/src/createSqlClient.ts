@@ -19,10 +19,12 @@ export interface SqlClientOptions {
   /** Connections in the pool. */
   max?: number;
   /**
-   * The server is the embedded PGlite behind its socket: one backend shared by every connection,
-   * which keeps a connection's messages together only inside a transaction. So no named prepared
-   * statements (two connections would collide on names) and no array-type lookup on connect (an
-   * extended-protocol query outside a transaction).
+   * The server is the embedded PGlite behind its socket: one backend session shared by every
+   * connection, which keeps a connection's messages together only inside a transaction. So no
+   * prepared statements: they belong to that one session, not to the connection that made them,
+   * and the socket server does not deallocate them when it closes, so every pool's reconnects
+   * would pile up plans for the process' lifetime (a test run opens thousands of connections).
+   * And no array-type lookup on connect (an extended-protocol query outside a transaction).
    */
   embedded?: boolean;
   /** Called once per statement sent to the server; used by metrics and by tests that count SQL. */

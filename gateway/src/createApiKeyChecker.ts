@@ -1,4 +1,5 @@
-import { API_KEY_ENDPOINT, type InternalTokens } from '@chief/runtime';
+import type { InternalTokens } from '@chief/runtime';
+import type { SubgraphClient } from './createSubgraphClient.ts';
 
 export interface ApiKeyGrant {
   apiKeyId: string;
@@ -8,19 +9,14 @@ export interface ApiKeyGrant {
 
 /**
  * Asks core about a presented API key, on every request (so a revoked key is refused at once),
- * with the gateway's own signed token and the request's id. null: no such live key.
+ * at its API-key endpoint with the gateway's own signed token and the request's id. null: no such
+ * live key.
  */
-export function createApiKeyChecker(coreUrl: string, tokens: InternalTokens, timeoutMs: number) {
-  const endpoint = new URL(API_KEY_ENDPOINT, coreUrl);
+export function createApiKeyChecker(endpoint: SubgraphClient, tokens: InternalTokens) {
   return async (key: string, requestId: string): Promise<ApiKeyGrant | null> => {
-    const token = await tokens.sign({ kind: 'gateway', userId: null, workspaceId: null, scopes: [] });
-    const response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': requestId },
-      body: JSON.stringify({ key }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (!response.ok) throw new Error(`API key check failed: core answered ${response.status}`);
-    return ((await response.json()) as { apiKey: ApiKeyGrant | null }).apiKey;
+    const token = tokens.sign({ kind: 'gateway', userId: null, workspaceId: null, scopes: [] });
+    const { status, text } = await endpoint.post(JSON.stringify({ key }), { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': requestId });
+    if (status !== 200) throw new Error(`API key check failed: core answered ${status}`);
+    return (JSON.parse(text) as { apiKey: ApiKeyGrant | null }).apiKey;
   };
 }

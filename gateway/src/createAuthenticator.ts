@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { UUID_PATTERN, badUserInput, forbidden, unauthenticated, withHttpStatus, type Config, type Identity } from '@chief/runtime';
 import type { ApiKeyGrant } from './createApiKeyChecker.ts';
 
@@ -32,6 +32,10 @@ const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 
 const claim = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
 
+/** Verified tokens kept (most recent), and for how long at most, so a changed key set is heeded soon. */
+const VERIFIED_MAX = 10_000;
+const VERIFIED_TTL_MS = 60_000;
+
 /**
  * Verifies bearer JWTs (HS256 with the configured secret, or the identity provider's keys from a
  * JWKS URL; tokens must name a subject and expire; `alg: none` and algorithms other than the
@@ -42,7 +46,22 @@ export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions)
   const jwks: JWTVerifyGetKey | undefined = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : undefined;
   const common = { issuer: auth.issuer, audience: auth.audience, requiredClaims: ['sub', 'exp'] };
 
-  async function verifyJwt(token: string) {
+  // A client sends the same token with every request until it expires: its signature and claims
+  // are checked once (through WebCrypto, tens of microseconds), then remembered until the token
+  // expires or for a minute, whichever is sooner. Only tokens that passed are remembered.
+  const verified = new Map<string, { claims: JWTPayload; until: number }>();
+  async function verifyJwt(token: string): Promise<JWTPayload> {
+    const now = Date.now();
+    const known = verified.get(token);
+    if (known && known.until > now) return known.claims;
+    if (known) verified.delete(token);
+    const claims = await verifyJwtAfresh(token);
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, until: Math.min(claims.exp! * 1000, now + VERIFIED_TTL_MS) });
+    return claims;
+  }
+
+  async function verifyJwtAfresh(token: string) {
     if (jwks) {
       try {
         return (await jwtVerify(token, jwks, { ...common, algorithms: ASYMMETRIC })).payload;

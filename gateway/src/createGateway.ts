@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import {
-  createApiKeySigner, createErrorFormatter, createHttpServer, createInternalTokens, createMetrics, type Config, type Logger, type RunningServer,
+  API_KEY_ENDPOINT, createApiKeySigner, createErrorFormatter, createHttpServer, createInternalTokens, createMetrics, type Config, type Logger, type RunningServer,
 } from '@chief/runtime';
 import type { GatewayContext } from './gatewayContext.ts';
-import { SignedDataSource } from './SignedDataSource.ts';
+import { SubgraphDataSource } from './SubgraphDataSource.ts';
+import { createSubgraphClient } from './createSubgraphClient.ts';
 import { createAuthenticator } from './createAuthenticator.ts';
 import { createApiKeyChecker } from './createApiKeyChecker.ts';
 import { createRateLimiter } from './createRateLimiter.ts';
@@ -32,7 +33,8 @@ export interface SubgraphEndpoint {
 
 /**
  * The gateway, assembled from its parts: the supergraph (from the committed file in production,
- * by reading the subgraphs in development), signed identity to every subgraph (SignedDataSource),
+ * by reading the subgraphs in development), the calls to every subgraph (SubgraphDataSource:
+ * signed identity, merged fetches, shared identical calls),
  * the request context (credentials, API keys' tags, rate limits), the operation guards in their
  * order, persisted and trusted operations, idempotency keys, and the explorer.
  */
@@ -44,15 +46,27 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
   // core keeps the API keys: the gateway asks it about every key presented.
   const core = urls.get('core');
   if (!core) throw new Error('createGateway: the core subgraph is missing; the gateway checks API keys there');
-  const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(core, tokens, config.limits.timeoutMs) });
+  const apiKeyEndpoint = createSubgraphClient(new URL(API_KEY_ENDPOINT, core).href, config.limits.timeoutMs);
+  const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(apiKeyEndpoint, tokens) });
+  const clients = [apiKeyEndpoint];
 
+  // @apollo/gateway otherwise reports usage data to Apollo from every instance, every minute
+  // (and probes the cloud providers' metadata endpoints to describe the host): Chief sends nothing
+  // anywhere it was not told to.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     ...(config.supergraph.source === 'file'
       ? { supergraphSdl: readFileSync(config.supergraph.path, 'utf8') }
       : { supergraphSdl: new IntrospectAndCompose({ subgraphs }) }),
     // The supergraph names each subgraph's URL; the environment decides where they really are.
-    buildService: ({ name, url }) => new SignedDataSource(name, urls.get(name) ?? url!, tokens, metrics),
+    buildService: ({ name, url }) => {
+      const client = createSubgraphClient(urls.get(name) ?? url!, config.limits.timeoutMs);
+      clients.push(client);
+      return new SubgraphDataSource(name, client, tokens, metrics, config.subgraphCalls);
+    },
     logger,
+    // The parsed subgraph operation of each fetch, which SubgraphDataSource merges without parsing.
+    queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
   });
   const listSizes = trackListSizes(gateway);
   const trustedDocuments = loadTrustedDocuments(config.trustedDocuments.path, config.trustedDocuments.required);
@@ -74,6 +88,8 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     persistedQueries: { cache: createPersistedQueryCache(trustedDocuments) },
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // No subgraph gives cache hints: nothing to collect.
+      ApolloServerPluginCacheControlDisabled(),
       // In this order: the cheap refusals first, the API-key lookup at core last.
       useOperationGuards([
         requireExecutableOperation,
@@ -82,7 +98,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
         enforceOperationLimits(config.limits, config.maxPageSize, listSizes),
         refuseUnstorableText,
         acceptIdempotencyKey,
-        authorizeOperation(authenticator, tokens),
+        authorizeOperation(authenticator),
       ]),
       useIdempotencyOutcome(),
     ],
@@ -93,7 +109,6 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     config,
     authenticator,
     apiKeySigner: createApiKeySigner(config.apiKeySecret),
-    tokens,
     rateLimit: createRateLimitCheck(rateLimiter, config.rateLimit.windowSeconds, logger),
   });
 
@@ -126,6 +141,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
           await running.close();
           await apollo.stop();
           await rateLimiter.close();
+          await Promise.all(clients.map((client) => client.close()));
         },
       };
     },

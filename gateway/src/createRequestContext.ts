@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import proxyaddr from 'proxy-addr';
-import { bearerToken, unauthenticated, type ApiKeySigner, type Config, type InternalTokens } from '@chief/runtime';
+import { bearerToken, unauthenticated, type ApiKeySigner, type Config } from '@chief/runtime';
 import { presentedApiKey, type Authenticator } from './createAuthenticator.ts';
 import type { GatewayContext } from './gatewayContext.ts';
 import type { RateLimitCheck } from './createRateLimitCheck.ts';
@@ -10,7 +10,6 @@ export interface RequestContextOptions {
   config: Config;
   authenticator: Authenticator;
   apiKeySigner: ApiKeySigner;
-  tokens: InternalTokens;
   rateLimit: RateLimitCheck;
 }
 
@@ -21,11 +20,12 @@ export interface RequestContextOptions {
  * counted under its digest (only someone holding the key can spend its budget) and looked up at
  * core later, by authorizeOperation, once the operation has passed the gateway's checks.
  */
-export function createRequestContext({ config, authenticator, apiKeySigner, tokens, rateLimit }: RequestContextOptions) {
+export function createRequestContext({ config, authenticator, apiKeySigner, rateLimit }: RequestContextOptions) {
   // The client's address, through the configured proxies only: anyone can write X-Forwarded-For.
   const trustProxy = proxyaddr.compile(config.trustedProxies);
 
   return async function context(request: IncomingMessage, requestId: string): Promise<GatewayContext> {
+    const receivedAt = performance.now();
     const header = (name: string) => {
       const value = request.headers[name];
       return Array.isArray(value) ? value[0] : value;
@@ -35,16 +35,16 @@ export function createRequestContext({ config, authenticator, apiKeySigner, toke
     if (key) {
       if (!apiKeySigner.isGenuine(key)) throw unauthenticated('The API key is invalid, revoked or expired');
       await rateLimit(`key:${createHash('sha256').update(key).digest('hex').slice(0, 32)}`, config.rateLimit.keyMax);
-      return { requestId, apiKey: { key, workspace: credentials.workspace } };
+      return { requestId, receivedAt, apiKey: { key, workspace: credentials.workspace } };
     }
     // Without credentials only introspection may run (when it is on), so the explorer can show
     // the documentation before a token is entered; refuseAnonymousOperations holds the line.
     if (config.introspection && !credentials.bearer) {
       await rateLimit(`ip:${proxyaddr(request, trustProxy)}`, config.rateLimit.userMax);
-      return { requestId };
+      return { requestId, receivedAt };
     }
     const { identity, clientId } = await authenticator.verifyToken(credentials.bearer, credentials.workspace);
     await rateLimit(`user:${identity.userId}`, config.rateLimit.userMax);
-    return { requestId, identity, clientId, internalToken: await tokens.sign(identity) };
+    return { requestId, receivedAt, identity, clientId };
   };
 }

@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ErrorCode, chiefError, type Config } from '@chief/runtime';
-import { measureOperation } from './measureOperation.ts';
+import { measureOperation, type OperationSize } from './measureOperation.ts';
 import type { ListSizes } from './readListSizes.ts';
 import type { OperationGuard } from './useOperationGuards.ts';
 
@@ -10,11 +10,23 @@ import type { OperationGuard } from './useOperationGuards.ts';
  * was measured against which limit. `listSizes` follows the loaded supergraph.
  */
 export function enforceOperationLimits(limits: Config['limits'], maxPageSize: number, listSizes: () => ListSizes): OperationGuard {
+  // An operation without variables measures the same every time (for the same supergraph), and
+  // Apollo keeps one parsed document per query text: measured once, by its operation's node.
+  const measured = new WeakMap<OperationDefinitionNode, { sizes: ListSizes; size: OperationSize }>();
+  const measure = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) => {
+    const sizes = listSizes();
+    if (operation.variableDefinitions?.length) return measureOperation(schema, document, operation, variables, { listSizes: sizes, maxPageSize });
+    const known = measured.get(operation);
+    if (known?.sizes === sizes) return known.size;
+    const size = measureOperation(schema, document, operation, variables, { listSizes: sizes, maxPageSize });
+    measured.set(operation, { sizes, size });
+    return size;
+  };
   return ({ request, document, operation, schema }) => {
     if (!operation) return; // Apollo answers that no operation matched
     let size;
     try {
-      size = measureOperation(schema, document, operation, request.variables ?? {}, { listSizes: listSizes(), maxPageSize });
+      size = measure(schema, document, operation, request.variables ?? {});
     } catch (error) {
       if (!(error instanceof GraphQLError)) throw error;
       if (error.extensions.code) throw error;

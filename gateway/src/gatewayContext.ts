@@ -3,9 +3,11 @@ import type { IdempotentRequest, Identity } from '@chief/runtime';
 /** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
 export interface GatewayContext {
   requestId: string;
+  /** When the request's context was made (performance.now()): calls shared with it must have left since. */
+  receivedAt: number;
   /** The verified caller; for an API key, set by authorizeOperation once the operation passed its checks. */
   identity?: Identity;
-  /** The signed identity every subgraph call carries. */
+  /** The signed identity every subgraph call carries, signed by the first one. */
   internalToken?: string;
   /** A presented API key (genuine: its tag checked) not yet looked up at core. */
   apiKey?: PresentedApiKey;

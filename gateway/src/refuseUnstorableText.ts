@@ -1,4 +1,4 @@
-import { BREAK, Kind, visit, type ASTNode } from 'graphql';
+import { BREAK, Kind, visit, type ASTNode, type DocumentNode } from 'graphql';
 import { ErrorCode, chiefError } from '@chief/runtime';
 import type { OperationGuard } from './useOperationGuards.ts';
 
@@ -39,7 +39,18 @@ export const refuseUnstorableText: OperationGuard = ({ request, document }) => {
     const found = nulIn(value, name);
     if (found) throw refuse(found);
   }
-  let found: string | undefined;
+  const found = nulInLiterals(document);
+  if (found !== null) throw refuse(found);
+};
+
+// Apollo keeps one parsed document per query text, so its literals are searched once.
+const literalsSearched = new WeakMap<DocumentNode, string | null>();
+
+/** Where the first string literal holding NUL is in a document; null when none does. */
+function nulInLiterals(document: DocumentNode): string | null {
+  let found = literalsSearched.get(document);
+  if (found !== undefined) return found;
+  found = null;
   visit(document, {
     StringValue(node, _key, parent, _path, ancestors) {
       if (!node.value.includes(NUL)) return undefined;
@@ -47,5 +58,6 @@ export const refuseUnstorableText: OperationGuard = ({ request, document }) => {
       return BREAK;
     },
   });
-  if (found !== undefined) throw refuse(found);
-};
+  literalsSearched.set(document, found);
+  return found;
+}

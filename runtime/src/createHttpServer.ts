@@ -25,6 +25,17 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   metrics?: Metrics;
   /** METRICS_TOKEN: the bearer token /metrics asks for; without one, /metrics is not served. */
   metricsToken?: string;
+  /**
+   * The level of the line logged for each GraphQL request: `info` at the gateway (the access log),
+   * `debug` in a subgraph, whose calls the gateway's line and metrics already account for.
+   */
+  requestLogLevel?: 'info' | 'debug';
+  /**
+   * Runs each GraphQL request in a `requestScope` (an AsyncLocalStorage) for what its context opens:
+   * a subgraph's database session. Off at the gateway, which holds none: every promise in a scope
+   * costs a hook.
+   */
+  scopeRequests?: boolean;
   /** A page served instead of GraphQL at /graphql when `wants` says so (a browser's GET). */
   page?: { wants: (request: IncomingMessage) => boolean; serve: RouteHandler };
 }
@@ -120,7 +131,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
  * Every response carries the request id, taken from `x-request-id` or made here.
  */
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
-  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, page, metrics, metricsToken } = options;
+  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, page, metrics, metricsToken, requestLogLevel = 'info', scopeRequests = false } = options;
   const route = (pathname: string): RouteHandler | undefined =>
     routes[pathname] ?? Object.entries(routes).find(([path]) => path.endsWith('/*') && pathname.startsWith(path.slice(0, -1)))?.[1];
 
@@ -156,7 +167,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
     response.once('finish', () => {
       const ms = performance.now() - started;
       metrics?.observeRequest(operation, response.statusCode, ms / 1000);
-      logger.info({ requestId, operation: operation ?? null, status: response.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');
+      logger[requestLogLevel]({ requestId, operation: operation ?? null, status: response.statusCode, ms: Math.round(ms * 10) / 10 }, 'graphql request');
     });
 
     const headers = new HeaderMap();
@@ -181,13 +192,13 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       request.method === 'GET'
         ? url.searchParams.has('query') || url.searchParams.has('extensions')
         : typeof body === 'object' && body !== null && ('query' in body || 'extensions' in body);
-    // The whole execution is one request scope: what its context opens (a subgraph's session) is found there.
-    const execution = requestScope.run({}, () =>
+    const execute = () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search: url.search, body },
         context: () => context(request, requestId),
-      }),
-    );
+      });
+    // The whole execution is one request scope: what its context opens (a subgraph's session) is found there.
+    const execution = scopeRequests ? requestScope.run({}, execute) : execute();
     const result = timeoutMs ? await withTimeout(execution, timeoutMs) : await execution;
     for (const [name, value] of result.headers) response.setHeader(name, value);
     // GraphQL over HTTP: a client that only accepts application/json (the legacy media type) gets

@@ -37,8 +37,12 @@ export function serializeError(error: unknown, depth = 0): unknown {
   };
 }
 
-/** Structured JSON logs; every service names itself, every request adds its request id. */
+/**
+ * Structured JSON logs; every service names itself, every request adds its request id. To stdout
+ * without blocking: lines written while a write is pending go out together in the next one, and
+ * whatever is pending is flushed when the process exits.
+ */
 export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
   const options = { level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime, serializers: { err: serializeError } };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }

@@ -6,7 +6,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 /**
  * One service's Prometheus metrics (its own registry, so several services can share a process):
  * GraphQL requests by operation name and HTTP status, with latency; the gateway adds its calls
- * to each subgraph. Operation names are the clients' choice, so they are checked and capped to
+ * to each subgraph, and a subgraph the statements its pool sends. Operation names are the clients' choice, so they are checked and capped to
  * keep the label set bounded.
  */
 export function createMetrics(service: string) {
@@ -29,6 +29,9 @@ export function createMetrics(service: string) {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const mergedFetches = new Counter({ name: 'chief_subgraph_fetches_merged_total', help: 'Fetches of a query plan that travelled to their subgraph merged with others of the same request.', labelNames: ['subgraph'], registers: [registry] });
+  const sharedCalls = new Counter({ name: 'chief_subgraph_calls_shared_total', help: 'Subgraph queries answered by an identical call in flight for the same caller.', labelNames: ['subgraph'], registers: [registry] });
+  const statements = new Counter({ name: 'chief_sql_statements_total', help: 'SQL statements sent by this service\'s pool, BEGIN and COMMIT included.', registers: [registry] });
   const seen = new Set<string>();
   const operationLabel = (name: string | undefined) => {
     if (!name) return 'anonymous';
@@ -48,6 +51,18 @@ export function createMetrics(service: string) {
     observeSubgraph(subgraph: string, outcome: 'ok' | 'error', seconds: number) {
       subgraphRequests.inc({ subgraph, outcome });
       subgraphLatency.observe({ subgraph }, seconds);
+    },
+    /** `fetches` fetches of one request sent to `subgraph` as one call. */
+    observeFetchesMerged(subgraph: string, fetches: number) {
+      mergedFetches.inc({ subgraph }, fetches);
+    },
+    /** A subgraph query that shared the answer of an identical call in flight. */
+    observeSharedCall(subgraph: string) {
+      sharedCalls.inc({ subgraph });
+    },
+    /** One statement sent by the service's own pool (the process entry wires it to the pool). */
+    observeStatement() {
+      statements.inc();
     },
   };
 }

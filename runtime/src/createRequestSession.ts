@@ -6,7 +6,8 @@ import { forbidden, unauthenticated } from './errors.ts';
 import type { Identity } from './identity.ts';
 import { collidingColumns, translateDatabaseError } from './databaseErrors.ts';
 
-export type Database = PostgresJsDatabase;
+/** drizzle on the request's transaction; `$client` is that transaction's handle (statements prepared as the pool says). */
+export type Database = PostgresJsDatabase & { $client: SqlClient };
 export type MemberRole = 'owner' | 'admin' | 'member' | 'viewer' | 'service';
 
 /** What a resolver works with once the transaction is open. */
@@ -173,8 +174,20 @@ export class RequestSession {
 
   private session(tx: TransactionSql, caller: Pick<Session, 'memberId' | 'role'>): Session {
     // drizzle reads the pool's `options` to set its type parsers; a transaction handle shares them.
-    const client = Object.assign(tx, { options: this.sql.options }) as unknown as SqlClient;
+    // drizzle asks postgres.js for an unnamed statement unless a query is given a name, so Postgres
+    // would parse and plan each one every time: its statements are prepared as the pool says.
+    const unsafe = tx.unsafe.bind(tx);
+    const options = this.statementOptions;
+    const client = Object.assign(tx, {
+      options: this.sql.options,
+      unsafe: (query: string, parameters?: never[]) => unsafe(query, parameters, options),
+    }) as unknown as SqlClient;
     return { identity: this.identity, ...caller, db: drizzle({ client }), sql: tx };
+  }
+
+  /** Prepared statements where the pool prepares its own (not on the embedded server: see createSqlClient). */
+  private get statementOptions() {
+    return this.sql.options.prepare ? PREPARED : UNPREPARED;
   }
 
   private open(): OpenTransaction {
@@ -204,6 +217,7 @@ export class RequestSession {
             `select ${setEach}, set_config('statement_timeout', coalesce(${timeout}, current_setting('statement_timeout')), true),
                     auth.caller_role() as role, auth.member_id() as member_id`,
             [...settings.flat(), statementTimeoutMs?.toString() ?? null],
+            this.statementOptions,
           );
           const role = row?.role ?? null;
           if (identity.kind === 'user' && identity.workspaceId && !role) {
@@ -262,6 +276,8 @@ export class RequestSession {
 }
 
 const ROLLBACK = Symbol('rollback');
+const PREPARED = { prepare: true } as const;
+const UNPREPARED = { prepare: false } as const;
 
 /** Database work of a resolver or loader, in the request's transaction: `withSession(ctx, (s) => ...)`. */
 export const withSession = <T>(scope: { session: RequestSession }, fn: (session: Session) => Promise<T>): Promise<T> => scope.session.run(fn);

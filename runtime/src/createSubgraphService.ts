@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import type { DocumentNode } from 'graphql';
 import type { SqlClient } from '@chief/db';
@@ -14,7 +14,7 @@ import { createHttpServer, sendJson, type RouteHandler, type RunningServer } fro
 import { useRequestSession } from './sessionPlugin.ts';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, REQUEST_FINGERPRINT_HEADER, type IdempotentRequest } from './idempotencyKeys.ts';
 import type { Logger } from './createLogger.ts';
-import { createMetrics } from './createMetrics.ts';
+import { createMetrics, type Metrics } from './createMetrics.ts';
 
 /** What every subgraph resolver receives. */
 export interface SubgraphContext {
@@ -34,6 +34,8 @@ export interface SubgraphServiceOptions {
   sql: SqlClient;
   config: Config;
   logger: Logger;
+  /** Served at /metrics; the process entry counts the pool's statements in it. */
+  metrics?: Metrics;
   /**
    * Endpoints for the gateway alone (POST, JSON in and out), e.g. core's API-key check; they
    * answer only requests carrying the gateway's own signed token.
@@ -49,7 +51,7 @@ export interface SubgraphServiceOptions {
  * resolver runs, `_entities` and `_service` included.
  */
 export function createSubgraphService(options: SubgraphServiceOptions) {
-  const { name, typeDefs, resolvers, sql, config, logger, gatewayEndpoints = {}, secretMutations = [] } = options;
+  const { name, typeDefs, resolvers, sql, config, logger, metrics = createMetrics(name), gatewayEndpoints = {}, secretMutations = [] } = options;
   const tokens = createInternalTokens(config.subgraphSecret);
   const apollo = new ApolloServer<SubgraphContext>({
     schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
@@ -63,13 +65,14 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     }),
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: true,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), useRequestSession<SubgraphContext>({ service: name, secretMutations })],
+    // No cache hints are given, so no plugin wraps every resolver to collect them.
+    plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), useRequestSession<SubgraphContext>({ service: name, secretMutations })],
   });
 
   async function context(request: IncomingMessage, requestId: string): Promise<SubgraphContext> {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthenticated('This subgraph only answers requests signed by the gateway');
-    const identity = await tokens.verify(token);
+    const identity = tokens.verify(token);
     const key = request.headers[IDEMPOTENCY_KEY_HEADER];
     const fingerprint = request.headers[REQUEST_FINGERPRINT_HEADER];
     const session = new RequestSession(sql, identity, { statementTimeoutMs: config.limits.timeoutMs });
@@ -92,7 +95,12 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
       path,
       async (request, response, { readBody }) => {
         const token = bearerToken(request.headers.authorization);
-        const caller = token ? await tokens.verify(token).catch(() => null) : null;
+        let caller: Identity | null = null;
+        try {
+          caller = token ? tokens.verify(token) : null;
+        } catch {
+          // refused below
+        }
         if (request.method !== 'POST' || caller?.kind !== 'gateway') return sendJson(response, 401, { error: 'Only the gateway may call this' });
         let body: unknown;
         try {
@@ -110,8 +118,10 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     context,
     logger,
     routes,
-    metrics: createMetrics(name),
+    metrics,
     metricsToken: config.metricsToken,
+    requestLogLevel: 'debug',
+    scopeRequests: true,
     ready: async () => {
       await sql.unsafe('select 1');
       return true;

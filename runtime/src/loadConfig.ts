@@ -97,6 +97,8 @@ const sharedSchema = z
     // Also Postgres's statement_timeout and a Node timer, both at most 2^31 - 1 ms.
     REQUEST_TIMEOUT_MS: integer(15_000, 1, 2_147_483_647, 'a whole number of milliseconds from 1 to 2147483647'),
     INTROSPECTION: flag.optional(),
+    SUBGRAPH_BATCHING: flag.optional(),
+    SUBGRAPH_DEDUPLICATION: flag.optional(),
     TRUSTED_DOCUMENTS: z.enum(['off', 'require'], { error: 'expected off or require' }).default('off'),
     TRUSTED_DOCUMENTS_PATH: text('expected a file path').default('clients/generated/persisted-documents.json'),
     TRUSTED_DOCUMENTS_CLIENTS: z
@@ -192,6 +194,12 @@ export interface Config {
   limits: { depth: number; cost: number; aliases: number; tokens: number; bodyBytes: number; timeoutMs: number };
   /** Schema introspection at the gateway; off in production unless asked for. */
   introspection: boolean;
+  /**
+   * How the gateway calls the subgraphs: `batching`, one request for the fetches of one client
+   * request that leave for the same subgraph together; `deduplication`, one call for identical
+   * queries in flight for the same caller.
+   */
+  subgraphCalls: { batching: boolean; deduplication: boolean };
   /** Required: restricted clients (all when `clients` is empty) may only send listed operations. */
   trustedDocuments: { required: boolean; path: string; clients: string[] };
 }
@@ -256,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, userMax: e.RATE_LIMIT_USER_MAX, keyMax: e.RATE_LIMIT_KEY_MAX },
     limits: { depth: e.MAX_QUERY_DEPTH, cost: e.MAX_QUERY_COST, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, bodyBytes: e.MAX_BODY_BYTES, timeoutMs: e.REQUEST_TIMEOUT_MS },
     introspection: e.INTROSPECTION ?? !isProduction,
+    subgraphCalls: { batching: e.SUBGRAPH_BATCHING ?? true, deduplication: e.SUBGRAPH_DEDUPLICATION ?? true },
     trustedDocuments: {
       required: e.TRUSTED_DOCUMENTS === 'require',
       path: e.TRUSTED_DOCUMENTS_PATH,

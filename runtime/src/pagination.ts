@@ -88,14 +88,21 @@ export function afterCursor(createdAt: AnyColumn, id: AnyColumn, page: Page): SQ
 /** Builds a connection from up to `limit + 1` rows in list order. */
 export function toConnection<T extends { createdAt: string; id: string }>(rows: T[], page: Page): Connection<T> {
   const nodes = rows.slice(0, page.limit);
-  const edges = nodes.map((node) => ({ cursor: encodeCursor(node), node }));
+  // A cursor is made only when asked for: most pages are read for their nodes.
+  const edges = nodes.map((node) => ({
+    node,
+    get cursor() {
+      return encodeCursor(node);
+    },
+  }));
+  const [first, last] = [nodes[0], nodes.at(-1)];
   return {
     edges,
     pageInfo: {
       hasNextPage: rows.length > page.limit,
       hasPreviousPage: page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: first ? encodeCursor(first) : null,
+      endCursor: last ? encodeCursor(last) : null,
     },
   };
 }

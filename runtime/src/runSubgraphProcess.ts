@@ -4,12 +4,15 @@ import { createLogger, type Logger } from './createLogger.ts';
 import { onShutdown } from './onShutdown.ts';
 import type { RunningServer } from './createHttpServer.ts';
 import type { SubgraphName } from './subgraphManifest.ts';
+import { createMetrics, type Metrics } from './createMetrics.ts';
 
-/** What a subgraph's factory is given: the shared pool, the configuration, its own logger. */
+/** What a subgraph's factory is given: its pool, the configuration, its own logger and metrics. */
 export interface SubgraphDeps {
   sql: SqlClient;
   config: Config;
   logger: Logger;
+  /** The service's metrics, which count the statements its pool sends; made by the service when omitted. */
+  metrics?: Metrics;
 }
 
 /** Builds a subgraph's service, ready to listen: the factory each subgraph package exports, as the manifest names it. */
@@ -30,8 +33,9 @@ export async function runSubgraphProcess(name: SubgraphName, create: SubgraphFac
   }
   const logger = createLogger(name, config.logLevel);
   await runMigrations(config.databaseUrl!);
-  const sql = createSqlClient(config.databaseUrl!, { max: config.dbPoolMax, embedded: config.databaseEmbedded });
-  const running = await create({ sql, config, logger }).listen(config.ports[name]);
+  const metrics = createMetrics(name);
+  const sql = createSqlClient(config.databaseUrl!, { max: config.dbPoolMax, embedded: config.databaseEmbedded, onStatement: () => metrics.observeStatement() });
+  const running = await create({ sql, config, logger, metrics }).listen(config.ports[name]);
   onShutdown(async () => {
     await running.close();
     await sql.end({ timeout: 5 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { sql as drizzleSql } from 'drizzle-orm';
 import { createSqlClient, type SqlClient } from '@chief/db';
 import { RequestSession, assertOutsideTransaction, runOperation, type Identity, type Session } from '../src/index.ts';
 import type { RequestSessionOptions } from '../src/createRequestSession.ts';
@@ -46,6 +47,16 @@ async function inSession<T>(
 }
 
 describe('RequestSession', () => {
+  it('prepares every statement, drizzle\'s and the claims\', where the pool prepares (not on the embedded server)', async () => {
+    const prepared = await inSession(person(), async (s) => {
+      await s.db.execute(drizzleSql`select ${workspaceId}::uuid as prepared_probe`);
+      return (await s.sql<{ statement: string }[]>`select statement from pg_prepared_statements`).map((row) => row.statement);
+    });
+    const embedded = inject('databaseEmbedded');
+    expect(prepared.some((statement) => statement.includes('prepared_probe')), 'the drizzle query').toBe(!embedded);
+    expect(prepared.some((statement) => statement.includes('auth.caller_role()')), 'the claims statement').toBe(!embedded);
+  });
+
   describe('statement timeout', () => {
     it('bounds every statement of a request transaction, set in the first statement', async () => {
       const setting = await inSession(person(), async (s) => (await s.sql`show statement_timeout`)[0]!.statement_timeout, { statementTimeoutMs: 1500 });

@@ -32,6 +32,8 @@ const shared: Record<Exclude<(typeof configVariables)[number], `${Uppercase<Subg
   SUPERGRAPH_PATH: ['  '],
   MAX_PAGE_SIZE: ['0', '1001', 'all'],
   DEMO_DATA: ['on'],
+  SUBGRAPH_BATCHING: ['yes', 'off'],
+  SUBGRAPH_DEDUPLICATION: ['1', 'no'],
   REDIS_URL: ['localhost:6379', 'http://127.0.0.1:6379'],
   RATE_LIMIT_WINDOW_SECONDS: ['0', 'a minute'],
   RATE_LIMIT_USER_MAX: ['0', '-1'],

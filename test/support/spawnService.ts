@@ -20,8 +20,12 @@ export const tsxEntry = (script: string) => [process.execPath, '--import', 'tsx'
  * prints a line with a `url`: a JSON log line's `url` field (services log where they listen), or
  * `waitFor`'s first group. Rejects with the process' output if it exits or stays silent first.
  */
-export function spawnService(command: string[], env: Record<string, string>, options: { timeoutMs?: number; waitFor?: RegExp } = {}): Promise<SpawnedService> {
-  const { timeoutMs = 60_000, waitFor } = options;
+export function spawnService(
+  command: string[],
+  env: Record<string, string>,
+  options: { timeoutMs?: number; waitFor?: RegExp; /** Once ready, read stdout without keeping it (a benchmark's access logs). */ discardOutput?: boolean } = {},
+): Promise<SpawnedService> {
+  const { timeoutMs = 60_000, waitFor, discardOutput = false } = options;
   const script = command.join(' ');
   const child = spawn(command[0]!, command.slice(1), {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
@@ -50,12 +54,16 @@ export function spawnService(command: string[], env: Record<string, string>, opt
     };
     const timer = setTimeout(() => fail(`not ready after ${timeoutMs} ms`), timeoutMs);
     child.once('exit', (code) => fail(`exited with ${code} before it was ready`));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    const stdout = createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
       const url = waitFor ? waitFor.exec(line)?.[1] : urlFromLog(line);
       if (!url) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
+      if (discardOutput) {
+        stdout.close();
+        child.stdout!.resume();
+      }
       resolve({ url, process: child, output, stop });
     });
   });

@@ -1,0 +1,156 @@
+import { STATUS_CODES } from 'node:http';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { IDEMPOTENCY_KEY_HEADER, REQUEST_FINGERPRINT_HEADER, type Identity, type InternalTokens, type Metrics } from '@chief/runtime';
+import type { GatewayContext } from './gatewayContext.ts';
+import type { SubgraphClient, SubgraphAnswer } from './createSubgraphClient.ts';
+import { InflightCalls } from './InflightCalls.ts';
+import { uniqueRepresentations } from './uniqueRepresentations.ts';
+import { isMergeable, mergeOperations, type FetchOperation, type FetchResponse, type SubgraphRequest } from './mergeOperations.ts';
+
+const GATEWAY_IDENTITY: Identity = { kind: 'gateway', userId: null, workspaceId: null, scopes: [] };
+
+export interface SubgraphDataSourceOptions {
+  /** Fetches of one client request that leave for this subgraph together travel as one request. */
+  batching: boolean;
+  /** Identical queries in flight for the same caller are sent once (see InflightCalls). */
+  deduplication: boolean;
+}
+
+interface Waiting {
+  fetch: FetchOperation;
+  resolve: (response: FetchResponse) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Runs `fn` once the work already queued has run (as DataLoader batches): after the promise jobs, then a tick. */
+const afterQueuedWork = (fn: () => void) => void Promise.resolve().then(() => process.nextTick(fn));
+
+/** The caller a subgraph call speaks for, as one string: calls are shared only under the same one. */
+const callerKey = (identity: Identity) =>
+  JSON.stringify([identity.kind, identity.userId, identity.workspaceId, identity.apiKeyId ?? null, identity.scopes]);
+
+/**
+ * The gateway's calls to one subgraph. Each carries the verified identity as the gateway's signed
+ * token (signed once per client request, on its first call; the gateway's own calls, to read a
+ * subgraph's SDL, carry the `gateway` kind, which reads no data), the request id and a mutation's
+ * idempotency key.
+ *
+ * An entity fetch is sent with each distinct representation once (uniqueRepresentations). The
+ * fetches of one client request's plan that leave for this subgraph in the same turn (the
+ * `_entities` fetches of a Parallel node) are merged into one operation (mergeOperations): one
+ * HTTP request, one transaction and one snapshot at the subgraph, whose loaders then batch across
+ * them. Only fetches of the same client request are merged, so only under one identity. Identical
+ * queries in flight for the same identity are sent once (InflightCalls). Mutations are neither.
+ */
+export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
+  private readonly waiting = new Map<GatewayContext, Waiting[]>();
+  private readonly inflight = new InflightCalls<SubgraphAnswer>();
+
+  constructor(
+    private readonly subgraph: string,
+    private readonly client: SubgraphClient,
+    private readonly tokens: InternalTokens,
+    private readonly metrics: Metrics,
+    private readonly options: SubgraphDataSourceOptions,
+  ) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<FetchResponse> {
+    const { query, variables = {}, operationName } = options.request;
+    if (!query) throw new Error('A subgraph fetch without a query');
+    const request: SubgraphRequest = { query, variables, operationName };
+    // A health check or the gateway reading a subgraph's SDL: no client request behind it.
+    if (!('incomingRequestContext' in options)) return this.send(request, this.tokens.sign(GATEWAY_IDENTITY));
+    const { context, document } = options;
+    if (!document || !isMergeable(document)) return this.sendFor(context, request, false);
+    const asked: FetchOperation = { ...request, document };
+    const unique = uniqueRepresentations(asked);
+    const fetch = unique?.fetch ?? asked;
+    const response = this.options.batching ? await this.travelTogether(context, fetch) : await this.sendFor(context, fetch, true);
+    return unique ? unique.expand(response) : response;
+  }
+
+  /** Waits for the other fetches this client request sends to this subgraph in the same turn. */
+  private travelTogether(context: GatewayContext, fetch: FetchOperation): Promise<FetchResponse> {
+    return new Promise((resolve, reject) => {
+      let waiting = this.waiting.get(context);
+      if (!waiting) {
+        waiting = [];
+        this.waiting.set(context, waiting);
+        afterQueuedWork(() => void this.flush(context));
+      }
+      waiting.push({ fetch, resolve, reject });
+    });
+  }
+
+  /** Sends what one client request has waiting for this subgraph: alone, or merged. */
+  private async flush(context: GatewayContext) {
+    const waiting = this.waiting.get(context)!;
+    this.waiting.delete(context);
+    const alone = (each: Waiting) => this.sendFor(context, each.fetch, true).then(each.resolve, each.reject);
+    if (waiting.length === 1) return alone(waiting[0]!);
+    const merged = mergeOperations(waiting.map((w) => w.fetch));
+    let parts: FetchResponse[] | undefined;
+    try {
+      const response = await this.sendFor(context, merged, true);
+      parts = merged.split(response);
+    } catch (error) {
+      for (const each of waiting) each.reject(error);
+      return;
+    }
+    this.metrics.observeFetchesMerged(this.subgraph, waiting.length);
+    // data: null says a non-null root field failed, but not whose: each is asked alone.
+    if (!parts) return void (await Promise.all(waiting.map(alone)));
+    waiting.forEach((each, index) => each.resolve(parts[index]!));
+  }
+
+  /** A call for a client request: its identity's token, its request id, a mutation's idempotency key. */
+  private async sendFor(context: GatewayContext, request: SubgraphRequest, isQuery: boolean): Promise<FetchResponse> {
+    const identity = context.identity ?? GATEWAY_IDENTITY;
+    context.internalToken ??= this.tokens.sign(identity);
+    const headers: Record<string, string> = {};
+    if (context.requestId) headers['x-request-id'] = context.requestId;
+    if (context.idempotency) {
+      headers[IDEMPOTENCY_KEY_HEADER] = context.idempotency.key;
+      headers[REQUEST_FINGERPRINT_HEADER] = context.idempotency.fingerprint;
+    }
+    const shareable = isQuery && this.options.deduplication && context.identity !== undefined && !context.idempotency;
+    const response = await this.send(request, context.internalToken, headers, shareable ? { caller: callerKey(identity), arrivedAt: context.receivedAt } : undefined);
+    if (context.idempotency && response.extensions?.idempotentReplay) context.idempotency.replayed = true;
+    return response;
+  }
+
+  private async send(request: SubgraphRequest, token: string, extraHeaders: Record<string, string> = {}, sharing?: { caller: string; arrivedAt: number }): Promise<FetchResponse> {
+    const { query, variables, operationName } = request;
+    const body = JSON.stringify({ query, variables, ...(operationName ? { operationName } : {}) });
+    const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${token}`, ...extraHeaders };
+    const call = () => this.call(body, headers);
+    const { answer, shared } = sharing ? this.inflight.run(`${sharing.caller}\n${body}`, sharing.arrivedAt, call) : { answer: call(), shared: false };
+    if (shared) this.metrics.observeSharedCall(this.subgraph);
+    const { status, text, seconds } = await answer;
+    let response: FetchResponse | undefined;
+    try {
+      if (status < 200 || status > 299) {
+        // As Apollo's RemoteGraphQLDataSource reports it, without the subgraph's URL or body.
+        const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : undefined;
+        throw new GraphQLError(`${status}: ${STATUS_CODES[status] ?? 'Error'}`, { extensions: code ? { code } : {} });
+      }
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`The ${this.subgraph} subgraph answered with something other than a GraphQL response`);
+      return (response = parsed as FetchResponse);
+    } finally {
+      if (!shared) this.metrics.observeSubgraph(this.subgraph, response && !response.errors?.length ? 'ok' : 'error', seconds);
+    }
+  }
+
+  /** One HTTP call; one that fails is counted here, one that answers where it is read. */
+  private async call(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {
+    const started = performance.now();
+    try {
+      return await this.client.post(body, headers);
+    } catch (error) {
+      this.metrics.observeSubgraph(this.subgraph, 'error', (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+}
