@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { subgraphNames, subgraphVariables, type SubgraphName } from '@chief/runtime';
+import { spawnService, tsxEntry, type SpawnedService } from '../../support/spawnService.ts';
+import { TEST_ENV } from '../../support/startTestChief.ts';
+
+export const gatewayNames = ['chief', 'vanilla', 'hive'] as const;
+export type GatewayName = (typeof gatewayNames)[number];
+
+const gatewayEntries: Record<GatewayName, string> = {
+  chief: 'gateway/src/main.ts',
+  vanilla: 'test/bench/gateways/vanillaGateway.ts',
+  hive: 'test/bench/gateways/hiveGateway.ts',
+};
+
+export interface BenchProcess {
+  name: string;
+  url: string;
+  pid: number;
+}
+
+export interface BenchStack {
+  databaseUrl: string;
+  /** The embedded database's own process; undefined on DATABASE_URL. */
+  embeddedDatabase: BenchProcess | undefined;
+  subgraphs: (BenchProcess & { name: SubgraphName })[];
+  gateways: Record<GatewayName, BenchProcess>;
+  /** What the services were started with: the secrets tokens are signed with, METRICS_TOKEN. */
+  env: { AUTH_JWT_SECRET: string; SUBGRAPH_SECRET: string; METRICS_TOKEN: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The benchmark's processes, each started as a deployment starts it (production mode, the
+ * committed supergraph, configuration by environment only): the database when it is the embedded
+ * one, every subgraph of the manifest, and three gateways in front of the same subgraphs: Chief's,
+ * a vanilla @apollo/gateway and Hive Gateway.
+ */
+export async function startBenchStack(options: { databaseUrl?: string; logLevel?: string; /** Folder for V8 CPU profiles of Chief's processes. */ profileDir?: string } = {}): Promise<BenchStack> {
+  // Chief's processes write a CPU profile each when they stop (node --cpu-prof).
+  const chiefEntry = (script: string) => {
+    const [node, ...args] = tsxEntry(script);
+    return options.profileDir ? [node!, '--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, ...args] : [node!, ...args];
+  };
+  const services: SpawnedService[] = [];
+  const started = (name: string, service: SpawnedService): BenchProcess => {
+    services.push(service);
+    return { name, url: service.url, pid: service.process.pid! };
+  };
+  const stop = async () => {
+    for (const service of services.reverse()) await service.stop();
+  };
+  try {
+    const embeddedDatabase = options.databaseUrl ? undefined : started('database', await spawnService(tsxEntry('test/bench/support/embeddedDatabase.ts'), {}));
+    const databaseUrl = options.databaseUrl ?? embeddedDatabase!.url;
+    const env = { AUTH_JWT_SECRET: TEST_ENV.AUTH_JWT_SECRET, SUBGRAPH_SECRET: TEST_ENV.SUBGRAPH_SECRET, METRICS_TOKEN: randomBytes(16).toString('hex') };
+    const shared = {
+      ...env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: options.logLevel ?? 'info',
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      DATABASE_EMBEDDED: String(!options.databaseUrl),
+      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      API_KEY_SECRET: randomBytes(32).toString('base64'),
+      // The benchmark measures the request path, not the limiter's refusals.
+      RATE_LIMIT_USER_MAX: '100000000',
+      RATE_LIMIT_KEY_MAX: '100000000',
+    };
+    const subgraphs: BenchStack['subgraphs'] = [];
+    // One after the other: each runs the migrations at start-up.
+    for (const name of subgraphNames) {
+      const service = await spawnService(chiefEntry(`subgraphs/${name}/src/main.ts`), { ...shared, [subgraphVariables(name).port]: '0' }, { discardOutput: true });
+      subgraphs.push({ ...started(name, service), name });
+    }
+    const gatewayEnv = {
+      ...shared,
+      GATEWAY_PORT: '0',
+      SUPERGRAPH_SOURCE: 'file',
+      SUPERGRAPH_PATH: 'schema/supergraph.graphql',
+      ...Object.fromEntries(subgraphs.map(({ name, url }) => [subgraphVariables(name).url, url])),
+    };
+    const gateways = {} as Record<GatewayName, BenchProcess>;
+    for (const name of gatewayNames) {
+      const entry = name === 'chief' ? chiefEntry(gatewayEntries[name]) : tsxEntry(gatewayEntries[name]);
+      gateways[name] = started(name, await spawnService(entry, gatewayEnv, { discardOutput: true }));
+    }
+    return { databaseUrl, embeddedDatabase, subgraphs, gateways, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
