@@ -3,7 +3,7 @@ import { connectPostgres } from '@chief/db';
 import { authorizations, expectedBodies, seedScenarios, type Scenario } from './support/benchScenarios.ts';
 import { gatewayNames, startBenchStack, type BenchStack, type GatewayName } from './support/benchStack.ts';
 import { childrenOf, cpuSeconds, parentOf, rssMiB } from './support/processStats.ts';
-import { readCounter } from './support/serviceMetrics.ts';
+import { statementsPerRequest } from './support/serviceMetrics.ts';
 import { runLoad, type LoadResult } from './support/runLoad.ts';
 
 /**
@@ -66,25 +66,8 @@ async function measure(stack: BenchStack, gateway: GatewayName, scenario: Scenar
   return {
     ...result,
     cpu: Object.fromEntries(Object.entries(after).map(([name, pids]) => [name, perRequest(used(pids) * 1000)])),
-    statements: await statementsPerRequest(stack, url, auth[0]!, scenario),
+    statements: await statementsPerRequest(stack, url, auth[0]!, scenario.body),
   };
-}
-
-/** SQL statements per request, exactly: requests one at a time, with nothing else in flight. */
-async function statementsPerRequest(stack: BenchStack, url: string, authorization: string, scenario: Scenario, requests = 10): Promise<number> {
-  const statements = async () => (await Promise.all(stack.subgraphs.map((s) => readCounter(s.url, stack.env.METRICS_TOKEN, 'chief_sql_statements_total')))).reduce((a, b) => a + b, 0);
-  // Requests the load left in flight (a client stops waiting, the services go on) finish first.
-  let before = await statements();
-  for (let settled = false; !settled; ) {
-    await new Promise((wait) => setTimeout(wait, 300));
-    const now = await statements();
-    [settled, before] = [now === before, now];
-  }
-  for (let i = 0; i < requests; i++) {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(scenario.body) });
-    await response.arrayBuffer();
-  }
-  return ((await statements()) - before) / requests;
 }
 
 const stack = await startBenchStack({ databaseUrl: process.env.DATABASE_URL, profileDir: process.env.BENCH_PROFILE_DIR });

@@ -25,7 +25,7 @@ export interface Scenario {
 }
 
 /** A workspace with `tasks` tasks (see seedTasks) and MAX_CLIENTS members to ask for them. */
-async function seedWorkspace(client: ChiefClient, name: string, tasks: number, contacts = 0): Promise<BenchWorkspace> {
+export async function seedWorkspace(client: ChiefClient, name: string, tasks: number, contacts = 0): Promise<BenchWorkspace> {
   const ws = await createWorkspaceFixture(client, name);
   const contactId = await seedTasks(client, ws, tasks);
   const token = ws.users.owner.token;
@@ -42,6 +42,20 @@ async function seedWorkspace(client: ChiefClient, name: string, tasks: number, c
   return { id: ws.id, contactId, userIds };
 }
 
+/** The cross-subgraph query for the first `first` tasks of a workspace, by `clients` clients. */
+export const crossScenario = (workspace: BenchWorkspace, first: number, clients: number): Scenario => ({
+  name: `cross-subgraph, ${first} tasks, ${clients} clients`,
+  workspace,
+  clients,
+  body: { query: CROSS_QUERY, variables: { first, contactId: workspace.contactId } },
+});
+
+/** One page of contacts, from core alone. */
+export const contactsScenario = (workspace: BenchWorkspace, clients: number): Scenario => ({ name: `core only (contacts(first: 20)), ${clients} clients`, workspace, clients, body: { query: CONTACTS_QUERY, variables: {} } });
+
+/** What the gateway answers without a subgraph. */
+export const typenameScenario = (workspace: BenchWorkspace, clients: number): Scenario => ({ name: `{ __typename }, ${clients} clients`, workspace, clients, body: { query: '{ __typename }', variables: {} } });
+
 /**
  * The benchmark's scenarios on data seeded through Chief's gateway: the cross-subgraph query at
  * 5, 20 and 100 tasks (tasks from work, their assignee, founder and contact from core, a contact's
@@ -53,19 +67,13 @@ export async function seedScenarios(stack: BenchStack): Promise<Scenario[]> {
   const small = await seedWorkspace(client, 'Bench5', 5);
   const medium = await seedWorkspace(client, 'Bench20', 20, 19);
   const large = await seedWorkspace(client, 'Bench100', 100);
-  const cross = (workspace: BenchWorkspace, first: number, clients: number): Scenario => ({
-    name: `cross-subgraph, ${first} tasks, ${clients} clients`,
-    workspace,
-    clients,
-    body: { query: CROSS_QUERY, variables: { first, contactId: workspace.contactId } },
-  });
   return [
-    cross(small, 5, 8),
-    cross(medium, 20, 8),
-    cross(medium, 20, 32),
-    cross(large, 100, 8),
-    { name: 'core only (contacts(first: 20)), 8 clients', workspace: medium, clients: 8, body: { query: CONTACTS_QUERY, variables: {} } },
-    { name: '{ __typename }, 8 clients', workspace: medium, clients: 8, body: { query: '{ __typename }', variables: {} } },
+    crossScenario(small, 5, 8),
+    crossScenario(medium, 20, 8),
+    crossScenario(medium, 20, 32),
+    crossScenario(large, 100, 8),
+    contactsScenario(medium, 8),
+    typenameScenario(medium, 8),
   ];
 }
 
