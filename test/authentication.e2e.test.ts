@@ -45,6 +45,16 @@ describe('authentication at the gateway and the subgraphs', () => {
     }
   });
 
+  it('refuses a token once it expires, though its check was remembered while it was valid', async () => {
+    const token = await chief.token(ws.users.owner.userId, { workspaceId: ws.id, expiresIn: '2s' });
+    expect((await chief.request(query, {}, { token })).status).toBe(200);
+    // JWT exp has whole seconds: wait past the second the token ends in.
+    await new Promise((wait) => setTimeout(wait, 3_100));
+    const late = await chief.request(query, {}, { token });
+    expect(late.status).toBe(401);
+    expect(errorOf(late).code).toBe('UNAUTHENTICATED');
+  });
+
   describe.each(subgraphNames)('called directly, the %s subgraph', (subgraph) => {
     // Something the subgraph would return to a caller it trusted, by query and through _entities.
     let probe: SubgraphProbe;

@@ -6,8 +6,8 @@ import { runLoad } from './bench/support/runLoad.ts';
 import { statementsPerRequest } from './bench/support/serviceMetrics.ts';
 
 // The benchmark's harness (npm run bench) on a small workspace: its three gateways, each its own
-// process, in front of the same subgraph processes. Hive Gateway declares no Node version; this is
-// where it is proven to run on the Node that runs the suite.
+// process, in front of the same subgraph processes. This is where Hive Gateway (whose packages ask
+// for Node 20 or later) is proven on the Node that runs the suite.
 describe('the benchmark stack', () => {
   let stack: BenchStack;
   let workspace: BenchWorkspace;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '@chief/gateway';
 import { createLogger, loadConfig, subgraphNames, type RunningServer, type SubgraphName } from '@chief/runtime';
 import { CROSS_QUERY, expectCrossData, seedTasks, type CrossData } from './support/crossDomain.ts';
-import { createClient, expectData, startTestChief, type ChiefClient, type TestChief } from './support/startTestChief.ts';
+import { createClient, expectData, startTestChief, type ChiefClient, type Page, type TestChief } from './support/startTestChief.ts';
 import { startDelayingProxy, type DelayingProxy } from './support/delayingProxy.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
@@ -119,6 +119,28 @@ describe('the gateway\'s calls to the subgraphs', () => {
       expect({ core: gateway.calls('core'), work: gateway.calls('work') }).toEqual({ core: 2, work: 2 });
       const callers = new Set(gateway.proxies.work.requests.map((r) => r.authorization));
       expect(callers.size).toBe(2);
+    });
+
+    it('are never shared with the fetches of a mutation, which must read its own writes', async () => {
+      type History = Page<{ type: string }>;
+      const updates = (history: History) => history.edges.filter((e) => e.node.type === 'core.contact.updated').length;
+      // Both anonymous, so the ops fetch after each (the contact's history) is the same text.
+      const history = 'history(first: 100) { edges { node { type } } }';
+      const token = ws.users.owner.token;
+      const { contact: earlier } = expectData(await chief.request<{ contact: { history: History } }>(`{ contact(id: "${contactId}") { ${history} } }`, {}, { token }));
+      gateway.reset();
+      const query = gateway.client.request<{ contact: { history: History } }>(`{ contact(id: "${contactId}") { id ${history} } }`, {}, { token });
+      await new Promise((wait) => setTimeout(wait, DELAY / 3));
+      const mutation = gateway.client.request<{ updateContact: { history: History } }>(
+        `mutation { updateContact(id: "${contactId}", input: { name: "Grace B. Hopper" }) { id ${history} } }`,
+        {},
+        { token },
+      );
+      expectData(await query);
+      const after = expectData(await mutation);
+      // The same caller would share a query's call; a mutation's own reads go out on their own.
+      expect(gateway.calls('ops')).toBe(2);
+      expect(updates(after.updateContact.history)).toBe(updates(earlier.history) + 1);
     });
 
     it('are each sent when switched off (SUBGRAPH_DEDUPLICATION=false)', async () => {

@@ -24,7 +24,6 @@ export interface SqlClientOptions {
    * prepared statements: they belong to that one session, not to the connection that made them,
    * and the socket server does not deallocate them when it closes, so every pool's reconnects
    * would pile up plans for the process' lifetime (a test run opens thousands of connections).
-   * And no array-type lookup on connect (an extended-protocol query outside a transaction).
    */
   embedded?: boolean;
   /** Called once per statement sent to the server; used by metrics and by tests that count SQL. */
@@ -39,7 +38,10 @@ export function createSqlClient(url: string, options: SqlClientOptions = {}): Sq
   return connectPostgres(url, {
     max,
     prepare: !embedded,
-    fetch_types: !embedded,
+    // No array-type lookup when a connection opens, on either database: it is a catalog query
+    // before the first statement (outside any transaction, which the embedded server cannot keep
+    // whole), and drizzle reads array columns itself, so both databases answer alike.
+    fetch_types: false,
     idle_timeout: idleTimeout,
     onnotice: () => {},
     // bigint (e.g. ops.events.seq) arrives as a string; callers that need a number convert.

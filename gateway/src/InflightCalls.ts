@@ -19,8 +19,4 @@ export class InflightCalls<T> {
     entry.answer.then(forget, forget);
     return { answer: entry.answer, shared: false };
   }
-
-  get size(): number {
-    return this.calls.size;
-  }
 }

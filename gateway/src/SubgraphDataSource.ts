@@ -1,24 +1,23 @@
 import { STATUS_CODES } from 'node:http';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { IDEMPOTENCY_KEY_HEADER, REQUEST_FINGERPRINT_HEADER, type Identity, type InternalTokens, type Metrics } from '@chief/runtime';
+import { GATEWAY_IDENTITY, IDEMPOTENCY_KEY_HEADER, REQUEST_FINGERPRINT_HEADER, type Identity, type InternalTokens, type Metrics } from '@chief/runtime';
 import type { GatewayContext } from './gatewayContext.ts';
 import type { SubgraphClient, SubgraphAnswer } from './createSubgraphClient.ts';
 import { InflightCalls } from './InflightCalls.ts';
 import { uniqueRepresentations } from './uniqueRepresentations.ts';
 import { isMergeable, mergeOperations, type FetchOperation, type FetchResponse, type SubgraphRequest } from './mergeOperations.ts';
 
-const GATEWAY_IDENTITY: Identity = { kind: 'gateway', userId: null, workspaceId: null, scopes: [] };
-
 export interface SubgraphDataSourceOptions {
   /** Fetches of one client request that leave for this subgraph together travel as one request. */
   batching: boolean;
-  /** Identical queries in flight for the same caller are sent once (see InflightCalls). */
+  /** Identical queries in flight for the same caller are sent once (see InflightCalls); never a mutation's. */
   deduplication: boolean;
 }
 
 interface Waiting {
   fetch: FetchOperation;
+  shareable: boolean;
   resolve: (response: FetchResponse) => void;
   reject: (error: unknown) => void;
 }
@@ -40,8 +39,9 @@ const callerKey = (identity: Identity) =>
  * fetches of one client request's plan that leave for this subgraph in the same turn (the
  * `_entities` fetches of a Parallel node) are merged into one operation (mergeOperations): one
  * HTTP request, one transaction and one snapshot at the subgraph, whose loaders then batch across
- * them. Only fetches of the same client request are merged, so only under one identity. Identical
- * queries in flight for the same identity are sent once (InflightCalls). Mutations are neither.
+ * them. Only fetches of the same client request are merged, so only under one identity, and never
+ * a mutation's own fields. Identical queries in flight for the same identity are sent once
+ * (InflightCalls), except the fetches of a mutation operation.
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly waiting = new Map<GatewayContext, Waiting[]>();
@@ -62,16 +62,19 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     // A health check or the gateway reading a subgraph's SDL: no client request behind it.
     if (!('incomingRequestContext' in options)) return this.send(request, this.tokens.sign(GATEWAY_IDENTITY));
     const { context, document } = options;
+    // A mutation's fetches are never shared: those after its writes read them, and an identical
+    // query in flight (sent after the mutation arrived, perhaps before it committed) may not.
+    const shareable = options.incomingRequestContext.operation.operation === 'query';
     if (!document || !isMergeable(document)) return this.sendFor(context, request, false);
     const asked: FetchOperation = { ...request, document };
     const unique = uniqueRepresentations(asked);
     const fetch = unique?.fetch ?? asked;
-    const response = this.options.batching ? await this.travelTogether(context, fetch) : await this.sendFor(context, fetch, true);
+    const response = this.options.batching ? await this.travelTogether(context, fetch, shareable) : await this.sendFor(context, fetch, shareable);
     return unique ? unique.expand(response) : response;
   }
 
   /** Waits for the other fetches this client request sends to this subgraph in the same turn. */
-  private travelTogether(context: GatewayContext, fetch: FetchOperation): Promise<FetchResponse> {
+  private travelTogether(context: GatewayContext, fetch: FetchOperation, shareable: boolean): Promise<FetchResponse> {
     return new Promise((resolve, reject) => {
       let waiting = this.waiting.get(context);
       if (!waiting) {
@@ -79,7 +82,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         this.waiting.set(context, waiting);
         afterQueuedWork(() => void this.flush(context));
       }
-      waiting.push({ fetch, resolve, reject });
+      waiting.push({ fetch, shareable, resolve, reject });
     });
   }
 
@@ -87,25 +90,30 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private async flush(context: GatewayContext) {
     const waiting = this.waiting.get(context)!;
     this.waiting.delete(context);
-    const alone = (each: Waiting) => this.sendFor(context, each.fetch, true).then(each.resolve, each.reject);
+    const alone = (each: Waiting) => this.sendFor(context, each.fetch, each.shareable).then(each.resolve, each.reject);
     if (waiting.length === 1) return alone(waiting[0]!);
-    const merged = mergeOperations(waiting.map((w) => w.fetch));
     let parts: FetchResponse[] | undefined;
     try {
-      const response = await this.sendFor(context, merged, true);
-      parts = merged.split(response);
+      const merged = mergeOperations(waiting.map((w) => w.fetch));
+      parts = merged.split(await this.sendFor(context, merged, waiting.every((w) => w.shareable)));
     } catch (error) {
       for (const each of waiting) each.reject(error);
       return;
     }
-    this.metrics.observeFetchesMerged(this.subgraph, waiting.length);
-    // data: null says a non-null root field failed, but not whose: each is asked alone.
-    if (!parts) return void (await Promise.all(waiting.map(alone)));
-    waiting.forEach((each, index) => each.resolve(parts[index]!));
+    // No data says a non-null root field failed, but not whose; and in one transaction a failed
+    // statement fails every statement after it, whichever part they belong to. So when the merged
+    // answer cannot be split, or carries errors, the parts that would have them are asked alone:
+    // each gets the answer it would have had (the part at fault fails again, on its own).
+    const again = parts ? waiting.filter((_, index) => parts[index]!.errors?.length) : waiting;
+    if (again.length < waiting.length) this.metrics.observeFetchesMerged(this.subgraph, waiting.length - again.length);
+    waiting.forEach((each, index) => {
+      if (!again.includes(each)) each.resolve(parts![index]!);
+    });
+    await Promise.all(again.map(alone));
   }
 
-  /** A call for a client request: its identity's token, its request id, a mutation's idempotency key. */
-  private async sendFor(context: GatewayContext, request: SubgraphRequest, isQuery: boolean): Promise<FetchResponse> {
+  /** A call for a client request: its identity's token, its request id, a mutation's idempotency key; shared only if `shareableCall`. */
+  private async sendFor(context: GatewayContext, request: SubgraphRequest, shareableCall: boolean): Promise<FetchResponse> {
     const identity = context.identity ?? GATEWAY_IDENTITY;
     context.internalToken ??= this.tokens.sign(identity);
     const headers: Record<string, string> = {};
@@ -114,7 +122,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       headers[IDEMPOTENCY_KEY_HEADER] = context.idempotency.key;
       headers[REQUEST_FINGERPRINT_HEADER] = context.idempotency.fingerprint;
     }
-    const shareable = isQuery && this.options.deduplication && context.identity !== undefined && !context.idempotency;
+    const shareable = shareableCall && this.options.deduplication && context.identity !== undefined && !context.idempotency;
     const response = await this.send(request, context.internalToken, headers, shareable ? { caller: callerKey(identity), arrivedAt: context.receivedAt } : undefined);
     if (context.idempotency && response.extensions?.idempotentReplay) context.idempotency.replayed = true;
     return response;

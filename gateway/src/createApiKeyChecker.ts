@@ -1,4 +1,4 @@
-import type { InternalTokens } from '@chief/runtime';
+import { GATEWAY_IDENTITY, type InternalTokens } from '@chief/runtime';
 import type { SubgraphClient } from './createSubgraphClient.ts';
 
 export interface ApiKeyGrant {
@@ -14,7 +14,7 @@ export interface ApiKeyGrant {
  */
 export function createApiKeyChecker(endpoint: SubgraphClient, tokens: InternalTokens) {
   return async (key: string, requestId: string): Promise<ApiKeyGrant | null> => {
-    const token = tokens.sign({ kind: 'gateway', userId: null, workspaceId: null, scopes: [] });
+    const token = tokens.sign(GATEWAY_IDENTITY);
     const { status, text } = await endpoint.post(JSON.stringify({ key }), { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': requestId });
     if (status !== 200) throw new Error(`API key check failed: core answered ${status}`);
     return (JSON.parse(text) as { apiKey: ApiKeyGrant | null }).apiKey;

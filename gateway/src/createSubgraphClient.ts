@@ -7,18 +7,22 @@ export interface SubgraphAnswer {
   seconds: number;
 }
 
+/** The largest answer the gateway reads from a subgraph; a larger one fails that fetch. */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
 /**
  * HTTP to one subgraph over kept-alive connections (undici's pool): a JSON POST, the answer's
  * status and text. Node's fetch costs about ten times the CPU per call (WHATWG streams and
  * headers), and the gateway makes several calls per client request. A call that outlasts the
- * gateway's request timeout is abandoned.
+ * gateway's request timeout is abandoned. An idle connection is closed after the subgraph's own
+ * keep-alive hint, or after 4 s without one: before a load balancer's idle timeout can close it
+ * under a request (a POST is not retried).
  */
 export function createSubgraphClient(url: string, timeoutMs: number) {
   const target = new URL(url);
   const path = `${target.pathname}${target.search}`;
-  const pool = new Pool(target.origin, { keepAliveTimeout: 60_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const pool = new Pool(target.origin, { keepAliveTimeout: 4_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, maxResponseSize: MAX_ANSWER_BYTES });
   return {
-    url: target.href,
     async post(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {
       const started = performance.now();
       const response = await pool.request({ method: 'POST', path, headers, body });

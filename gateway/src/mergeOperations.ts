@@ -64,6 +64,15 @@ interface MergeTemplate {
 const MAX_TEMPLATES = 500;
 const templates = new Map<string, MergeTemplate>();
 
+/**
+ * Sets a key of an answer as an own property, whatever its name: a client may alias a field
+ * `__proto__`, which plain assignment would take for the object's prototype.
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
 const prefixOf = (index: number) => `b${index}_`;
 const PREFIXED = /^b(\d+)_/;
 const renamed = (name: NameNode, prefix: string): NameNode => ({ ...name, value: prefix + name.value });
@@ -110,7 +119,8 @@ function template(fetches: readonly FetchOperation[]): MergeTemplate {
  * fields are prefixed with its position (`b0_`, `b1_`, ...), so nothing of one can meet anything
  * of another, and the answer is split back by those prefixes, errors by the first step of their
  * path (without its locations, which point into the merged document). An error without a path
- * belongs to the whole request and is given to the first fetch only, so the client sees it once. Every fetch passed must be mergeable (isMergeable).
+ * belongs to the whole request and is given to the first fetch only, so the client sees it once.
+ * Every fetch passed must be mergeable (isMergeable).
  */
 export function mergeOperations(fetches: readonly FetchOperation[]): MergedOperation {
   const { query, operationName } = template(fetches);
@@ -132,7 +142,7 @@ export function mergeOperations(fetches: readonly FetchOperation[]): MergedOpera
       };
       for (const [key, value] of Object.entries(data)) {
         const found = partOf(key);
-        if (found) found.part.data[found.key] = value;
+        if (found) setOwn(found.part.data, found.key, value);
       }
       for (const error of errors ?? []) {
         const found = partOf(error.path?.[0]);

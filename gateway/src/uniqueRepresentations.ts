@@ -1,5 +1,5 @@
 import { Kind, type DocumentNode, type GraphQLFormattedError, type OperationDefinitionNode } from 'graphql';
-import type { FetchOperation, FetchResponse } from './mergeOperations.ts';
+import { setOwn, type FetchOperation, type FetchResponse } from './mergeOperations.ts';
 
 const entityFetches = new WeakMap<DocumentNode, boolean>();
 
@@ -39,7 +39,7 @@ function copyJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copyJson);
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = {};
-  for (const key in value) copy[key] = copyJson((value as Record<string, unknown>)[key]);
+  for (const key in value) setOwn(copy, key, copyJson((value as Record<string, unknown>)[key]));
   return copy;
 }
 

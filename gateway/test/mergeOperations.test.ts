@@ -38,6 +38,9 @@ const documents = [
   `query Named__core__1($id: ID!, $first: Int) { item(id: $id) { ...F } list: items(first: $first) { id } } fragment F on Item { id name }`,
   `query($id: ID!) { item(id: $id) { name broken } }`,
   `query($id: ID!) { strict(id: $id) { name } }`,
+  // A client may alias a field __proto__: it must stay an answer's own key, never its prototype.
+  `query($id: ID!) { __proto__: item(id: $id) { __proto__: name } }`,
+  `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Item { __proto__: name } } }`,
 ];
 
 const representation = fc.oneof(

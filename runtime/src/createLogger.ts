@@ -37,6 +37,10 @@ export function serializeError(error: unknown, depth = 0): unknown {
   };
 }
 
+// One per process: `npm start` runs every service in one process, and two buffered writers on
+// the same descriptor could tear each other's lines when a write to a pipe is partial.
+let stdout: DestinationStream | undefined;
+
 /**
  * Structured JSON logs; every service names itself, every request adds its request id. To stdout
  * without blocking: lines written while a write is pending go out together in the next one, and
@@ -44,5 +48,5 @@ export function serializeError(error: unknown, depth = 0): unknown {
  */
 export function createLogger(service: string, level: string, destination?: DestinationStream): Logger {
   const options = { level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime, serializers: { err: serializeError } };
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(options, destination ?? (stdout ??= pino.destination({ dest: 1, sync: false })));
 }

@@ -99,6 +99,13 @@ export class RequestSession {
     private readonly options: RequestSessionOptions = {},
   ) {}
 
+  /**
+   * Set once the operation is known to be a query, before any database work: its transactions are
+   * then REPEATABLE READ READ ONLY, so every statement of the request (all the fetches the gateway
+   * merged into it) reads one snapshot, and nothing in it can write.
+   */
+  readOnly = false;
+
   /** Whether a transaction is open (or opening) and holds a pooled connection. */
   get holdsTransaction(): boolean {
     return this.current !== undefined && !this.current.refused;
@@ -212,7 +219,7 @@ export class RequestSession {
       const setEach = settings.map((_, i) => `set_config($${i * 2 + 1}, $${i * 2 + 2}, true)`).join(', ');
       const timeout = `$${settings.length * 2 + 1}::text`;
       done = this.sql
-        .begin(async (tx) => {
+        .begin(this.readOnly ? 'isolation level repeatable read read only' : 'read write', async (tx) => {
           const [row] = await tx.unsafe<{ role: MemberRole | null; member_id: string | null }[]>(
             `select ${setEach}, set_config('statement_timeout', coalesce(${timeout}, current_setting('statement_timeout')), true),
                     auth.caller_role() as role, auth.member_id() as member_id`,

@@ -40,6 +40,10 @@ export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 const base64urlJson = (part: string): unknown => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The gateway speaking for itself (reading a subgraph's SDL, asking core about a key): it reads no data. */
+export const GATEWAY_IDENTITY: Identity = { kind: 'gateway', userId: null, workspaceId: null, scopes: [] };
 
 /**
  * The gateway signs a short-lived token per request carrying the verified identity; subgraphs
@@ -76,14 +80,15 @@ export function createInternalTokens(secret: string) {
       const expected = signature(`${header}.${body}`);
       const given = Buffer.from(presented, 'base64url');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refused();
-      let payload: Record<string, unknown>;
+      let protectedHeader: unknown;
+      let payload: unknown;
       try {
-        const protectedHeader = base64urlJson(header) as Record<string, unknown>;
-        if (protectedHeader.alg !== 'HS256' || 'crit' in protectedHeader) throw refused();
-        payload = base64urlJson(body) as Record<string, unknown>;
+        protectedHeader = base64urlJson(header);
+        payload = base64urlJson(body);
       } catch {
         throw refused();
       }
+      if (!isRecord(protectedHeader) || protectedHeader.alg !== 'HS256' || 'crit' in protectedHeader || !isRecord(payload)) throw refused();
       const now = Date.now() / 1000;
       const audience = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
       if (payload.iss !== ISSUER || !audience.includes(AUDIENCE)) throw refused();

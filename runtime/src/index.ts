@@ -1,7 +1,7 @@
 export { loadConfig, ConfigError, configVariables, type Config, type ConfigScope } from './loadConfig.ts';
 export { ErrorCode, chiefError, withHttpStatus, unauthenticated, forbidden, badUserInput, notFound, conflict, createErrorFormatter } from './errors.ts';
 export { translateDatabaseError } from './databaseErrors.ts';
-export { createInternalTokens, bearerToken, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
+export { createInternalTokens, bearerToken, GATEWAY_IDENTITY, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
 export { RequestSession, assertOutsideTransaction, runOperation, withSession, callerSettings, type Session, type Database, type MemberRole } from './createRequestSession.ts';
 export { appendEvent, MAX_EVENT_PARTS, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
 export { eventCatalog, eventEntities, isEventType, readEvent, type CataloguedEvent, type EventEntity, type EventPayload, type EventType } from './eventCatalog.ts';
@@ -16,7 +16,7 @@ export { createApiKeySigner, type ApiKeySigner } from './createApiKeySigner.ts';
 export { createHttpServer, type RunningServer, type RouteHandler } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
-export { loadById, listPage, listPagesByParent, enumValues } from './queries.ts';
+export { anyUuid, loadById, listPage, listPagesByParent, enumValues } from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
 export { runSubgraphProcess, type SubgraphDeps, type SubgraphFactory } from './runSubgraphProcess.ts';
 export { subgraphManifest, subgraphNames, subgraphVariables, type SubgraphEntry, type SubgraphName } from './subgraphManifest.ts';

@@ -1,4 +1,4 @@
-import { type SQL, and, desc, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
+import { type AnyColumn, type SQL, and, desc, getTableColumns, lte, sql } from 'drizzle-orm';
 import { type AnyPgColumn, type PgTable, getTableConfig } from 'drizzle-orm/pg-core';
 import type { InferSelectModel } from 'drizzle-orm';
 import { withSession, type Database, type RequestSession } from './createRequestSession.ts';
@@ -62,8 +62,18 @@ async function selectRows<T extends PgTable>(db: Database, query: { toSQL(): { s
 }
 
 /**
+ * `column = any($1::uuid[])` for a batch of ids: one statement text whatever the batch's size, so
+ * one prepared statement per query where `in ($1, ..., $n)` would make one per size. Strings that
+ * are not UUIDs match no uuid column and are left out.
+ */
+export function anyUuid(column: AnyColumn, ids: Iterable<string>): SQL {
+  const literal = `{${[...ids].filter((id) => UUID_PATTERN.test(id)).join(',')}}`;
+  return sql`${column} = any(${literal}::uuid[])`;
+}
+
+/**
  * Loads a row by id through the request's DataLoader for that table: every id asked for in the
- * same tick (entity references, parent links) becomes one `where id = any(...)` statement.
+ * same tick (entity references, parent links) becomes one `where id = any($1::uuid[])` statement.
  * Rows that row-level security hides come back as null, exactly like missing ones.
  */
 export function loadById<T extends ListTable>(scope: RequestScope, table: T, id: string): Promise<Row<T> | null> {
@@ -71,7 +81,7 @@ export function loadById<T extends ListTable>(scope: RequestScope, table: T, id:
   return scope.loaders
     .get<string, Row<T> | null>(byIdLoaderName(table), (ids) =>
       withSession(scope, async ({ db }) => {
-        const rows = await selectRows(db, db.select().from(table as PgTable).where(inArray(table.id, [...ids])), table);
+        const rows = await selectRows(db, db.select().from(table as PgTable).where(anyUuid(table.id, ids)), table);
         return byKey(ids, rows, (row) => (row as { id: string }).id);
       }),
     )
@@ -106,7 +116,7 @@ export async function listPagesByParent<T extends ListTable>(
   const numbered = db
     .select({ ...getTableColumns(table as PgTable), position })
     .from(table as PgTable)
-    .where(and(inArray(parentColumn, [...parentIds]), where, afterCursor(table.createdAt, table.id, page)))
+    .where(and(anyUuid(parentColumn, parentIds), where, afterCursor(table.createdAt, table.id, page)))
     .as('numbered');
   const query = db.select().from(numbered).where(lte(numbered.position, page.limit + 1)).orderBy(numbered.position);
   const rows = (await selectRows(db, query, table)) as (Row<T> & { createdAt: string; id: string })[];

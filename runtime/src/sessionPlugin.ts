@@ -35,9 +35,9 @@ const refusal = (code: ErrorCode, message: string, extensions: Record<string, un
  *
  * The transaction always ends before the response leaves. A mutation's is committed (a failed
  * mutation has already rolled back to its savepoint), and a commit that fails turns the response
- * into that error, so a client never sees data that was not saved. A query writes nothing, so its
- * transaction is rolled back: a statement that failed does not turn the whole response into its
- * error.
+ * into that error, so a client never sees data that was not saved. A query's transaction is
+ * REPEATABLE READ READ ONLY (one snapshot for all its statements, no writes) and is rolled back:
+ * a statement that failed does not turn the whole response into its error.
  */
 export function useRequestSession<TContext extends { session: RequestSession; idempotency?: IdempotentRequest }>(
   options: RequestSessionPluginOptions,
@@ -49,6 +49,7 @@ export function useRequestSession<TContext extends { session: RequestSession; id
       let part = '';
       return {
         async didResolveOperation({ contextValue, operation }) {
+          if (operation?.operation === 'query') contextValue.session.readOnly = true;
           if (!contextValue.idempotency || operation?.operation !== 'mutation') return;
           const fields = responseNames(operation);
           const secret = fields.find((f) => secretMutations.includes(f.name));

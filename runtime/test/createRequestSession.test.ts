@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql as drizzleSql } from 'drizzle-orm';
+import { pgSchema, uuid } from 'drizzle-orm/pg-core';
 import { createSqlClient, type SqlClient } from '@chief/db';
-import { RequestSession, assertOutsideTransaction, runOperation, type Identity, type Session } from '../src/index.ts';
+import { RequestSession, anyUuid, assertOutsideTransaction, runOperation, type Identity, type Session } from '../src/index.ts';
 import type { RequestSessionOptions } from '../src/createRequestSession.ts';
 
 // The services' own client and session, on the run's shared database, with a workspace of its own.
@@ -29,6 +30,9 @@ afterAll(async () => {
   await sql.end();
 });
 
+/** core.workspaces as far as these tests read it. */
+const workspaces = pgSchema('core').table('workspaces', { id: uuid('id').primaryKey() });
+
 const person = (): Identity => ({ kind: 'user', userId, workspaceId, scopes: ['read', 'write'] });
 const apiKey = (key: keyof typeof keys, scopes = ['read', 'write']): Identity => ({ kind: 'apiKey', apiKeyId: keys[key], userId: null, workspaceId, scopes });
 
@@ -55,6 +59,28 @@ describe('RequestSession', () => {
     const embedded = inject('databaseEmbedded');
     expect(prepared.some((statement) => statement.includes('prepared_probe')), 'the drizzle query').toBe(!embedded);
     expect(prepared.some((statement) => statement.includes('auth.caller_role()')), 'the claims statement').toBe(!embedded);
+  });
+
+  it('prepares a batch of ids of any size as one statement (anyUuid), where `in (...)` would make one per size', async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const prepared = await inSession(person(), async (s) => {
+      for (const n of [1, 2, 5]) await s.db.select({ id: workspaces.id }).from(workspaces).where(anyUuid(workspaces.id, [...ids(n), 'not-a-uuid']));
+      return (await s.sql<{ statement: string }[]>`select statement from pg_prepared_statements`).map((row) => row.statement).filter((text) => text.includes('= any('));
+    });
+    expect(prepared).toHaveLength(inject('databaseEmbedded') ? 0 : 1);
+  });
+
+  it('reads one snapshot and writes nothing in a session marked read only, as every query\'s is', async () => {
+    const request = new RequestSession(sql, person());
+    request.readOnly = true;
+    try {
+      await request.run(async (s) => {
+        expect((await s.sql`show transaction_isolation`)[0]!.transaction_isolation).toBe('repeatable read');
+        await expect(s.sql`update core.workspaces set name = name where id = ${workspaceId}`).rejects.toMatchObject({ code: '25006' });
+      });
+    } finally {
+      await request.finish(false);
+    }
   });
 
   describe('statement timeout', () => {

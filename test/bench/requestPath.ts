@@ -20,6 +20,8 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 // Parts of the run, for a closer look: scenarios whose name contains BENCH_SCENARIO, only the gateways in BENCH_GATEWAYS.
 const onlyScenario = process.env.BENCH_SCENARIO;
 const onlyGateways = process.env.BENCH_GATEWAYS?.split(',') as GatewayName[] | undefined;
+// The comparison gateways are handed internal tokens, which live 60 s, for a warm-up and a run.
+if (warmup + seconds > 50) throw new Error('BENCH_WARMUP_SECONDS + BENCH_SECONDS must be at most 50: the comparison gateways carry internal tokens, which live 60 s');
 
 interface Sample extends LoadResult {
   /** CPU milliseconds per request, by process (the gateway, each subgraph, the database). */
@@ -72,6 +74,7 @@ async function measure(stack: BenchStack, gateway: GatewayName, scenario: Scenar
 
 const stack = await startBenchStack({ databaseUrl: process.env.DATABASE_URL, profileDir: process.env.BENCH_PROFILE_DIR });
 try {
+  const startRss = Object.fromEntries(gatewayNames.map((g) => [g, rssMiB(stack.gateways[g].pid)]));
   const scenarios = (await seedScenarios(stack)).filter((s) => !onlyScenario || s.name.includes(onlyScenario));
   const gatewaysRun = gatewayNames.filter((g) => !onlyGateways || onlyGateways.includes(g));
   const expected = new Map<Scenario, Record<GatewayName, string>>();
@@ -122,7 +125,9 @@ try {
   const failures = scenarios.flatMap((s) => gatewayNames.flatMap((g) => samples.get(s)![g].map((x) => x.failures))).reduce((a, b) => a + b, 0);
   const [large, small] = ['cross-subgraph, 100 tasks, 8 clients', 'cross-subgraph, 5 tasks, 8 clients'].map((name) => scenarios.find((s) => s.name === name));
   if (large && small && gatewaysRun.includes('chief')) console.log(`\nChief at 100 tasks / at 5 tasks: ${fixed(rps(large, 'chief') / rps(small, 'chief'), 2)}`);
-  console.log(`gateway RSS, MiB (idle after start and one request of each scenario / after the run): ${gatewayNames.map((g) => `${g} ${fixed(idleRss[g]!)} / ${fixed(rssMiB(stack.gateways[g].pid))}`).join(', ')}; Chief/vanilla idle ${fixed(idleRss.chief! / idleRss.vanilla!, 2)}`);
+  const afterRun = Object.fromEntries(gatewayNames.map((g) => [g, rssMiB(stack.gateways[g].pid)]));
+  console.log(`gateway RSS, MiB (started, no request / idle after one request of each scenario / after the run): ${gatewayNames.map((g) => `${g} ${fixed(startRss[g]!)} / ${fixed(idleRss[g]!)} / ${fixed(afterRun[g]!)}`).join(', ')}`);
+  console.log(`Chief/vanilla RSS: started ${fixed(startRss.chief! / startRss.vanilla!, 2)}, idle ${fixed(idleRss.chief! / idleRss.vanilla!, 2)}`);
   console.log(`failed requests: ${failures}`);
   if (failures) process.exitCode = 1;
 } finally {

@@ -35,7 +35,7 @@ export interface BenchStack {
  * one, every subgraph of the manifest, and three gateways in front of the same subgraphs: Chief's,
  * a vanilla @apollo/gateway and Hive Gateway.
  */
-export async function startBenchStack(options: { databaseUrl?: string; logLevel?: string; /** Folder for V8 CPU profiles of Chief's processes. */ profileDir?: string } = {}): Promise<BenchStack> {
+export async function startBenchStack(options: { databaseUrl?: string; /** Folder for V8 CPU profiles of Chief's processes. */ profileDir?: string } = {}): Promise<BenchStack> {
   // Chief's processes write a CPU profile each when they stop (node --cpu-prof).
   const chiefEntry = (script: string) => {
     const [node, ...args] = tsxEntry(script);
@@ -56,7 +56,7 @@ export async function startBenchStack(options: { databaseUrl?: string; logLevel?
     const shared = {
       ...env,
       NODE_ENV: 'production',
-      LOG_LEVEL: options.logLevel ?? 'info',
+      LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       DATABASE_EMBEDDED: String(!options.databaseUrl),

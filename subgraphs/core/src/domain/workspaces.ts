@@ -1,6 +1,6 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, forbidden, parseInput, requireChanges, requireRole, type RequestSession, type Session } from '@chief/runtime';
+import { anyUuid, appendEvent, forbidden, parseInput, requireChanges, requireRole, type RequestSession, type Session } from '@chief/runtime';
 import { members, workspaces } from '../models/index.ts';
 
 const createWorkspaceInput = z.object({
@@ -83,5 +83,5 @@ export async function rolesIn(session: Session, workspaceIds: readonly string[])
   return session.db
     .select({ workspaceId: workspaces.id, role: sql<string | null>`auth.user_role_in(${workspaces.id})` })
     .from(workspaces)
-    .where(inArray(workspaces.id, [...workspaceIds]));
+    .where(anyUuid(workspaces.id, workspaceIds));
 }

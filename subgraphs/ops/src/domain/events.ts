@@ -1,7 +1,7 @@
 import { and, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  UUID_PATTERN, badUserInput, encodeSequenceCursor, eventEntities, groupByKey, isEventType, parseFirst, parseInput, parseSequenceCursor,
+  UUID_PATTERN, anyUuid, badUserInput, encodeSequenceCursor, eventEntities, groupByKey, isEventType, parseFirst, parseInput, parseSequenceCursor,
   withSession, type Connection, type EventEntity, type LoaderRegistry, type RequestSession, type Session,
 } from '@chief/runtime';
 import { eventActors, eventLinks, events } from '../models/index.ts';
@@ -72,7 +72,7 @@ export async function listEvents(session: Session, page: EventPage, rawFilter: u
  */
 async function eventsByParent(db: Session['db'], ordered: SQL, ids: readonly string[]): Promise<EventRow[][]> {
   const pairs = (await db.execute(ordered)) as unknown as { parent: string; event_id: string }[];
-  const found = pairs.length ? await db.select().from(events).where(inArray(events.id, [...new Set(pairs.map((p) => p.event_id))])) : [];
+  const found = pairs.length ? await db.select().from(events).where(anyUuid(events.id, new Set(pairs.map((p) => p.event_id)))) : [];
   const byId = new Map(found.map((row) => [row.id, row]));
   const rows = pairs.flatMap((p) => (byId.has(p.event_id) ? [{ parent: p.parent, event: byId.get(p.event_id)! }] : []));
   return groupByKey(ids, rows, (r) => r.parent).map((group) => group.map((r) => r.event));
@@ -147,7 +147,7 @@ export function actorsOf(scope: Scope, eventId: string) {
   return scope.loaders
     .get<string, (typeof eventActors.$inferSelect)[]>('ops.event_actors:byEvent', (ids) =>
       withSession(scope, async ({ db }) => {
-        const rows = await db.select().from(eventActors).where(inArray(eventActors.eventId, [...ids])).orderBy(sql`${eventActors.role} <> 'origin'`, eventActors.createdAt, eventActors.id);
+        const rows = await db.select().from(eventActors).where(anyUuid(eventActors.eventId, ids)).orderBy(sql`${eventActors.role} <> 'origin'`, eventActors.createdAt, eventActors.id);
         return groupByKey(ids, rows, (row) => row.eventId);
       }),
     )
@@ -159,7 +159,7 @@ export function linksOf(scope: Scope, eventId: string) {
   return scope.loaders
     .get<string, (typeof eventLinks.$inferSelect)[]>('ops.event_links:byEvent', (ids) =>
       withSession(scope, async ({ db }) => {
-        const rows = await db.select().from(eventLinks).where(inArray(eventLinks.eventId, [...ids])).orderBy(eventLinks.createdAt, eventLinks.id);
+        const rows = await db.select().from(eventLinks).where(anyUuid(eventLinks.eventId, ids)).orderBy(eventLinks.createdAt, eventLinks.id);
         return groupByKey(ids, rows, (row) => row.eventId);
       }),
     )

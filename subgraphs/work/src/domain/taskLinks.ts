@@ -1,6 +1,6 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, groupByKey, parseId, parseInput, refuseWrite, requireRole, withSession, type LoaderRegistry, type RequestSession } from '@chief/runtime';
+import { anyUuid, appendEvent, groupByKey, parseId, parseInput, refuseWrite, requireRole, withSession, type LoaderRegistry, type RequestSession } from '@chief/runtime';
 import { taskLinks, trackerPlatform } from '../models/index.ts';
 
 const linkTaskInput = z.object({
@@ -45,7 +45,7 @@ export function linksOf(scope: { session: RequestSession; loaders: LoaderRegistr
   return scope.loaders
     .get<string, (typeof taskLinks.$inferSelect)[]>('work.task_links:byTask', (ids) =>
       withSession(scope, async ({ db }) => {
-        const rows = await db.select().from(taskLinks).where(inArray(taskLinks.taskId, [...ids])).orderBy(taskLinks.createdAt);
+        const rows = await db.select().from(taskLinks).where(anyUuid(taskLinks.taskId, ids)).orderBy(taskLinks.createdAt);
         return groupByKey(ids, rows, (row) => row.taskId);
       }),
     )
