@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { GATEWAY_IDENTITY, IDEMPOTENCY_KEY_HEADER, REQUEST_FINGERPRINT_HEADER, type Identity, type InternalTokens, type Metrics } from '@chief/runtime';
+import { ErrorCode, GATEWAY_IDENTITY, IDEMPOTENCY_KEY_HEADER, REQUEST_FINGERPRINT_HEADER, type Identity, type InternalTokens, type Metrics } from '@chief/runtime';
 import type { GatewayContext } from './gatewayContext.ts';
 import type { SubgraphClient, SubgraphAnswer } from './createSubgraphClient.ts';
 import { InflightCalls } from './InflightCalls.ts';
@@ -24,6 +24,24 @@ interface Waiting {
 
 /** Runs `fn` once the work already queued has run (as DataLoader batches): after the promise jobs, then a tick. */
 const afterQueuedWork = (fn: () => void) => void Promise.resolve().then(() => process.nextTick(fn));
+
+/** A subgraph's answer other than 2xx, as Apollo's RemoteGraphQLDataSource reports it (without the subgraph's URL or body). */
+class SubgraphHttpError extends GraphQLError {
+  constructor(
+    readonly status: number,
+    message: string,
+    code: string | undefined,
+  ) {
+    super(message, { extensions: code ? { code } : {} });
+  }
+}
+
+/** An error a part got only because another part of the same transaction failed first. */
+const abortedByAnother = (response: FetchResponse) => response.errors?.some((error) => error.extensions?.code === ErrorCode.TRANSACTION_ABORTED) ?? false;
+
+/** A merged call refused for its size (the subgraph's body limit, the gateway's answer limit): each part may fit alone. */
+const tooLargeTogether = (error: unknown) =>
+  (error instanceof SubgraphHttpError && error.status === 413) || (error as { code?: unknown } | null)?.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 
 /** The caller a subgraph call speaks for, as one string: calls are shared only under the same one. */
 const callerKey = (identity: Identity) =>
@@ -97,14 +115,14 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       const merged = mergeOperations(waiting.map((w) => w.fetch));
       parts = merged.split(await this.sendFor(context, merged, waiting.every((w) => w.shareable)));
     } catch (error) {
+      if (tooLargeTogether(error)) return void (await Promise.all(waiting.map(alone)));
       for (const each of waiting) each.reject(error);
       return;
     }
-    // No data says a non-null root field failed, but not whose; and in one transaction a failed
-    // statement fails every statement after it, whichever part they belong to. So when the merged
-    // answer cannot be split, or carries errors, the parts that would have them are asked alone:
-    // each gets the answer it would have had (the part at fault fails again, on its own).
-    const again = parts ? waiting.filter((_, index) => parts[index]!.errors?.length) : waiting;
+    // No data says a non-null root field failed, but not whose: every part is asked alone. In one
+    // transaction a failed statement fails every later one, whichever part it belongs to: the
+    // parts that got TRANSACTION_ABORTED are asked alone. Each gets the answer it would have had.
+    const again = parts ? waiting.filter((_, index) => abortedByAnother(parts[index]!)) : waiting;
     if (again.length < waiting.length) this.metrics.observeFetchesMerged(this.subgraph, waiting.length - again.length);
     waiting.forEach((each, index) => {
       if (!again.includes(each)) each.resolve(parts![index]!);
@@ -139,9 +157,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let response: FetchResponse | undefined;
     try {
       if (status < 200 || status > 299) {
-        // As Apollo's RemoteGraphQLDataSource reports it, without the subgraph's URL or body.
         const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : undefined;
-        throw new GraphQLError(`${status}: ${STATUS_CODES[status] ?? 'Error'}`, { extensions: code ? { code } : {} });
+        throw new SubgraphHttpError(status, `${status}: ${STATUS_CODES[status] ?? 'Error'}`, code);
       }
       const parsed: unknown = JSON.parse(text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`The ${this.subgraph} subgraph answered with something other than a GraphQL response`);

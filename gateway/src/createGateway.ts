@@ -52,8 +52,9 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
 
   // @apollo/gateway otherwise reports usage data to Apollo from every instance, every minute
   // (and probes the cloud providers' metadata endpoints to describe the host): Chief sends nothing
-  // anywhere it was not told to. An operator who sets the variable otherwise has the last word.
-  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
+  // anywhere it was not told to. An operator who sets the variable otherwise has the last word
+  // (empty counts as unset, as everywhere in Chief's configuration).
+  process.env.APOLLO_TELEMETRY_DISABLED ||= 'true';
   const gateway = new ApolloGateway({
     ...(config.supergraph.source === 'file'
       ? { supergraphSdl: readFileSync(config.supergraph.path, 'utf8') }

@@ -14,14 +14,15 @@ const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
  * HTTP to one subgraph over kept-alive connections (undici's pool): a JSON POST, the answer's
  * status and text. Node's fetch costs about ten times the CPU per call (WHATWG streams and
  * headers), and the gateway makes several calls per client request. A call that outlasts the
- * gateway's request timeout is abandoned. An idle connection is closed after the subgraph's own
- * keep-alive hint, or after 4 s without one: before a load balancer's idle timeout can close it
- * under a request (a POST is not retried).
+ * gateway's request timeout is abandoned. An idle connection is closed a second before the
+ * subgraph's keep-alive hint says it would close it (Chief's subgraphs say 65 s), and after 30 s
+ * at most, so a load balancer between them with an idle timeout of more than 30 s never closes
+ * one under a request (a POST is not retried).
  */
 export function createSubgraphClient(url: string, timeoutMs: number) {
   const target = new URL(url);
   const path = `${target.pathname}${target.search}`;
-  const pool = new Pool(target.origin, { keepAliveTimeout: 4_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, maxResponseSize: MAX_ANSWER_BYTES });
+  const pool = new Pool(target.origin, { keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, maxResponseSize: MAX_ANSWER_BYTES });
   return {
     async post(body: string, headers: Record<string, string>): Promise<SubgraphAnswer> {
       const started = performance.now();

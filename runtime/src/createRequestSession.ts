@@ -219,7 +219,7 @@ export class RequestSession {
       const setEach = settings.map((_, i) => `set_config($${i * 2 + 1}, $${i * 2 + 2}, true)`).join(', ');
       const timeout = `$${settings.length * 2 + 1}::text`;
       done = this.sql
-        .begin(this.readOnly ? 'isolation level repeatable read read only' : 'read write', async (tx) => {
+        .begin(this.readOnly ? 'isolation level repeatable read read only' : '', async (tx) => {
           const [row] = await tx.unsafe<{ role: MemberRole | null; member_id: string | null }[]>(
             `select ${setEach}, set_config('statement_timeout', coalesce(${timeout}, current_setting('statement_timeout')), true),
                     auth.caller_role() as role, auth.member_id() as member_id`,

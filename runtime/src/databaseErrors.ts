@@ -1,5 +1,5 @@
 import type { TransactionSql } from 'postgres';
-import { badUserInput, conflict, forbidden, notFound } from './errors.ts';
+import { ErrorCode, badUserInput, chiefError, conflict, forbidden, notFound } from './errors.ts';
 
 interface PgError {
   code: string;
@@ -101,6 +101,9 @@ export function translateDatabaseError(thrown: unknown, inputPath = 'input', uni
     case '40001':
     case '40P01':
       return conflict('The change collided with another one; retry it');
+    case '25P02':
+      // Not this field's fault: the request's transaction had already failed.
+      return chiefError(ErrorCode.TRANSACTION_ABORTED, 'Not run: an earlier part of this request failed in the same transaction; send this part again on its own');
     default:
       if (code.startsWith('22')) return badUserInput(inputPath, `${inputPath}: a value ${dataException(code)}`);
       return thrown;

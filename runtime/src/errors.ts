@@ -20,6 +20,8 @@ export const ErrorCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   /** operationName names no operation of the document, or several operations and no name. */
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** Not run: an earlier statement of the same request's transaction failed (SQLSTATE 25P02). */
+  TRANSACTION_ABORTED: 'TRANSACTION_ABORTED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

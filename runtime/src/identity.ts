@@ -43,7 +43,7 @@ const base64urlJson = (part: string): unknown => JSON.parse(Buffer.from(part, 'b
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The gateway speaking for itself (reading a subgraph's SDL, asking core about a key): it reads no data. */
-export const GATEWAY_IDENTITY: Identity = { kind: 'gateway', userId: null, workspaceId: null, scopes: [] };
+export const GATEWAY_IDENTITY: Identity = Object.freeze({ kind: 'gateway', userId: null, workspaceId: null, scopes: Object.freeze([]) as unknown as string[] });
 
 /**
  * The gateway signs a short-lived token per request carrying the verified identity; subgraphs

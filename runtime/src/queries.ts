@@ -66,7 +66,7 @@ async function selectRows<T extends PgTable>(db: Database, query: { toSQL(): { s
  * one prepared statement per query where `in ($1, ..., $n)` would make one per size. Strings that
  * are not UUIDs match no uuid column and are left out.
  */
-export function anyUuid(column: AnyColumn, ids: Iterable<string>): SQL {
+export function anyUuid(column: AnyColumn | SQL, ids: Iterable<string>): SQL {
   const literal = `{${[...ids].filter((id) => UUID_PATTERN.test(id)).join(',')}}`;
   return sql`${column} = any(${literal}::uuid[])`;
 }

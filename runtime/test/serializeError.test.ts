@@ -37,4 +37,18 @@ describe('errors as logs and responses hold them', () => {
     expect(formatted.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'arguments' });
     expect(formatted.message).not.toContain(secret);
   });
+
+  it('answers a statement that ran after a failed one in the same transaction with TRANSACTION_ABORTED, not INTERNAL', async () => {
+    const { translateDatabaseError } = await import('../src/index.ts');
+    let aborted: unknown;
+    await sql
+      .begin(async (tx) => {
+        await tx`select ${secret}::uuid`.catch(() => undefined);
+        aborted = await tx`select 1`.then(() => undefined, (error: unknown) => error);
+      })
+      .catch(() => undefined);
+    expect((aborted as { code?: string }).code).toBe('25P02');
+    const formatted = createErrorFormatter({ includeStack: false, translate: (e) => translateDatabaseError(e, 'arguments') })({ message: 'x' }, new GraphQLError('x', { originalError: aborted as Error }));
+    expect(formatted.extensions?.code).toBe('TRANSACTION_ABORTED');
+  });
 });

@@ -17,8 +17,6 @@ export async function statementsPerRequest(stack: BenchStack, url: string, autho
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(body) });
     await response.arrayBuffer();
   };
-  // One uncounted first: a connection new to a native database's pool first reads its array types.
-  await send();
   const statements = async () => (await Promise.all(stack.subgraphs.map((s) => readCounter(s.url, stack.env.METRICS_TOKEN, 'chief_sql_statements_total')))).reduce((a, b) => a + b, 0);
   // Requests the load left in flight (a client stops waiting, the services go on) finish first.
   let before = await statements();

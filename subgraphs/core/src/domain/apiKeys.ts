@@ -69,7 +69,7 @@ export async function authenticateApiKey(sql: SqlClient, signer: ApiKeySigner, k
   if (!signer.isGenuine(key)) return null;
   const rows = await sql.begin(async (tx) => {
     await tx`select set_config('role', 'chief_service', true)`;
-    // Scopes as JSON: array types are not looked up on embedded connections, JSON always parses.
+    // Scopes as JSON: Chief's connections do not look up array types (createSqlClient); JSON always parses.
     return tx<{ key_id: string; key_workspace_id: string; key_scopes: string[] }[]>`
       select key_id, key_workspace_id, to_json(key_scopes) as key_scopes from auth.authenticate_api_key(${hashApiKey(key)})`;
   });

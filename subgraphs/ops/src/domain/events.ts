@@ -78,8 +78,12 @@ async function eventsByParent(db: Session['db'], ordered: SQL, ids: readonly str
   return groupByKey(ids, rows, (r) => r.parent).map((group) => group.map((r) => r.event));
 }
 
-/** The parents as a VALUES list (one text column, `parent`), with no array parameter the embedded server would need types for. */
-const parentList = (ids: readonly string[]) => sql`(values ${sql.join(ids.map((id) => sql`(${id}::text)`), sql`, `)}) as p(parent)`;
+/**
+ * The parents as rows of one text column, `parent`, from one JSON parameter: one statement text
+ * whatever their number (so one prepared statement), any text (user ids too), and no array
+ * parameter the driver would need the server's types for.
+ */
+const parentList = (ids: readonly string[]) => sql`json_array_elements_text(${JSON.stringify(ids)}::json) as p(parent)`;
 
 /**
  * A page of events in log order for each of many parents, from one statement: `eventsOf` selects,
@@ -198,7 +202,7 @@ export function causalityOf(scope: Scope, direction: 'causes' | 'effects', event
         db,
         sql`with recursive walk(start, event_id, depth) as (
               select ${from}, ${to}, 1 from ops.event_links l
-               where ${causal} and ${from} in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})
+               where ${causal} and ${anyUuid(from, ids)}
               union
               select w.start, ${to}, w.depth + 1 from walk w join ops.event_links l on ${from} = w.event_id
                where ${causal} and w.depth < ${walk.depth}
