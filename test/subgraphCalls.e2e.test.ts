@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '@chief/gateway';
 import { createLogger, loadConfig, subgraphNames, type RunningServer, type SubgraphName } from '@chief/runtime';
 import { CROSS_QUERY, expectCrossData, seedTasks, type CrossData } from './support/crossDomain.ts';
-import { createClient, expectData, startTestChief, type ChiefClient, type Page, type TestChief } from './support/startTestChief.ts';
+import { createClient, expectData, startTestChief, TEST_ENV, type ChiefClient, type Page, type TestChief } from './support/startTestChief.ts';
 import { startDelayingProxy, type DelayingProxy } from './support/delayingProxy.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
@@ -16,7 +16,7 @@ const RELATED = `query Related($id: ID!) { contact(id: $id) { id name relatedTas
 async function proxiedGateway(chief: TestChief, env: Record<string, string>, delayMs: number) {
   const proxies = {} as Record<SubgraphName, DelayingProxy>;
   for (const name of subgraphNames) proxies[name] = await startDelayingProxy(chief.subgraphUrls[name], delayMs);
-  const config = loadConfig({ ...processEnv(chief), ...env });
+  const config = loadConfig({ ...gatewayEnv, ...env });
   const gateway: RunningServer = await createGateway({
     config,
     logger: createLogger('gateway', 'silent'),
@@ -35,16 +35,13 @@ async function proxiedGateway(chief: TestChief, env: Record<string, string>, del
   };
 }
 
-/** The settings the test Chief was started with, as environment variables for another gateway. */
-const processEnv = (chief: TestChief): Record<string, string> => ({
-  NODE_ENV: 'test',
-  LOG_LEVEL: 'silent',
-  AUTH_JWT_SECRET: chief.config.auth.jwtSecret!,
-  SUBGRAPH_SECRET: chief.config.subgraphSecret,
+/** The settings of the test Chief, for another gateway in front of its subgraphs. */
+const gatewayEnv = {
+  ...TEST_ENV,
   RATE_LIMIT_USER_MAX: '100000',
   // The committed supergraph: the gateway makes no calls of its own to read the subgraphs.
   SUPERGRAPH_SOURCE: 'file',
-});
+};
 
 describe('the gateway\'s calls to the subgraphs', () => {
   let chief: TestChief;

@@ -43,9 +43,19 @@ const abortedByAnother = (response: FetchResponse) => response.errors?.some((err
 const tooLargeTogether = (error: unknown) =>
   (error instanceof SubgraphHttpError && error.status === 413) || (error as { code?: unknown } | null)?.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE';
 
-/** The caller a subgraph call speaks for, as one string: calls are shared only under the same one. */
-const callerKey = (identity: Identity) =>
-  JSON.stringify([identity.kind, identity.userId, identity.workspaceId, identity.apiKeyId ?? null, identity.scopes]);
+/**
+ * The caller a subgraph call speaks for, as one string: calls are shared only under the same one.
+ * Made once per identity, which a client request keeps for all its calls.
+ */
+const callerKeys = new WeakMap<Identity, string>();
+function callerKey(identity: Identity): string {
+  let key = callerKeys.get(identity);
+  if (key === undefined) {
+    key = JSON.stringify([identity.kind, identity.userId, identity.workspaceId, identity.apiKeyId ?? null, identity.scopes]);
+    callerKeys.set(identity, key);
+  }
+  return key;
+}
 
 /**
  * The gateway's calls to one subgraph. Each carries the verified identity as the gateway's signed

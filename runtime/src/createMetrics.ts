@@ -6,8 +6,8 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 /**
  * One service's Prometheus metrics (its own registry, so several services can share a process):
  * GraphQL requests by operation name and HTTP status, with latency; the gateway adds its calls
- * to each subgraph, and a subgraph the statements its pool sends. Operation names are the clients' choice, so they are checked and capped to
- * keep the label set bounded.
+ * to each subgraph, and a subgraph the statements its pool sends. Operation names are the
+ * clients' choice, so they are checked and capped to keep the label set bounded.
  */
 export function createMetrics(service: string) {
   const registry = new Registry();

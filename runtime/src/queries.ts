@@ -15,50 +15,50 @@ interface RequestScope {
   loaders: LoaderRegistry;
 }
 
-// getTableConfig rebuilds a table's whole description (columns, indexes, policies) on every call.
-const loaderNames = new WeakMap<PgTable, string>();
-function byIdLoaderName(table: PgTable): string {
-  let name = loaderNames.get(table);
-  if (name === undefined) {
-    const config = getTableConfig(table);
-    name = `${config.schema}.${config.name}:byId`;
-    loaderNames.set(table, name);
-  }
-  return name;
+/** What the helpers need of a table, worked out once: drizzle rebuilds it on every call. */
+interface TableReading {
+  /** The name of the table's by-id loader (getTableConfig rebuilds indexes and policies too). */
+  byIdLoader: string;
+  /** A row as postgres.js returns it (by column name), read into the table's row (by property), values decoded. */
+  read: (raw: Record<string, unknown>) => Record<string, unknown>;
+  /** The row property of each column, by column name. */
+  fieldOf: Map<string, string>;
 }
-
-/** A row as postgres.js returns it (by column name), read into a table's row (by property), values decoded. */
-type RowReader = (raw: Record<string, unknown>) => Record<string, unknown>;
-const rowReaders = new WeakMap<PgTable, RowReader>();
+const readings = new WeakMap<PgTable, TableReading>();
 
 /**
- * Reads a table's rows as drizzle's select would, decoding each column as drizzle does
+ * How a table's rows are read as drizzle's select would, each column decoded as drizzle does
  * (timestamps to dates, say). drizzle's own mapping asks each cell what kind of field it is, and
  * through a subquery that takes walks up prototype chains: on a page of a hundred rows it cost
  * more than the statement.
  */
-function rowReader(table: PgTable): RowReader {
-  let read = rowReaders.get(table);
-  if (!read) {
+function reading(table: PgTable): TableReading {
+  let found = readings.get(table);
+  if (!found) {
+    const { schema, name } = getTableConfig(table);
     const columns = Object.entries(getTableColumns(table)).map(([key, column]) => ({ key, name: column.name, column }));
-    read = (raw) => {
-      const row: Record<string, unknown> = {};
-      for (const { key, name, column } of columns) {
-        const value = raw[name];
-        row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
-      }
-      return row;
+    found = {
+      byIdLoader: `${schema}.${name}:byId`,
+      read: (raw) => {
+        const row: Record<string, unknown> = {};
+        for (const { key, name: column, column: definition } of columns) {
+          const value = raw[column];
+          row[key] = value === null || value === undefined ? null : definition.mapFromDriverValue(value);
+        }
+        return row;
+      },
+      fieldOf: new Map(columns.map(({ key, name: column }) => [column, key])),
     };
-    rowReaders.set(table, read);
+    readings.set(table, found);
   }
-  return read;
+  return found;
 }
 
-/** Runs a select built by drizzle that returns `table`'s columns (and perhaps more), read by rowReader. */
+/** Runs a select built by drizzle that returns `table`'s columns (and perhaps more), read as the table's rows. */
 async function selectRows<T extends PgTable>(db: Database, query: { toSQL(): { sql: string; params: unknown[] } }, table: T): Promise<Row<T>[]> {
   const { sql: text, params } = query.toSQL();
   const raw = await db.$client.unsafe(text, params as never[]);
-  return raw.map(rowReader(table)) as Row<T>[];
+  return raw.map(reading(table).read) as Row<T>[];
 }
 
 /**
@@ -79,7 +79,7 @@ export function anyUuid(column: AnyColumn | SQL, ids: Iterable<string>): SQL {
 export function loadById<T extends ListTable>(scope: RequestScope, table: T, id: string): Promise<Row<T> | null> {
   if (!UUID_PATTERN.test(id)) return Promise.resolve(null);
   return scope.loaders
-    .get<string, Row<T> | null>(byIdLoaderName(table), (ids) =>
+    .get<string, Row<T> | null>(reading(table as PgTable).byIdLoader, (ids) =>
       withSession(scope, async ({ db }) => {
         const rows = await selectRows(db, db.select().from(table as PgTable).where(anyUuid(table.id, ids)), table);
         return byKey(ids, rows, (row) => (row as { id: string }).id);
@@ -121,7 +121,7 @@ export async function listPagesByParent<T extends ListTable>(
   const query = db.select().from(numbered).where(lte(numbered.position, page.limit + 1)).orderBy(numbered.position);
   const rows = (await selectRows(db, query, table)) as (Row<T> & { createdAt: string; id: string })[];
   const parentKey = (parentColumn as unknown as { name: string }).name;
-  const parentField = Object.entries(getTableColumns(table as PgTable)).find(([, column]) => column.name === parentKey)?.[0] ?? parentKey;
+  const parentField = reading(table as PgTable).fieldOf.get(parentKey) ?? parentKey;
   return groupByKey(parentIds, rows, (row) => (row as Record<string, unknown>)[parentField] as string).map(
     (group) => toConnection(group, page) as Connection<Row<T>>,
   );

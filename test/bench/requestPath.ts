@@ -125,7 +125,7 @@ try {
 
   const failures = scenarios.flatMap((s) => gatewayNames.flatMap((g) => samples.get(s)![g].map((x) => x.failures))).reduce((a, b) => a + b, 0);
   const [large, small] = ['cross-subgraph, 100 tasks, 8 clients', 'cross-subgraph, 5 tasks, 8 clients'].map((name) => scenarios.find((s) => s.name === name));
-  if (large && small && gatewaysRun.includes('chief')) console.log(`\nChief at 100 tasks / at 5 tasks: ${fixed(rps(large, 'chief') / rps(small, 'chief'), 2)}`);
+  if (large && small) console.log(`\nat 100 tasks / at 5 tasks: ${gatewaysRun.map((g) => `${g} ${fixed(rps(large, g) / rps(small, g), 2)}`).join(', ')}`);
   const afterRun = Object.fromEntries(gatewayNames.map((g) => [g, rssMiB(stack.gateways[g].pid)]));
   console.log(`gateway RSS, MiB (started, no request / idle after one request of each scenario / after the run): ${gatewayNames.map((g) => `${g} ${fixed(startRss[g]!)} / ${fixed(idleRss[g]!)} / ${fixed(afterRun[g]!)}`).join(', ')}`);
   console.log(`Chief/vanilla RSS: started ${fixed(startRss.chief! / startRss.vanilla!, 2)}, idle ${fixed(idleRss.chief! / idleRss.vanilla!, 2)}`);
