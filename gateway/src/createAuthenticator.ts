@@ -20,6 +20,8 @@ export interface TokenCaller {
   identity: Identity;
   /** OIDC `azp`, or `client_id` (RFC 9068 access tokens). */
   clientId: string | undefined;
+  /** When the token expires, in milliseconds since the epoch. */
+  expiresAt: number;
 }
 
 // Chief's API keys look like chief_<prefix>_<secret>_<tag>; JWTs never start that way.
@@ -96,6 +98,7 @@ export function createAuthenticator({ auth, checkApiKey }: AuthenticatorOptions)
       return {
         identity: { kind: 'user', userId, workspaceId: workspaceId?.toLowerCase() ?? null, scopes: ['read', 'write'] },
         clientId: claim(claims.azp) ?? claim(claims.client_id),
+        expiresAt: claims.exp! * 1000,
       };
     },
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { GraphQLSchema } from 'graphql';
 import { ApolloGateway, IntrospectAndCompose } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -25,6 +26,10 @@ import { refuseUnstorableText } from './refuseUnstorableText.ts';
 import { acceptIdempotencyKey, useIdempotencyOutcome } from './idempotencyKeys.ts';
 import { authorizeOperation } from './authorizeOperation.ts';
 import { explorerEndpoints } from './explorer.ts';
+import { SubscriptionPlanner } from './subscriptions/SubscriptionPlanner.ts';
+import { UpstreamSubscriptions } from './subscriptions/UpstreamSubscriptions.ts';
+import { serveGatewaySubscriptions } from './subscriptions/serveGatewaySubscriptions.ts';
+import { acceptSubscriptions } from './subscriptions/acceptSubscriptions.ts';
 
 export interface SubgraphEndpoint {
   name: string;
@@ -49,6 +54,7 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
   const apiKeyEndpoint = createSubgraphClient(new URL(API_KEY_ENDPOINT, core).href, config.limits.timeoutMs);
   const authenticator = createAuthenticator({ auth: config.auth, checkApiKey: createApiKeyChecker(apiKeyEndpoint, tokens) });
   const clients = [apiKeyEndpoint];
+  const dataSources = new Map<string, SubgraphDataSource>();
 
   // @apollo/gateway otherwise reports usage data to Apollo from every instance, every minute
   // (and probes the cloud providers' metadata endpoints to describe the host): Chief sends nothing
@@ -63,23 +69,32 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     buildService: ({ name, url }) => {
       const client = createSubgraphClient(urls.get(name) ?? url!, config.limits.timeoutMs);
       clients.push(client);
-      return new SubgraphDataSource(name, client, tokens, metrics, config.subgraphCalls);
+      const dataSource = new SubgraphDataSource(name, client, tokens, metrics, config.subgraphCalls);
+      dataSources.set(name, dataSource);
+      return dataSource;
     },
     logger,
     // The parsed subgraph operation of each fetch, which SubgraphDataSource merges without parsing.
     queryPlannerConfig: { exposeDocumentNodeInFetchNode: true },
   });
   const listSizes = trackListSizes(gateway);
+  const planner = new SubscriptionPlanner(dataSources);
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate((loaded) => {
+    planner.update(loaded.coreSupergraphSdl);
+    apiSchema = loaded.apiSchema;
+  });
   const trustedDocuments = loadTrustedDocuments(config.trustedDocuments.path, config.trustedDocuments.required);
 
+  const formatError = createErrorFormatter({
+    includeStack: config.isDevelopment,
+    onInternal: (error) => logger.error({ err: error }, 'internal error'),
+  });
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: acceptSubscriptions(gateway),
     // The process entry points own SIGTERM: they close the HTTP server and the pool, then exit 0.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter({
-      includeStack: config.isDevelopment,
-      onInternal: (error) => logger.error({ err: error }, 'internal error'),
-    }),
+    formatError,
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: config.introspection,
     // Credentials travel in headers only (no cookies), and a browser cannot send these headers
@@ -134,11 +149,25 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
       if (!(await rateLimiter.connect(3_000))) logger.warn('rate limiter store unreachable; requests are allowed until it answers');
       loaded = true;
       const running = await http.listen(port, host);
+      const subscriptions = serveGatewaySubscriptions({
+        server: running.server,
+        apollo,
+        context,
+        planner,
+        upstream: new UpstreamSubscriptions(urls, tokens),
+        tokens,
+        config,
+        logger,
+        metrics,
+        schema: () => apiSchema,
+        formatError,
+      });
       logger.info({ url: running.url, supergraph: config.supergraph.source }, 'gateway listening');
       return {
         ...running,
         close: async () => {
           loaded = false;
+          await subscriptions.close();
           await running.close();
           await apollo.stop();
           await rateLimiter.close();

@@ -43,8 +43,8 @@ export function createRequestContext({ config, authenticator, apiKeySigner, rate
       await rateLimit(`ip:${proxyaddr(request, trustProxy)}`, config.rateLimit.userMax);
       return { requestId, receivedAt };
     }
-    const { identity, clientId } = await authenticator.verifyToken(credentials.bearer, credentials.workspace);
+    const { identity, clientId, expiresAt } = await authenticator.verifyToken(credentials.bearer, credentials.workspace);
     await rateLimit(`user:${identity.userId}`, config.rateLimit.userMax);
-    return { requestId, receivedAt, identity, clientId };
+    return { requestId, receivedAt, identity, clientId, expiresAt };
   };
 }

@@ -1,3 +1,4 @@
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { IdempotentRequest, Identity } from '@chief/runtime';
 
 /** Per-request gateway context: who is asking, and the token that tells the subgraphs so. */
@@ -13,6 +14,15 @@ export interface GatewayContext {
   apiKey?: PresentedApiKey;
   /** The client application a JWT was issued to (trusted documents are per client). */
   clientId?: string;
+  /** When the bearer JWT expires (ms since the epoch): a subscription socket is closed then. */
+  expiresAt?: number;
+  /** The operation arrived over a subscription socket, where subscriptions are served. */
+  transport?: 'websocket';
+  /**
+   * Where a subscription socket receives the request the pipeline accepted (every guard passed),
+   * to subscribe to it. A box: Apollo runs the pipeline on a shallow copy of the context.
+   */
+  subscription?: { accepted?: GatewayGraphQLRequestContext };
   /** A mutation's Idempotency-Key, and whether a subgraph answered it from a stored response. */
   idempotency?: IdempotentRequest & { replayed: boolean };
 }

@@ -5,14 +5,14 @@ import type { OperationGuard } from './useOperationGuards.ts';
  * The first guard: the request names one operation of its document, and one this endpoint runs.
  * (Apollo leaves both to the gateway's executor, which fails them as internal errors.)
  */
-export const requireExecutableOperation: OperationGuard = ({ operation, request }) => {
+export const requireExecutableOperation: OperationGuard = ({ operation, request, contextValue }) => {
   if (!operation) {
     const message = request.operationName
       ? `The document has no operation named "${request.operationName}"`
       : 'The document holds several operations: name the one to run in operationName';
     throw chiefError(ErrorCode.OPERATION_RESOLUTION_FAILURE, message, { http: { status: 400 } });
   }
-  if (operation.operation === 'subscription') {
-    throw chiefError(ErrorCode.BAD_REQUEST, 'Subscriptions are not served over HTTP requests', { http: { status: 400 } });
+  if (operation.operation === 'subscription' && contextValue.transport !== 'websocket') {
+    throw chiefError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over graphql-ws at this same URL, not over HTTP requests', { http: { status: 400 } });
   }
 };

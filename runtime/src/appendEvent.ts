@@ -1,4 +1,5 @@
-import type { Session } from './createRequestSession.ts';
+import { requestScope, type Session } from './createRequestSession.ts';
+import { LOG_CHANNEL } from './logWakeups.ts';
 import { callerActor } from './identity.ts';
 import { eventCatalog, isEventType, type EventPayload, type EventType } from './eventCatalog.ts';
 
@@ -60,7 +61,9 @@ export async function appendEvent<T extends EventType>(session: Session, event: 
     { linkType: action === 'created' ? 'references' : 'updates', entityType, entityId: event.entityId },
     ...(event.links ?? []),
   ];
-  const [row] = await session.sql<{ id: string; seq: string }[]>`
+  // NOTIFY is delivered when the transaction commits, and not at all when it rolls back: log
+  // readers in other processes wake exactly when the event exists for them.
+  const [row] = await session.sql<{ id: string; seq: string; workspace_id: string }[]>`
     with e as (
       insert into ops.events (workspace_id, type, entity_type, entity_id, actor_type, actor_id, payload, metadata)
       values (auth.workspace_id(), ${event.type}, ${entityType}, ${event.entityId}, ${actorType}, ${actorId}, ${JSON.stringify(payload)}::jsonb, ${JSON.stringify(metadata)}::jsonb)
@@ -75,7 +78,8 @@ export async function appendEvent<T extends EventType>(session: Session, event: 
       from e, jsonb_to_recordset(${JSON.stringify(links.map((l) => ({ link_type: l.linkType, ref_event_id: l.refEventId ?? null, entity_type: l.entityType ?? null, entity_id: l.entityId ?? null })))}::jsonb)
         as x(link_type text, ref_event_id uuid, entity_type text, entity_id uuid)
     )
-    select id, seq::text as seq from e`;
+    select id, seq::text as seq, workspace_id, pg_notify(${LOG_CHANNEL}, workspace_id::text) from e`;
   if (!row) throw new Error('event insert returned no row');
-  return row;
+  requestScope.getStore()?.session?.noteAppended(row.workspace_id);
+  return { id: row.id, seq: row.seq };
 }

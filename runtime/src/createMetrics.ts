@@ -32,6 +32,9 @@ export function createMetrics(service: string) {
   const mergedFetches = new Counter({ name: 'chief_subgraph_fetches_merged_total', help: 'Fetches of a query plan that travelled to their subgraph merged with others of the same request.', labelNames: ['subgraph'], registers: [registry] });
   const sharedCalls = new Counter({ name: 'chief_subgraph_calls_shared_total', help: 'Subgraph queries answered by an identical call in flight for the same caller.', labelNames: ['subgraph'], registers: [registry] });
   const statements = new Counter({ name: 'chief_sql_statements_total', help: 'SQL statements sent by this service\'s pool, BEGIN and COMMIT included.', registers: [registry] });
+  const subscriptionEvents = new Counter({ name: 'chief_subscription_events_resolved_total', help: 'Subscription events completed (once per event for every group of identical subscriptions).', registers: [registry] });
+  const subscriptionDeliveries = new Counter({ name: 'chief_subscription_events_delivered_total', help: 'Subscription results handed to subscribers.', registers: [registry] });
+  const subscriptionCloses = new Counter({ name: 'chief_subscription_closes_total', help: 'Subscription sockets the gateway closed, by close code.', labelNames: ['code'], registers: [registry] });
   const seen = new Set<string>();
   const operationLabel = (name: string | undefined) => {
     if (!name) return 'anonymous';
@@ -59,6 +62,14 @@ export function createMetrics(service: string) {
     /** A subgraph query that shared the answer of an identical call in flight. */
     observeSharedCall(subgraph: string) {
       sharedCalls.inc({ subgraph });
+    },
+    /** One subscription event completed, then handed to `subscribers` subscribers. */
+    observeSubscriptionEvent(subscribers: number) {
+      subscriptionEvents.inc();
+      subscriptionDeliveries.inc(subscribers);
+    },
+    observeSubscriptionClose(code: number) {
+      subscriptionCloses.inc({ code: String(code) });
     },
     /** One statement sent by the service's own pool (the process entry wires it to the pool). */
     observeStatement() {

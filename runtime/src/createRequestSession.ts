@@ -5,6 +5,7 @@ import type { SqlClient } from '@chief/db';
 import { forbidden, unauthenticated } from './errors.ts';
 import type { Identity } from './identity.ts';
 import { collidingColumns, translateDatabaseError } from './databaseErrors.ts';
+import { processLogWakeups } from './logWakeups.ts';
 
 /** drizzle on the request's transaction; `$client` is that transaction's handle (statements prepared as the pool says). */
 export type Database = PostgresJsDatabase & { $client: SqlClient };
@@ -72,6 +73,8 @@ interface OpenTransaction {
   writes: number;
   /** It could not open (the caller was refused): it holds no connection. */
   refused?: boolean;
+  /** Workspaces it appended events to: their log readers in this process wake when it commits. */
+  appended?: Set<string>;
 }
 
 /**
@@ -124,6 +127,11 @@ export class RequestSession {
     }
   }
 
+  /** Called by appendEvent: the open transaction wrote to `workspaceId`'s log. */
+  noteAppended(workspaceId: string): void {
+    if (this.current) (this.current.appended ??= new Set()).add(workspaceId);
+  }
+
   /** Database work that writes: the transaction it runs in is then never ended early by outsideTransaction. */
   async write<T>(fn: (session: Session) => Promise<T>): Promise<T> {
     return this.run(async (session) => {
@@ -167,6 +175,7 @@ export class RequestSession {
       } catch (error) {
         throw translateDatabaseError(error);
       }
+      if (commit) for (const workspaceId of transaction.appended ?? []) processLogWakeups.notify(workspaceId);
     })();
     this.closing = ending.then(
       () => undefined,

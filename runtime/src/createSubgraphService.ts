@@ -15,6 +15,9 @@ import { useRequestSession } from './sessionPlugin.ts';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, REQUEST_FINGERPRINT_HEADER, type IdempotentRequest } from './idempotencyKeys.ts';
 import type { Logger } from './createLogger.ts';
 import { createMetrics, type Metrics } from './createMetrics.ts';
+import { createLiveScope, type LiveScope } from './logSubscription.ts';
+import { serveSubscriptions } from './serveSubscriptions.ts';
+import { listenForLogWrites } from './logWakeups.ts';
 
 /** What every subgraph resolver receives. */
 export interface SubgraphContext {
@@ -25,6 +28,8 @@ export interface SubgraphContext {
   loaders: LoaderRegistry;
   config: Config;
   logger: Logger;
+  /** In a subscription only: the log, followed for the subscriber (see logSubscription). */
+  live?: LiveScope;
 }
 
 export interface SubgraphServiceOptions {
@@ -53,16 +58,18 @@ export interface SubgraphServiceOptions {
 export function createSubgraphService(options: SubgraphServiceOptions) {
   const { name, typeDefs, resolvers, sql, config, logger, metrics = createMetrics(name), gatewayEndpoints = {}, secretMutations = [] } = options;
   const tokens = createInternalTokens(config.subgraphSecret);
+  const schema = buildSubgraphSchema([{ typeDefs, resolvers }]);
+  const formatError = createErrorFormatter({
+    includeStack: config.isDevelopment,
+    onInternal: (error) => logger.error({ err: error }, 'internal error'),
+    // A database refusal outside a mutation (a query's statement) still has a client meaning.
+    translate: (error) => translateDatabaseError(error, 'arguments'),
+  });
   const apollo = new ApolloServer<SubgraphContext>({
-    schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
+    schema,
     // The process entry points own SIGTERM: they close the HTTP server and the pool, then exit 0.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter({
-      includeStack: config.isDevelopment,
-      onInternal: (error) => logger.error({ err: error }, 'internal error'),
-      // A database refusal outside a mutation (a query's statement) still has a client meaning.
-      translate: (error) => translateDatabaseError(error, 'arguments'),
-    }),
+    formatError,
     includeStacktraceInErrorResponses: config.isDevelopment,
     introspection: true,
     // No cache hints are given, so no plugin wraps every resolver to collect them.
@@ -133,11 +140,30 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     apollo,
     async listen(port: number, host = config.host): Promise<RunningServer> {
       await apollo.start();
+      // Writers in other processes wake this one's log readers through the database (native only).
+      if (!config.databaseEmbedded && config.databaseUrl) await listenForLogWrites(sql);
       const running = await http.listen(port, host);
+      const subscriptions = serveSubscriptions({
+        server: running.server,
+        schema,
+        tokens,
+        config,
+        logger,
+        formatError: (error) => formatError(error.toJSON(), error),
+        context: (identity): SubgraphContext => ({
+          identity,
+          session: new RequestSession(sql, identity),
+          loaders: new LoaderRegistry(),
+          config,
+          logger,
+          live: createLiveScope(sql, identity, config),
+        }),
+      });
       logger.info({ url: running.url }, `${name} subgraph listening`);
       return {
         ...running,
         close: async () => {
+          await subscriptions.close();
           await running.close();
           await apollo.stop();
         },

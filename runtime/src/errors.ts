@@ -22,6 +22,12 @@ export const ErrorCode = {
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   /** Not run: an earlier statement of the same request's transaction failed (SQLSTATE 25P02). */
   TRANSACTION_ABORTED: 'TRANSACTION_ABORTED',
+  /** A subscription's `after` is not a cursor of this workspace's log. */
+  CURSOR_UNKNOWN: 'CURSOR_UNKNOWN',
+  /** A subscription's `after` is older than the log's resume window (SUBSCRIPTION_RETENTION_HOURS). */
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
+  /** A connection or a user already holds as many subscriptions as allowed. */
+  SUBSCRIPTION_LIMIT_EXCEEDED: 'SUBSCRIPTION_LIMIT_EXCEEDED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -99,6 +99,13 @@ const sharedSchema = z
     INTROSPECTION: flag.optional(),
     SUBGRAPH_BATCHING: flag.optional(),
     SUBGRAPH_DEDUPLICATION: flag.optional(),
+    SUBSCRIPTION_POLL_MS: integer(1_000, 50, 60_000, 'a whole number of milliseconds from 50 to 60000'),
+    SUBSCRIPTION_RETENTION_HOURS: count(168),
+    SUBSCRIPTION_BUFFER_EVENTS: count(100),
+    SUBSCRIPTION_BUFFER_BYTES: count(1_000_000),
+    SUBSCRIPTIONS_PER_CONNECTION: count(50),
+    SUBSCRIPTIONS_PER_USER: count(200),
+    CONNECTION_INIT_TIMEOUT_MS: integer(5_000, 100, 600_000, 'a whole number of milliseconds from 100 to 600000'),
     TRUSTED_DOCUMENTS: z.enum(['off', 'require'], { error: 'expected off or require' }).default('off'),
     TRUSTED_DOCUMENTS_PATH: text('expected a file path').default('clients/generated/persisted-documents.json'),
     TRUSTED_DOCUMENTS_CLIENTS: z
@@ -200,6 +207,13 @@ export interface Config {
    * queries in flight for the same caller.
    */
   subgraphCalls: { batching: boolean; deduplication: boolean };
+  /**
+   * Live updates: how often a subscription reads the log when no wake-up came (`pollMs`), how far
+   * back a cursor may resume (`retentionHours`), what one subscriber may have waiting before it is
+   * closed as a slow consumer (`bufferEvents` results, `bufferBytes` unsent on its socket), the caps
+   * per connection and per user, and how long a socket may wait before its connection_init.
+   */
+  subscriptions: { pollMs: number; retentionHours: number; bufferEvents: number; bufferBytes: number; perConnection: number; perUser: number; initTimeoutMs: number };
   /** Required: restricted clients (all when `clients` is empty) may only send listed operations. */
   trustedDocuments: { required: boolean; path: string; clients: string[] };
 }
@@ -265,6 +279,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     limits: { depth: e.MAX_QUERY_DEPTH, cost: e.MAX_QUERY_COST, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, bodyBytes: e.MAX_BODY_BYTES, timeoutMs: e.REQUEST_TIMEOUT_MS },
     introspection: e.INTROSPECTION ?? !isProduction,
     subgraphCalls: { batching: e.SUBGRAPH_BATCHING ?? true, deduplication: e.SUBGRAPH_DEDUPLICATION ?? true },
+    subscriptions: {
+      pollMs: e.SUBSCRIPTION_POLL_MS,
+      retentionHours: e.SUBSCRIPTION_RETENTION_HOURS,
+      bufferEvents: e.SUBSCRIPTION_BUFFER_EVENTS,
+      bufferBytes: e.SUBSCRIPTION_BUFFER_BYTES,
+      perConnection: e.SUBSCRIPTIONS_PER_CONNECTION,
+      perUser: e.SUBSCRIPTIONS_PER_USER,
+      initTimeoutMs: e.CONNECTION_INIT_TIMEOUT_MS,
+    },
     trustedDocuments: {
       required: e.TRUSTED_DOCUMENTS === 'require',
       path: e.TRUSTED_DOCUMENTS_PATH,

@@ -1,6 +1,6 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import {
-  DateScalar, DateTimeScalar, JSONObjectScalar, enumValues, forbidden, listPage, loadById, notFound, parseId, parsePage, withSession,
+  DateScalar, DateTimeScalar, JSONObjectScalar, entityChanges, enumValues, forbidden, listPage, loadById, notFound, parseId, parsePage, withSession,
   type ApiKeySigner, type PageArgs, type SecretBox, type SubgraphContext,
 } from '@chief/runtime';
 import { apiKeys, contacts, dealStage, deals, founders, integrationPlatform, integrationStatus, integrations, members, roleType, workspaces } from './models/index.ts';
@@ -35,6 +35,12 @@ export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: Se
     IntegrationPlatform: enumValues(integrationPlatform.enumValues),
     IntegrationStatus: enumValues(integrationStatus.enumValues),
     ApiKeyScope: enumValues(['read', 'write']),
+
+    Subscription: {
+      contactChanged: entityChanges({ entity: 'contact', field: 'contact', load: (ctx, id) => loadById(ctx, contacts, id) }),
+      dealChanged: entityChanges({ entity: 'deal', field: 'deal', load: (ctx, id) => loadById(ctx, deals, id) }),
+      memberChanged: entityChanges({ entity: 'member', field: 'member', load: (ctx, id) => loadById(ctx, members, id) }),
+    },
 
     Query: {
       viewer: (_: unknown, __: Args, ctx: Ctx) => {

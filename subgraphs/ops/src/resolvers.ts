@@ -1,6 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import {
-  DateTimeScalar, JSONObjectScalar, eventEntities, loadById, notFound, parseId, readEvent, withSession, type EventEntity, type PageArgs, type SubgraphContext,
+  DateTimeScalar, JSONObjectScalar, badUserInput, encodeLogCursor, eventEntities, isEventType, loadById, logSubscription, notFound, parseId, readEvent, withSession,
+  type EventEntity, type PageArgs, type SubgraphContext,
 } from '@chief/runtime';
 import { events } from './models/index.ts';
 import {
@@ -37,9 +38,22 @@ export const opsResolvers = {
     },
   },
 
+  Subscription: {
+    eventAppended: logSubscription<{ after?: string | null; types?: string[] | null }, Ctx>({
+      types: ({ types }) => {
+        if (types && types.length > 50) throw badUserInput('types', 'types lists at most 50 event types');
+        const unknown = types?.find((type) => !isEventType(type));
+        if (unknown !== undefined) throw badUserInput('types', `types: ${JSON.stringify(unknown)} is not an event type of the catalog`);
+        return types ?? null;
+      },
+      payload: (event) => event,
+    }),
+  },
+
   Event: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => loadById(ctx, events, reference.id),
     sequence: (e: EventRow) => String(e.seq),
+    cursor: (e: Pick<EventRow, 'xid' | 'seq'>) => encodeLogCursor({ xid: e.xid, seq: String(e.seq) }),
     // Read through the catalog, as every consumer of the log reads it.
     payload: (e: EventRow) => readEvent(e).payload,
     occurredAt: (e: EventRow) => e.createdAt,

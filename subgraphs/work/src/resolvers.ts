@@ -1,7 +1,7 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { DateTimeScalar, enumValues, loadById, notFound, parseId, parsePage, withSession, type PageArgs, type SubgraphContext } from '@chief/runtime';
+import { DateTimeScalar, entityChanges, enumValues, loadById, notFound, parseId, parsePage, withSession, type PageArgs, type SubgraphContext } from '@chief/runtime';
 import { syncState, taskLinks, taskPriority, taskSource, taskStatus, tasks, trackerPlatform } from './models/index.ts';
-import { completeTask, createTask, deleteTask, listTasks, parseTaskFilter, tasksUnder, updateTask } from './domain/tasks.ts';
+import { completeTask, createTask, deleteTask, listTasks, loadMatchingTask, parseTaskFilter, tasksUnder, updateTask } from './domain/tasks.ts';
 import { linkTask, linksOf, unlinkTask } from './domain/taskLinks.ts';
 
 type Ctx = SubgraphContext;
@@ -46,6 +46,14 @@ export const workResolvers = {
     deleteTask: (_: unknown, args: Args, ctx: Ctx) => deleteTask(ctx.session, args.id),
     linkTask: (_: unknown, args: Args, ctx: Ctx) => linkTask(ctx.session, args.input),
     unlinkTask: (_: unknown, args: Args, ctx: Ctx) => unlinkTask(ctx.session, args.id),
+  },
+
+  Subscription: {
+    taskChanged: entityChanges<{ after?: string | null; filter?: unknown }>({
+      entity: 'task',
+      field: 'task',
+      load: (ctx, id, args) => loadMatchingTask(ctx, id, parseTaskFilter(args.filter)),
+    }),
   },
 
   Task: {

@@ -47,6 +47,8 @@ export const events = ops.table(
     uniqueIndex('uq_events_seq').on(t.seq),
     unique('uq_events_workspace_id').on(t.workspaceId, t.id),
     index('ix_events_workspace_seq').on(t.workspaceId, t.seq),
+    // Log readers (followLog) go through a workspace's events in (xid, seq) order.
+    index('ix_events_workspace_xid_seq').on(t.workspaceId, t.xid, t.seq),
     index('ix_events_workspace_entity').on(t.workspaceId, t.entityType, t.entityId),
     index('ix_events_workspace_type').on(t.workspaceId, t.type),
     check('ck_events_type', sql`${t.type} ~ '^[a-z][a-z_]*\\.[a-z][a-z_]*\\.[a-z][a-z_]*$'`),

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import {
-  appendEvent, badUserInput, listPage, listPagesByParent, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole,
+  anyUuid, appendEvent, badUserInput, listPage, loadById, listPagesByParent, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole,
   withSession, type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { taskPriority, taskSource, taskStatus, tasks } from '../models/index.ts';
@@ -156,6 +156,21 @@ function filterSql(filter: TaskFilter): SQL | undefined {
     filter.assigneeId ? eq(tasks.assigneeMemberId, filter.assigneeId) : undefined,
     filter.founderId ? eq(tasks.founderId, filter.founderId) : undefined,
   );
+}
+
+/**
+ * The task if it matches `filter` (without one: if it is visible), batched across the request:
+ * what a filtered subscription delivers a change for.
+ */
+export function loadMatchingTask(scope: { session: RequestSession; loaders: LoaderRegistry }, id: string, filter: TaskFilter): Promise<Task | null> {
+  if (!filter) return loadById(scope, tasks, id);
+  return scope.loaders
+    .get<string, Task | null>(`work.matchingTask:${JSON.stringify(filter)}`, async (ids) => {
+      const rows = await withSession(scope, ({ db }) => db.select().from(tasks).where(and(anyUuid(tasks.id, new Set(ids)), filterSql(filter))));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((taskId) => byId.get(taskId) ?? null);
+    })
+    .load(id);
 }
 
 export async function listTasks(session: Session, page: Page, filter: TaskFilter) {

@@ -1,0 +1,1 @@
+CREATE INDEX "ix_events_workspace_xid_seq" ON "ops"."events" USING btree ("workspace_id","xid","seq");

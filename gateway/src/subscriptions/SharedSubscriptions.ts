@@ -1,0 +1,115 @@
+import type { ExecutionResult } from 'graphql-ws';
+import type { Metrics } from '@chief/runtime';
+import { closeForCode, closes, type SocketClose } from './SubscriptionCloseCode.ts';
+import type { SubscriberQueue } from './SubscriberQueue.ts';
+
+/** One subscriber of a shared subscription: its queue, and how to close its socket. */
+export interface Subscriber {
+  queue: SubscriberQueue;
+  close(close: SocketClose): void;
+}
+
+/** Opens the upstream of a group: returns how to stop it. */
+export type OpenUpstream = (group: {
+  /** An upstream event, in order; `complete` turns it into the subscribers' result. */
+  event(data: Record<string, unknown>): void;
+  errors(errors: readonly { message: string; extensions?: Record<string, unknown> }[]): void;
+  /** The upstream ended: by the subgraph (`complete`) or because its socket went away. */
+  ended(how: 'complete' | 'lost'): void;
+}) => () => void;
+
+interface Group {
+  subscribers: Set<Subscriber>;
+  stop: () => void;
+  /** Events being completed, in order. */
+  chain: Promise<void>;
+  pending: number;
+}
+
+/**
+ * Identical subscriptions (same operation, variables and authorization scope: the key says so)
+ * share one upstream subscription, and each event is completed once and handed to every
+ * subscriber in log order. When the last subscriber leaves, the upstream is stopped and nothing
+ * of the group remains. Events waiting to be completed are bounded too: a group that cannot keep
+ * up closes its subscribers as slow consumers, who resume from their cursors.
+ */
+export class SharedSubscriptions {
+  private readonly groups = new Map<string, Group>();
+
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly maxPending: number,
+  ) {}
+
+  /** Groups open now (tests check that none stays behind). */
+  get size(): number {
+    return this.groups.size;
+  }
+
+  join(key: string, subscriber: Subscriber, open: OpenUpstream, complete: (data: Record<string, unknown>) => Promise<ExecutionResult>): () => void {
+    const existing = this.groups.get(key);
+    if (existing) {
+      existing.subscribers.add(subscriber);
+      return () => this.leave(key, existing, subscriber);
+    }
+    const group: Group = { subscribers: new Set([subscriber]), stop: () => {}, chain: Promise.resolve(), pending: 0 };
+    this.groups.set(key, group);
+    const closeAll = (close: SocketClose) => {
+      for (const each of [...group.subscribers]) each.close(close);
+      this.end(key, group);
+    };
+    group.stop = open({
+      event: (data) => {
+        if (++group.pending > this.maxPending) return closeAll(closes.slowConsumer());
+        group.chain = group.chain.then(async () => {
+          let result: ExecutionResult;
+          try {
+            result = await complete(data);
+          } catch {
+            result = { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL' } }] } as unknown as ExecutionResult;
+          }
+          group.pending--;
+          if (this.groups.get(key) !== group) return;
+          const close = closeForCode(result.errors?.find((e) => closeForCode(e.extensions?.code))?.extensions?.code);
+          if (close) return closeAll(close);
+          this.metrics.observeSubscriptionEvent(group.subscribers.size);
+          for (const each of group.subscribers) each.queue.push(result);
+        });
+      },
+      errors: (errors) => {
+        group.chain = group.chain.then(() => {
+          if (this.groups.get(key) !== group) return;
+          const close = closeForCode(errors.find((e) => closeForCode(e.extensions?.code))?.extensions?.code);
+          if (close) return closeAll(close);
+          // The subscription's own errors (a bad argument): each subscriber is told, then completes.
+          for (const each of [...group.subscribers]) {
+            each.queue.push({ errors } as unknown as ExecutionResult);
+            each.queue.complete();
+          }
+          this.end(key, group);
+        });
+      },
+      ended: (how) => {
+        group.chain = group.chain.then(() => {
+          if (this.groups.get(key) !== group) return;
+          if (how === 'lost') return closeAll(closes.restarting());
+          for (const each of [...group.subscribers]) each.queue.complete();
+          this.end(key, group);
+        });
+      },
+    });
+    return () => this.leave(key, group, subscriber);
+  }
+
+  private leave(key: string, group: Group, subscriber: Subscriber): void {
+    group.subscribers.delete(subscriber);
+    if (!group.subscribers.size) this.end(key, group);
+  }
+
+  private end(key: string, group: Group): void {
+    if (this.groups.get(key) !== group) return;
+    this.groups.delete(key);
+    group.subscribers.clear();
+    group.stop();
+  }
+}

@@ -1,0 +1,115 @@
+import type { SqlClient } from '@chief/db';
+import { ErrorCode, chiefError } from './errors.ts';
+import type { Identity } from './identity.ts';
+import { runOperation, type RequestSession } from './createRequestSession.ts';
+import { decodeLogCursor, encodeLogCursor, type LogPosition } from './logCursor.ts';
+import { processLogWakeups, type LogWakeups } from './logWakeups.ts';
+
+/** An event of the log as a follower reads it, with the cursor that resumes after it. */
+export interface LogEvent {
+  id: string;
+  seq: string;
+  xid: string;
+  workspaceId: string;
+  type: string;
+  entityType: string | null;
+  entityId: string | null;
+  actorType: string;
+  actorId: string | null;
+  payload: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  version: number;
+  createdAt: Date;
+  cursor: string;
+}
+
+export interface FollowLogOptions {
+  sql: SqlClient;
+  /** Whose log, under whose row-level security: checked again at every read. */
+  identity: Identity;
+  /** The cursor to resume after; none: from now. */
+  after?: string | null;
+  /** Only events of these types (all when absent). */
+  types?: readonly string[] | null;
+  /** How far back a cursor may resume, in hours. */
+  retentionHours: number;
+  /** Longest wait between reads when no wake-up comes, in milliseconds. */
+  pollMs: number;
+  /** Ends the follow: the generator returns. */
+  signal: AbortSignal;
+  wakeups?: LogWakeups;
+  batchSize?: number;
+}
+
+const COLUMNS = `id, seq::text as seq, xid::text as xid, workspace_id as "workspaceId", type, entity_type as "entityType", entity_id as "entityId",
+  actor_type as "actorType", actor_id as "actorId", payload, metadata, version, created_at as "createdAt"`;
+
+/**
+ * Follows the caller's workspace log: the events after `after` (or from now), in log order, then
+ * new ones as they commit, until `signal` aborts. Each read is its own read-only transaction
+ * under the caller's identity, so a removed membership or a revoked key ends the follow at the
+ * next read (UNAUTHENTICATED or FORBIDDEN is thrown), as a bad or expired cursor does at the
+ * start (CURSOR_UNKNOWN, CURSOR_EXPIRED).
+ *
+ * Sequence numbers are given at insert but transactions commit out of order, so a reader that
+ * went by `seq` alone could pass an event whose transaction commits later. The follower reads
+ * only events of transactions older than the oldest one still running (`xid <
+ * pg_snapshot_xmin(pg_current_snapshot())`), all of which have ended, in (xid, seq) order: nothing
+ * can appear behind its position. The cost: a transaction left open anywhere on the server holds
+ * delivery back until it ends.
+ */
+export async function* followLog(options: FollowLogOptions): AsyncGenerator<LogEvent, void, undefined> {
+  const { sql, identity, signal, pollMs, wakeups = processLogWakeups, batchSize = 100 } = options;
+  const workspaceId = identity.workspaceId;
+  if (!workspaceId) throw chiefError(ErrorCode.FORBIDDEN, 'A subscription follows one workspace: name it (x-chief-workspace or the token\'s wid)');
+  const types = options.types?.length ? JSON.stringify(options.types) : null;
+  const read = <T>(fn: (request: RequestSession) => Promise<T>) =>
+    runOperation(sql, identity, (request) => {
+      request.readOnly = true;
+      return fn(request);
+    });
+
+  let position: LogPosition = await read((request) =>
+    request.run(async ({ sql: tx }) => {
+      if (!options.after) {
+        // Every transaction below the oldest one running has ended: what they wrote is history.
+        const [now] = await tx.unsafe<{ xmin: string }[]>('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
+        return { xid: now!.xmin, seq: '0' };
+      }
+      const after = decodeLogCursor(options.after);
+      // Row-level security hides other workspaces' events: their cursors are as unknown as made-up ones.
+      const [found] = after
+        ? await tx.unsafe<{ expired: boolean }[]>(
+            `select created_at < now() - make_interval(hours => $3::int) as expired from ops.events where xid = $1::xid8 and seq = $2::bigint`,
+            [after.xid, after.seq, options.retentionHours],
+          )
+        : [];
+      if (!after || !found) throw chiefError(ErrorCode.CURSOR_UNKNOWN, 'after is not a cursor of this workspace\'s log: subscribe without after, and reload what you show', { field: 'after' });
+      if (found.expired) {
+        throw chiefError(ErrorCode.CURSOR_EXPIRED, `after is older than the ${options.retentionHours} hours a subscription may resume from: reload what you show, then subscribe without after`, { field: 'after' });
+      }
+      return after;
+    }),
+  );
+
+  while (!signal.aborted) {
+    const mark = wakeups.mark(workspaceId);
+    const batch = await read((request) =>
+      request.run(({ sql: tx }) =>
+        tx.unsafe<Omit<LogEvent, 'cursor'>[]>(
+          `select ${COLUMNS} from ops.events
+            where workspace_id = $1::uuid and (xid, seq) > ($2::xid8, $3::bigint) and xid < pg_snapshot_xmin(pg_current_snapshot())
+              ${types ? 'and type in (select json_array_elements_text($5::json))' : ''}
+            order by xid, seq limit $4::int`,
+          [workspaceId, position.xid, position.seq, batchSize, ...(types ? [types] : [])],
+        ),
+      ),
+    );
+    for (const row of batch) {
+      if (signal.aborted) return;
+      position = { xid: row.xid, seq: row.seq };
+      yield { ...row, cursor: encodeLogCursor(position) };
+    }
+    if (batch.length < batchSize) await wakeups.wait(workspaceId, mark, pollMs, signal);
+  }
+}

@@ -1,0 +1,161 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectData, startTestChief, type Ids, type TestChief } from './support/startTestChief.ts';
+import { connectSubscriptions, type SubscriptionClient } from './support/subscriptionClient.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
+
+const METRICS_TOKEN = 'scrape-token-for-subscriptions';
+
+const TASK_CHANGED = `subscription Watch($after: String, $filter: TaskFilter) {
+  taskChanged(after: $after, filter: $filter) {
+    cursor action
+    task { id title status assignee { name } founder { email } }
+    event { type cursor origin { actorType } }
+  }
+}`;
+
+interface TaskChanged {
+  taskChanged: {
+    cursor: string;
+    action: string;
+    task: { id: string; title: string; status: string; assignee: { name: string } | null; founder: { email: string } | null } | null;
+    event: { type: string; cursor: string; origin: { actorType: string } };
+  };
+}
+
+describe('subscriptions at the gateway (graphql-ws)', () => {
+  let chief: TestChief;
+  let ws: WorkspaceFixture;
+  let other: WorkspaceFixture;
+  const clients: SubscriptionClient[] = [];
+  const connect = (token: string) => {
+    const client = connectSubscriptions(chief.gatewayUrl, { authorization: `Bearer ${token}` });
+    clients.push(client);
+    return client;
+  };
+  const createTask = async (title: string, fixture = ws, assigned = true) =>
+    expectData(await chief.request<Ids<'createTask'>>(
+      `mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }`,
+      { input: { title, founderId: fixture.founderId, ...(assigned ? { assigneeId: fixture.users.member.memberId } : {}) } },
+      { token: fixture.users.owner.token },
+    )).createTask.id;
+  const resolvedEvents = async () => {
+    const text = await (await fetch(new URL('/metrics', chief.gatewayUrl), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    return Number(/^chief_subscription_events_resolved_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+
+  beforeAll(async () => {
+    chief = await startTestChief({ METRICS_TOKEN, SUBSCRIPTION_POLL_MS: '200' });
+    ws = await createWorkspaceFixture(chief, 'Live');
+    other = await createWorkspaceFixture(chief, 'Elsewhere');
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await chief?.stop();
+  });
+
+  it('delivers each change with the whole selection, fields of core and ops included', async () => {
+    const watched = connect(ws.users.member.token).watch<TaskChanged>(TASK_CHANGED);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const id = await createTask('Ship the live dashboard');
+    const [result] = await watched.until(1);
+    expect(result!.errors).toBeUndefined();
+    const change = result!.data!.taskChanged;
+    expect(change.action).toBe('CREATED');
+    expect(change.task).toEqual({ id, title: 'Ship the live dashboard', status: 'TODO', assignee: { name: 'Live member' }, founder: { email: 'founder@live.test' } });
+    expect(change.event).toMatchObject({ type: 'work.task.created', origin: { actorType: 'user' } });
+    expect(change.cursor).toBe(change.event.cursor);
+    watched.stop();
+  });
+
+  it('resumes after a cursor with every missed change exactly once, in log order', async () => {
+    const first = connect(ws.users.member.token);
+    const watched = first.watch<TaskChanged>(TASK_CHANGED);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await createTask('Before the drop');
+    const [seen] = await watched.until(1);
+    await first.dispose();
+    const missed = [await createTask('Missed 1'), await createTask('Missed 2')];
+    const again = connect(ws.users.member.token).watch<TaskChanged>(TASK_CHANGED, { after: seen!.data!.taskChanged.cursor });
+    const replayed = await again.until(2);
+    expect(replayed.map((r) => r.data!.taskChanged.task!.id)).toEqual(missed);
+    const live = await createTask('Live after the replay');
+    const all = await again.until(3);
+    expect(all[2]!.data!.taskChanged.task!.id).toBe(live);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(again.results).toHaveLength(3);
+    again.stop();
+  });
+
+  it('resolves an event once for identical subscribers, who keep receiving when the first leaves', async () => {
+    const subscribers = [0, 1, 2].map(() => connect(ws.users.admin.token).watch<TaskChanged>(TASK_CHANGED));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = await resolvedEvents();
+    await createTask('Seen by three');
+    await Promise.all(subscribers.map((s) => s.until(1)));
+    expect(await resolvedEvents()).toBe(before + 1);
+    subscribers[0]!.stop();
+    await createTask('Seen by two');
+    await Promise.all(subscribers.slice(1).map((s) => s.until(2)));
+    expect(await resolvedEvents()).toBe(before + 2);
+    for (const s of subscribers.slice(1)) s.stop();
+  });
+
+  it('never delivers another workspace\'s change, nor takes its cursors', async () => {
+    const elsewhere = connect(other.users.member.token);
+    const watched = elsewhere.watch<TaskChanged>(TASK_CHANGED);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await createTask('Not for Elsewhere');
+    const mine = await createTask('For Elsewhere', other);
+    const [result] = await watched.until(1);
+    expect(result!.data!.taskChanged.task!.id).toBe(mine);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(watched.results).toHaveLength(1);
+    watched.stop();
+
+    // A cursor of Live's log is unknown in Elsewhere: the socket closes with its code.
+    const spy = connect(ws.users.member.token).watch<TaskChanged>(TASK_CHANGED);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await createTask('A cursor of Live');
+    const [live] = await spy.until(1);
+    const thief = connect(other.users.member.token);
+    thief.watch(TASK_CHANGED, { after: live!.data!.taskChanged.cursor });
+    expect(await thief.closed).toMatchObject({ code: 4442 });
+  });
+
+  it('closes with the named codes: bad credentials, unknown cursor, expired token, removed membership', async () => {
+    const anonymous = connectSubscriptions(chief.gatewayUrl, {});
+    clients.push(anonymous);
+    anonymous.watch(TASK_CHANGED);
+    expect(await anonymous.closed).toMatchObject({ code: 4401 });
+
+    const made = connect(ws.users.member.token);
+    made.watch(TASK_CHANGED, { after: 'not-a-cursor' });
+    const unknown = await made.closed;
+    expect(unknown.code).toBe(4442);
+    expect(unknown.reason).toMatch(/subscribe without after/);
+
+    const shortLived = connect(await chief.token(ws.users.member.userId, { workspaceId: ws.id, expiresIn: '2s' }));
+    shortLived.watch(TASK_CHANGED);
+    expect(await shortLived.closed).toMatchObject({ code: 4440 });
+
+    const leaving = await createWorkspaceFixture(chief, 'Leaving');
+    const watcher = connect(leaving.users.member.token);
+    const watched = watcher.watch<TaskChanged>(TASK_CHANGED);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expectData(await chief.request(`mutation { removeMember(id: "${leaving.users.member.memberId}") }`, {}, { token: leaving.users.owner.token }));
+    await createTask('After the removal', leaving, false);
+    expect(await watcher.closed).toMatchObject({ code: 4403 });
+    expect(watched.results.filter((r) => r.data?.taskChanged.task?.title === 'After the removal')).toHaveLength(0);
+  });
+
+  it('gives a bad argument its own error and refuses subscriptions over HTTP', async () => {
+    const client = connect(ws.users.member.token);
+    const watched = client.watch('subscription Events { eventAppended(types: ["no.such.type"]) { id } }');
+    await watched.ended;
+    expect(watched.results).toHaveLength(1);
+    expect(watched.results[0]!.errors).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT', field: 'types' } }]);
+    const response = await chief.request('subscription Events { eventAppended { id } }', {}, { token: ws.users.member.token });
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+  });
+});
