@@ -148,6 +148,27 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
     expect(watched.results.filter((r) => r.data?.taskChanged.task?.title === 'After the removal')).toHaveLength(0);
   });
 
+  it('shares nothing between two API keys with the same subscription, and ends a revoked key\'s stream (4403)', async () => {
+    const keyOf = async (fixture: WorkspaceFixture) =>
+      expectData(await chief.request<{ createApiKey: { apiKey: { id: string }; secret: string } }>(
+        'mutation { createApiKey(input: { name: "Live", scopes: [READ] }) { apiKey { id } secret } }', {}, { token: fixture.users.admin.token },
+      )).createApiKey;
+    const [mine, theirs] = [await keyOf(ws), await keyOf(other)];
+    const byMine = connect(mine.secret);
+    const watchedMine = byMine.watch<TaskChanged>(TASK_CHANGED);
+    const watchedTheirs = connect(theirs.secret).watch<TaskChanged>(TASK_CHANGED);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const mineTask = await createTask('For the first key');
+    const theirTask = await createTask('For the second key', other);
+    expect((await watchedMine.until(1))[0]!.data!.taskChanged.task!.id).toBe(mineTask);
+    expect((await watchedTheirs.until(1))[0]!.data!.taskChanged.task!.id).toBe(theirTask);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect([watchedMine.results.length, watchedTheirs.results.length]).toEqual([1, 1]);
+    expectData(await chief.request(`mutation { revokeApiKey(id: "${mine.apiKey.id}") { id } }`, {}, { token: ws.users.admin.token }));
+    expect(await byMine.closed).toMatchObject({ code: 4403 });
+    watchedTheirs.stop();
+  });
+
   it('gives a bad argument its own error and refuses subscriptions over HTTP', async () => {
     const client = connect(ws.users.member.token);
     const watched = client.watch('subscription Events { eventAppended(types: ["no.such.type"]) { id } }');

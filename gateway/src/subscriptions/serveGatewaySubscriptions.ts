@@ -36,8 +36,6 @@ interface Connection {
   request: IncomingMessage;
   /** connection_init's credentials, as headers. */
   headers: Record<string, string>;
-  /** Who connected: what every subscription of the socket must still be. */
-  scope: string;
   subscriptions: number;
   expiry?: NodeJS.Timeout;
 }
@@ -107,7 +105,7 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionsOptions) 
           close(socket, closes.unauthenticated(message));
           return false;
         }
-        const connection: Connection = { socket, request, headers, scope: scopeOf(first), subscriptions: 0 };
+        const connection: Connection = { socket, request, headers, subscriptions: 0 };
         if (first.expiresAt !== undefined) {
           connection.expiry = setTimeout(() => close(socket, closes.tokenExpired()), Math.max(0, first.expiresAt - Date.now()));
           connection.expiry.unref();
@@ -164,7 +162,8 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionsOptions) 
     const gatewayContext = request.context as GatewayContext;
     const planned = planner.plan(request);
     const variables = request.request.variables ?? {};
-    const key = JSON.stringify([request.queryHash, request.operationName ?? null, variables, connection.scope]);
+    // The identity is the one this subscribe's own pipeline verified (an API key's at core), never the socket's.
+    const key = JSON.stringify([request.queryHash, request.operationName ?? null, variables, scopeOf(gatewayContext)]);
     connection.subscriptions++;
     perUser.set(user, (perUser.get(user) ?? 0) + 1);
     let left: (() => void) | undefined;
