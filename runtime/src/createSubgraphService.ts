@@ -141,7 +141,9 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     async listen(port: number, host = config.host): Promise<RunningServer> {
       await apollo.start();
       // Writers in other processes wake this one's log readers through the database (native only).
-      if (!config.databaseEmbedded && config.databaseUrl) await listenForLogWrites(sql);
+      // Not awaited: a database that is down must not stop the service from starting (and from
+      // reporting not-ready); until LISTEN succeeds, readers poll.
+      if (!config.databaseEmbedded && config.databaseUrl) listenForLogWrites(sql).catch((error: unknown) => logger.warn({ err: error }, 'LISTEN for log writes failed; subscriptions poll the log'));
       const running = await http.listen(port, host);
       const subscriptions = serveSubscriptions({
         server: running.server,
