@@ -7,7 +7,7 @@ import type { SqlClient } from '@chief/db';
 import type { Config } from './loadConfig.ts';
 import { createErrorFormatter, unauthenticated } from './errors.ts';
 import { translateDatabaseError } from './databaseErrors.ts';
-import { bearerToken, createInternalTokens, type Identity } from './identity.ts';
+import { bearerToken, createInternalTokens, verifiedBearer, type Identity } from './identity.ts';
 import { RequestSession, requestScope } from './createRequestSession.ts';
 import { LoaderRegistry } from './LoaderRegistry.ts';
 import { createHttpServer, sendJson, type RouteHandler, type RunningServer } from './createHttpServer.ts';
@@ -101,13 +101,7 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     Object.entries(gatewayEndpoints).map(([path, endpoint]): [string, RouteHandler] => [
       path,
       async (request, response, { readBody }) => {
-        const token = bearerToken(request.headers.authorization);
-        let caller: Identity | null = null;
-        try {
-          caller = token ? tokens.verify(token) : null;
-        } catch {
-          // refused below
-        }
+        const caller = verifiedBearer(tokens, request.headers.authorization);
         if (request.method !== 'POST' || caller?.kind !== 'gateway') return sendJson(response, 401, { error: 'Only the gateway may call this' });
         let body: unknown;
         try {

@@ -118,3 +118,14 @@ export function bearerToken(header: string | undefined | null): string | undefin
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1];
 }
+
+/** The identity of a `Bearer <token>` the gateway signed, or null for anything else. */
+export function verifiedBearer(tokens: InternalTokens, header: unknown): Identity | null {
+  const token = typeof header === 'string' ? bearerToken(header) : undefined;
+  if (!token) return null;
+  try {
+    return tokens.verify(token);
+  } catch {
+    return null;
+  }
+}

@@ -24,9 +24,10 @@ export { onShutdown } from './onShutdown.ts';
 export {
   IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_PATTERN, REQUEST_FINGERPRINT_HEADER, fingerprintOf, type IdempotentRequest,
 } from './idempotencyKeys.ts';
-export { encodeLogCursor, decodeLogCursor, type LogPosition } from './logCursor.ts';
-export { LogWakeups, processLogWakeups, listenForLogWrites, LOG_CHANNEL } from './logWakeups.ts';
-export { followLog, type LogEvent, type FollowLogOptions } from './followLog.ts';
-export { logSubscription, type LiveScope, type LogSubscription } from './logSubscription.ts';
+export { encodeLogCursor, decodeLogCursor } from './logCursor.ts';
+export { LogWakeups, processLogWakeups } from './logWakeups.ts';
+export { followLog, type LogEvent } from './followLog.ts';
+export { logSubscription } from './logSubscription.ts';
 export { SERVICE_RESTART } from './serveSubscriptions.ts';
-export { entityChanges, changeAction, typesAbout, type ChangeAction, type EntityChanges } from './entityChanges.ts';
+export { acceptWebSockets } from './acceptWebSockets.ts';
+export { entityChanges } from './entityChanges.ts';

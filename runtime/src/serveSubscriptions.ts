@@ -1,12 +1,11 @@
-import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import type { Server } from 'node:http';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, getOperationAST, parse, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Config } from './loadConfig.ts';
 import type { Logger } from './createLogger.ts';
 import { ErrorCode, chiefError, unauthenticated } from './errors.ts';
-import { bearerToken, type Identity, type InternalTokens } from './identity.ts';
+import { verifiedBearer, type Identity, type InternalTokens } from './identity.ts';
+import { acceptWebSockets } from './acceptWebSockets.ts';
 
 /** Close code for sockets a stopping service ends (WebSocket's "Service Restart"). */
 export const SERVICE_RESTART = 1012;
@@ -22,8 +21,6 @@ export interface SubscriptionServerOptions<TContext> {
   formatError(error: GraphQLError): GraphQLFormattedError;
 }
 
-const pathOf = (url: string | undefined) => new URL(url ?? '/', 'http://localhost').pathname;
-
 /**
  * A subgraph's own subscriptions over graphql-ws at /graphql, the way Apollo Router and Hive
  * Gateway subscribe to subgraphs. The socket's connection_init carries a token the gateway signed
@@ -34,21 +31,8 @@ const pathOf = (url: string | undefined) => new URL(url ?? '/', 'http://localhos
  */
 export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<TContext>) {
   const { server, schema, tokens, config, logger, context, formatError } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.bodyBytes });
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (pathOf(request.url) !== '/graphql') return socket.destroy();
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  };
-  server.on('upgrade', onUpgrade);
-  const verify = (value: unknown): Identity | null => {
-    const token = typeof value === 'string' ? bearerToken(value) : undefined;
-    if (!token) return null;
-    try {
-      return tokens.verify(token);
-    } catch {
-      return null;
-    }
-  };
+  const sockets = acceptWebSockets(server, config.limits.bodyBytes);
+  const verify = (header: unknown) => verifiedBearer(tokens, header);
 
   useServer<Record<string, unknown> | undefined, { identity?: Identity }>(
     {
@@ -79,15 +63,13 @@ export function serveSubscriptions<TContext>(options: SubscriptionServerOptions<
       onError: (_ctx, _id, _payload, errors) => errors.map(formatError),
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(formatError) } : undefined),
     },
-    wss,
+    sockets.wss,
   );
 
   return {
     /** Ends every socket with SERVICE_RESTART (subscribers resume from their cursors elsewhere). */
     async close(): Promise<void> {
-      server.off('upgrade', onUpgrade);
-      for (const socket of wss.clients) socket.close(SERVICE_RESTART, 'The subgraph is restarting: subscribe again with your last cursor');
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await sockets.close((socket) => socket.close(SERVICE_RESTART, 'The subgraph is restarting: subscribe again with your last cursor'));
       logger.debug('subscriptions closed');
     },
   };

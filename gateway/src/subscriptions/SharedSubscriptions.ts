@@ -1,6 +1,6 @@
 import type { ExecutionResult } from 'graphql-ws';
 import type { Metrics } from '@chief/runtime';
-import { closeForCode, closes, type SocketClose } from './SubscriptionCloseCode.ts';
+import { closeForErrors, closes, type SocketClose } from './SubscriptionCloseCode.ts';
 import type { SubscriberQueue } from './SubscriberQueue.ts';
 
 /** One subscriber of a shared subscription: its queue, and how to close its socket. */
@@ -41,11 +41,6 @@ export class SharedSubscriptions {
     private readonly maxPending: number,
   ) {}
 
-  /** Groups open now (tests check that none stays behind). */
-  get size(): number {
-    return this.groups.size;
-  }
-
   join(key: string, subscriber: Subscriber, open: OpenUpstream, complete: (data: Record<string, unknown>) => Promise<ExecutionResult>): () => void {
     const existing = this.groups.get(key);
     if (existing) {
@@ -70,7 +65,7 @@ export class SharedSubscriptions {
           }
           group.pending--;
           if (this.groups.get(key) !== group) return;
-          const close = closeForCode(result.errors?.find((e) => closeForCode(e.extensions?.code))?.extensions?.code);
+          const close = closeForErrors(result.errors);
           if (close) return closeAll(close);
           this.metrics.observeSubscriptionEvent(group.subscribers.size);
           for (const each of group.subscribers) each.queue.push(result);
@@ -79,7 +74,7 @@ export class SharedSubscriptions {
       errors: (errors) => {
         group.chain = group.chain.then(() => {
           if (this.groups.get(key) !== group) return;
-          const close = closeForCode(errors.find((e) => closeForCode(e.extensions?.code))?.extensions?.code);
+          const close = closeForErrors(errors);
           if (close) return closeAll(close);
           // The subscription's own errors (a bad argument): each subscriber is told, then completes.
           for (const each of [...group.subscribers]) {

@@ -2,8 +2,9 @@ import type { ExecutionResult } from 'graphql-ws';
 
 /**
  * What one subscriber has yet to be sent, as the async iterator graphql-ws reads: results queue
- * here while the socket is busy, up to `limit`; one more calls `overflow` (the subscriber is
- * closed as a slow consumer) instead of growing. Ending it, by the client or the gateway, calls
+ * here while the socket is busy, up to `limit`; one more, or any while `socketFull` says the
+ * socket's own buffer is, calls `overflow` (the subscriber is closed as a slow consumer) instead
+ * of growing. Ending it, by the client or the gateway, calls
  * `leave` once.
  */
 export class SubscriberQueue implements AsyncIterableIterator<ExecutionResult> {
@@ -14,12 +15,14 @@ export class SubscriberQueue implements AsyncIterableIterator<ExecutionResult> {
 
   constructor(
     private readonly limit: number,
+    private readonly socketFull: () => boolean,
     private readonly overflow: () => void,
     private readonly leave: () => void,
   ) {}
 
   push(result: ExecutionResult): void {
     if (this.done || this.ending) return;
+    if (this.socketFull()) return this.overflow();
     if (this.waiter) {
       const waiter = this.waiter;
       this.waiter = undefined;
@@ -33,11 +36,6 @@ export class SubscriberQueue implements AsyncIterableIterator<ExecutionResult> {
   complete(): void {
     this.ending = true;
     if (!this.queue.length) this.stop();
-  }
-
-  /** Waiting results, for the slow-consumer check and tests. */
-  get length(): number {
-    return this.queue.length;
   }
 
   next(): Promise<IteratorResult<ExecutionResult>> {

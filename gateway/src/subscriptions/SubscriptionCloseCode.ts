@@ -1,3 +1,5 @@
+import { SERVICE_RESTART } from '@chief/runtime';
+
 /**
  * How Chief's gateway ends a subscription socket, and what the client should do (each close's
  * reason says it too). Codes 4401 and 4403 mean what graphql-ws's own do; the others are Chief's.
@@ -16,7 +18,7 @@ export const SubscriptionCloseCode = {
   /** `after` is older than the resume window: reload, then subscribe without `after`. */
   CursorExpired: 4443,
   /** The gateway or a subgraph is restarting (WebSocket's Service Restart): reconnect and resume with the last cursor. */
-  ServerRestarting: 1012,
+  ServerRestarting: SERVICE_RESTART,
 } as const;
 
 export type SubscriptionCloseCode = (typeof SubscriptionCloseCode)[keyof typeof SubscriptionCloseCode];
@@ -37,8 +39,16 @@ export const closes = {
   restarting: (): SocketClose => ({ code: SubscriptionCloseCode.ServerRestarting, reason: 'Chief is restarting: reconnect and resume with your last cursor' }),
 };
 
-/** The close an upstream error code calls for, if it ends the stream (others are the subscription's own errors). */
-export function closeForCode(code: unknown): SocketClose | undefined {
+/** The close the first error that ends the stream calls for (other errors are the subscription's own). */
+export function closeForErrors(errors: readonly { extensions?: Record<string, unknown> }[] | undefined): SocketClose | undefined {
+  for (const error of errors ?? []) {
+    const close = closeForCode(error.extensions?.code);
+    if (close) return close;
+  }
+  return undefined;
+}
+
+function closeForCode(code: unknown): SocketClose | undefined {
   switch (code) {
     case 'FORBIDDEN':
     case 'UNAUTHENTICATED':

@@ -1,8 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
-import { buildOperationContext, executeQueryPlan, type ServiceMap } from '@apollo/gateway';
-import type { GraphQLDataSource } from '@apollo/gateway';
+import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { ExecutionResult } from 'graphql-ws';
 
@@ -13,7 +12,7 @@ const MAX_PLANS = 1_000;
 /** A subscription operation, planned: where its events come from, and how each is completed. */
 export interface PlannedSubscription {
   primary: FetchNode;
-  plan(eventData: Record<string, unknown>): { queryPlan: QueryPlan; serviceMap: ServiceMap };
+  queryPlan: QueryPlan;
   operationContext: ReturnType<typeof buildOperationContext>;
 }
 
@@ -27,7 +26,7 @@ export interface PlannedSubscription {
  */
 export class SubscriptionPlanner {
   private sdl: string | undefined;
-  private built: { planner: QueryPlanner; apiSchema: Schema; supergraphSchema: GraphQLSchema; apiGraphQLSchema: GraphQLSchema } | undefined;
+  private built: { planner: QueryPlanner; apiSchema: Schema; supergraphSchema: GraphQLSchema; apiGraphQLSchema: GraphQLSchema; subgraphs: ServiceMap } | undefined;
   private readonly plans = new Map<string, PlannedSubscription>();
 
   constructor(private readonly dataSources: Map<string, GraphQLDataSource>) {}
@@ -56,22 +55,14 @@ export class SubscriptionPlanner {
 
   /** Completes one event of `planned` for the subscriber whose request context this is. */
   async resolve(planned: PlannedSubscription, request: GatewayGraphQLRequestContext, eventData: Record<string, unknown>): Promise<ExecutionResult> {
-    const { apiSchema, supergraphSchema } = this.build();
-    const { queryPlan, serviceMap } = planned.plan(eventData);
-    return executeQueryPlan(queryPlan, serviceMap, request, planned.operationContext, supergraphSchema, apiSchema) as Promise<ExecutionResult>;
+    const { apiSchema, supergraphSchema, subgraphs } = this.build();
+    const serviceMap: ServiceMap = { ...subgraphs, [EVENT_SOURCE]: { process: async () => ({ data: eventData }) } };
+    return executeQueryPlan(planned.queryPlan, serviceMap, request, planned.operationContext, supergraphSchema, apiSchema) as Promise<ExecutionResult>;
   }
 
   private planned({ primary, rest }: SubscriptionNode, operationContext: PlannedSubscription['operationContext']): PlannedSubscription {
     const answered: FetchNode = { ...primary, serviceName: EVENT_SOURCE };
-    const queryPlan: QueryPlan = { kind: 'QueryPlan', node: rest ? { kind: 'Sequence', nodes: [answered, rest] } : answered };
-    return {
-      primary,
-      operationContext,
-      plan: (eventData) => ({
-        queryPlan,
-        serviceMap: { ...Object.fromEntries(this.dataSources), [EVENT_SOURCE]: { process: async () => ({ data: eventData }) } },
-      }),
-    };
+    return { primary, operationContext, queryPlan: { kind: 'QueryPlan', node: rest ? { kind: 'Sequence', nodes: [answered, rest] } : answered } };
   }
 
   private build() {
@@ -84,6 +75,8 @@ export class SubscriptionPlanner {
       apiSchema,
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
       apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
+      // The data sources ApolloGateway made for this supergraph (it makes them before the schema is announced).
+      subgraphs: Object.fromEntries(this.dataSources),
     };
     return this.built;
   }

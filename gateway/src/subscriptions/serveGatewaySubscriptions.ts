@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
-import type { Duplex } from 'node:stream';
-import WebSocket, { WebSocketServer } from 'ws';
+import WebSocket from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { ExecutionResult } from 'graphql-ws';
 import { GraphQLError, parse, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { ApolloServer } from '@apollo/server';
 import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import { ErrorCode, chiefError, type Config, type InternalTokens, type Logger, type Metrics } from '@chief/runtime';
+import { ErrorCode, acceptWebSockets, chiefError, type Config, type InternalTokens, type Logger, type Metrics } from '@chief/runtime';
 import type { GatewayContext } from '../gatewayContext.ts';
 import { SubscriberQueue } from './SubscriberQueue.ts';
 import { SharedSubscriptions } from './SharedSubscriptions.ts';
@@ -61,16 +60,10 @@ const header = (value: unknown) => (typeof value === 'string' ? value : undefine
 export function serveGatewaySubscriptions(options: GatewaySubscriptionsOptions) {
   const { server, apollo, context, planner, upstream, tokens, config, logger, metrics, formatError } = options;
   const limits = config.subscriptions;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.limits.bodyBytes });
+  const sockets = acceptWebSockets(server, config.limits.bodyBytes);
   const shared = new SharedSubscriptions(metrics, limits.bufferEvents);
   const perUser = new Map<string, number>();
   const connections = new WeakMap<object, Connection>();
-
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql') return socket.destroy();
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  };
-  server.on('upgrade', onUpgrade);
 
   const close = (socket: WebSocket, { code, reason }: SocketClose) => {
     if (socket.readyState !== WebSocket.OPEN) return;
@@ -155,7 +148,7 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionsOptions) 
         return subscribe(subscription, connection, user);
       },
     },
-    wss,
+    sockets.wss,
   );
 
   function subscribe(request: GatewayGraphQLRequestContext, connection: Connection, user: string): AsyncIterableIterator<ExecutionResult> {
@@ -169,6 +162,8 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionsOptions) 
     let left: (() => void) | undefined;
     const queue = new SubscriberQueue(
       limits.bufferEvents,
+      // Bytes the socket has not sent yet count too: a client that reads nothing is closed long before memory grows.
+      () => connection.socket.bufferedAmount > limits.bufferBytes,
       () => close(connection.socket, closes.slowConsumer()),
       () => {
         connection.subscriptions--;
@@ -182,9 +177,6 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionsOptions) 
       queue,
       close: (how: SocketClose) => close(connection.socket, how),
     };
-    const pushChecked = queue.push.bind(queue);
-    // Bytes the socket has not sent yet count too: a client that reads nothing is closed long before memory grows.
-    queue.push = (result) => (connection.socket.bufferedAmount > limits.bufferBytes ? close(connection.socket, closes.slowConsumer()) : pushChecked(result));
     left = shared.join(
       key,
       subscriber,
@@ -204,12 +196,9 @@ export function serveGatewaySubscriptions(options: GatewaySubscriptionsOptions) 
   }
 
   return {
-    shared,
     /** Ends every socket with ServerRestarting: clients reconnect (elsewhere) with their cursors. */
     async close(): Promise<void> {
-      server.off('upgrade', onUpgrade);
-      for (const socket of wss.clients) close(socket, closes.restarting());
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await sockets.close((socket) => close(socket, closes.restarting()));
       await upstream.close();
       logger.debug('subscriptions closed');
     },
