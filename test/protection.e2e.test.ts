@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createApiKeySigner } from '@chief/runtime';
 import { connectAsOwner, literal } from './support/databaseOwner.ts';
 import { hasSystemBinary } from './support/hasSystemBinary.ts';
-import { createServer } from 'node:net';
+import { freePort, startRedis } from './support/startRedis.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorOf, expectData, startTestChief, type GraphQLResult, type TestChief, type Page } from './support/startTestChief.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
@@ -334,25 +333,20 @@ describe('client addresses behind proxies', () => {
 });
 
 describe.runIf(hasSystemBinary('redis-server', 'redis-server', 'the Redis rate-limit suite'))('rate limits in Redis, shared by gateway instances', () => {
-  let redis: ChildProcess;
+  let redis: Awaited<ReturnType<typeof startRedis>>;
   let first: TestChief;
   let second: TestChief;
 
   beforeAll(async () => {
-    const port = await freePort();
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await new Promise((resolve, reject) => {
-      redis.once('error', (error) => reject(new Error(`redis-server could not start (apt-get install redis-server): ${error.message}`)));
-      redis.once('spawn', resolve);
-    });
-    const env = { REDIS_URL: `redis://127.0.0.1:${port}`, RATE_LIMIT_USER_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '3600' };
+    redis = await startRedis();
+    const env = { REDIS_URL: redis.url, RATE_LIMIT_USER_MAX: '3', RATE_LIMIT_WINDOW_SECONDS: '3600' };
     first = await startTestChief(env);
     second = await startTestChief(env);
   });
   afterAll(async () => {
     await first?.stop();
     await second?.stop();
-    redis?.kill();
+    redis?.stop();
   });
 
   it('counts a user across instances', async () => {
@@ -380,14 +374,3 @@ describe('rate limits when Redis is unreachable', () => {
     for (let i = 0; i < 3; i++) expectData(await chief.request('{ viewer { userId } }', {}, { token }));
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

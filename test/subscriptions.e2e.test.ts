@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectData, startTestChief, type Ids, type TestChief } from './support/startTestChief.ts';
-import { connectSubscriptions, type SubscriptionClient } from './support/subscriptionClient.ts';
+import { connectSubscriptions, latestLogCursor, type SubscriptionClient } from './support/subscriptionClient.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 const METRICS_TOKEN = 'scrape-token-for-subscriptions';
@@ -38,10 +38,13 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
       { input: { title, founderId: fixture.founderId, ...(assigned ? { assigneeId: fixture.users.member.memberId } : {}) } },
       { token: fixture.users.owner.token },
     )).createTask.id;
-  const resolvedEvents = async () => {
+  // Subscribing after the log's newest event: nothing written from here on can be missed, however late the subscription starts.
+  const fromNow = async (fixture = ws) => ({ after: await latestLogCursor(chief, fixture.users.owner.token) });
+  const gatewayMetric = async (name: string) => {
     const text = await (await fetch(new URL('/metrics', chief.gatewayUrl), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-    return Number(/^chief_subscription_events_resolved_total\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? 0);
+    return Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
   };
+  const resolvedEvents = () => gatewayMetric('chief_subscription_events_resolved_total');
 
   beforeAll(async () => {
     chief = await startTestChief({ METRICS_TOKEN, SUBSCRIPTION_POLL_MS: '200' });
@@ -54,8 +57,7 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
   });
 
   it('delivers each change with the whole selection, fields of core and ops included', async () => {
-    const watched = connect(ws.users.member.token).watch<TaskChanged>(TASK_CHANGED);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const watched = connect(ws.users.member.token).watch<TaskChanged>(TASK_CHANGED, await fromNow());
     const id = await createTask('Ship the live dashboard');
     const [result] = await watched.until(1);
     expect(result!.errors).toBeUndefined();
@@ -87,8 +89,11 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
   });
 
   it('resolves an event once for identical subscribers, who keep receiving when the first leaves', async () => {
-    const subscribers = [0, 1, 2].map(() => connect(ws.users.admin.token).watch<TaskChanged>(TASK_CHANGED));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await fromNow();
+    const active = await gatewayMetric('chief_subscribers');
+    const subscribers = [0, 1, 2].map(() => connect(ws.users.admin.token).watch<TaskChanged>(TASK_CHANGED, after));
+    // All three joined before the event: the shared subscription resolves once for all of them.
+    while ((await gatewayMetric('chief_subscribers')) < active + 3) await new Promise((resolve) => setTimeout(resolve, 50));
     const before = await resolvedEvents();
     await createTask('Seen by three');
     await Promise.all(subscribers.map((s) => s.until(1)));
@@ -102,8 +107,7 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
 
   it('never delivers another workspace\'s change, nor takes its cursors', async () => {
     const elsewhere = connect(other.users.member.token);
-    const watched = elsewhere.watch<TaskChanged>(TASK_CHANGED);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const watched = elsewhere.watch<TaskChanged>(TASK_CHANGED, await fromNow(other));
     await createTask('Not for Elsewhere');
     const mine = await createTask('For Elsewhere', other);
     const [result] = await watched.until(1);
@@ -113,8 +117,7 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
     watched.stop();
 
     // A cursor of Live's log is unknown in Elsewhere: the socket closes with its code.
-    const spy = connect(ws.users.member.token).watch<TaskChanged>(TASK_CHANGED);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const spy = connect(ws.users.member.token).watch<TaskChanged>(TASK_CHANGED, await fromNow());
     await createTask('A cursor of Live');
     const [live] = await spy.until(1);
     const thief = connect(other.users.member.token);
@@ -140,8 +143,7 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
 
     const leaving = await createWorkspaceFixture(chief, 'Leaving');
     const watcher = connect(leaving.users.member.token);
-    const watched = watcher.watch<TaskChanged>(TASK_CHANGED);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const watched = watcher.watch<TaskChanged>(TASK_CHANGED, await fromNow(leaving));
     expectData(await chief.request(`mutation { removeMember(id: "${leaving.users.member.memberId}") }`, {}, { token: leaving.users.owner.token }));
     await createTask('After the removal', leaving, false);
     expect(await watcher.closed).toMatchObject({ code: 4403 });
@@ -155,9 +157,8 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
       )).createApiKey;
     const [mine, theirs] = [await keyOf(ws), await keyOf(other)];
     const byMine = connect(mine.secret);
-    const watchedMine = byMine.watch<TaskChanged>(TASK_CHANGED);
-    const watchedTheirs = connect(theirs.secret).watch<TaskChanged>(TASK_CHANGED);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    const watchedMine = byMine.watch<TaskChanged>(TASK_CHANGED, await fromNow());
+    const watchedTheirs = connect(theirs.secret).watch<TaskChanged>(TASK_CHANGED, await fromNow(other));
     const mineTask = await createTask('For the first key');
     const theirTask = await createTask('For the second key', other);
     expect((await watchedMine.until(1))[0]!.data!.taskChanged.task!.id).toBe(mineTask);

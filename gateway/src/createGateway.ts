@@ -28,7 +28,9 @@ import { authorizeOperation } from './authorizeOperation.ts';
 import { explorerEndpoints } from './explorer.ts';
 import { SubscriptionPlanner } from './subscriptions/SubscriptionPlanner.ts';
 import { UpstreamSubscriptions } from './subscriptions/UpstreamSubscriptions.ts';
-import { serveGatewaySubscriptions } from './subscriptions/serveGatewaySubscriptions.ts';
+import { createSubscriptionEngine } from './subscriptions/createSubscriptionEngine.ts';
+import { serveGraphQLWs } from './subscriptions/serveGraphQLWs.ts';
+import { serveGraphQLSse } from './subscriptions/serveGraphQLSse.ts';
 import { acceptSubscriptions } from './subscriptions/acceptSubscriptions.ts';
 
 export interface SubgraphEndpoint {
@@ -128,6 +130,20 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     rateLimit: createRateLimitCheck(rateLimiter, config.rateLimit.windowSeconds, logger),
   });
 
+  const subscriptions = createSubscriptionEngine({
+    apollo,
+    context,
+    planner,
+    upstream: new UpstreamSubscriptions(urls, tokens),
+    tokens,
+    config,
+    logger,
+    metrics,
+    schema: () => apiSchema,
+    formatError,
+  });
+  const eventStreams = serveGraphQLSse(subscriptions);
+
   let loaded = false;
   const http = createHttpServer({
     apollo,
@@ -139,7 +155,8 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
     maxBodyBytes: config.limits.bodyBytes,
     timeoutMs: config.limits.timeoutMs,
     // The explorer needs introspection for its documentation, so it follows that switch.
-    ...(config.introspection ? explorerEndpoints : {}),
+    ...(config.introspection ? { routes: explorerEndpoints.routes } : {}),
+    alternates: [...(config.introspection ? [explorerEndpoints.page] : []), eventStreams],
   });
 
   return {
@@ -149,24 +166,14 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
       if (!(await rateLimiter.connect(3_000))) logger.warn('rate limiter store unreachable; requests are allowed until it answers');
       loaded = true;
       const running = await http.listen(port, host);
-      const subscriptions = serveGatewaySubscriptions({
-        server: running.server,
-        apollo,
-        context,
-        planner,
-        upstream: new UpstreamSubscriptions(urls, tokens),
-        tokens,
-        config,
-        logger,
-        metrics,
-        schema: () => apiSchema,
-        formatError,
-      });
+      const sockets = serveGraphQLWs(running.server, subscriptions, config, logger);
       logger.info({ url: running.url, supergraph: config.supergraph.source }, 'gateway listening');
       return {
         ...running,
         close: async () => {
           loaded = false;
+          await sockets.close();
+          eventStreams.close();
           await subscriptions.close();
           await running.close();
           await apollo.stop();

@@ -16,8 +16,10 @@ export interface GatewayContext {
   clientId?: string;
   /** When the bearer JWT expires (ms since the epoch): a subscription socket is closed then. */
   expiresAt?: number;
-  /** The operation arrived over a subscription socket, where subscriptions are served. */
-  transport?: 'websocket';
+  /** The operation arrived where subscriptions are served: a graphql-ws socket or an event stream. */
+  transport?: 'subscription';
+  /** Where an event stream resumes (its Last-Event-ID): in place of the field's `after`. */
+  resumeAfter?: string;
   /**
    * Where a subscription socket receives the request the pipeline accepted (every guard passed),
    * to subscribe to it. A box: Apollo runs the pipeline on a shallow copy of the context.

@@ -12,7 +12,7 @@ export const requireExecutableOperation: OperationGuard = ({ operation, request,
       : 'The document holds several operations: name the one to run in operationName';
     throw chiefError(ErrorCode.OPERATION_RESOLUTION_FAILURE, message, { http: { status: 400 } });
   }
-  if (operation.operation === 'subscription' && contextValue.transport !== 'websocket') {
+  if (operation.operation === 'subscription' && contextValue.transport !== 'subscription') {
     throw chiefError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over graphql-ws at this same URL, not over HTTP requests', { http: { status: 400 } });
   }
 };

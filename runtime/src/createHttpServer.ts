@@ -36,12 +36,25 @@ export interface HttpServerOptions<TContext extends BaseContext> {
    * costs a hook.
    */
   scopeRequests?: boolean;
-  /** A page served instead of GraphQL at /graphql when `wants` says so (a browser's GET). */
-  page?: { wants: (request: IncomingMessage) => boolean; serve: RouteHandler };
+  /**
+   * What /graphql serves instead of Apollo when one's `wants` says so, the first that does: the
+   * explorer page for a browser's GET, an event stream for `Accept: text/event-stream`.
+   */
+  alternates?: { wants: (request: IncomingMessage) => boolean; serve: RouteHandler }[];
 }
 
-/** Serves one non-GraphQL endpoint; `body` is the request body read under the size limit. */
-export type RouteHandler = (request: IncomingMessage, response: ServerResponse, context: { url: URL; readBody(): Promise<string> }) => Promise<void>;
+/**
+ * Serves one endpoint besides Apollo's. `readBody` reads the body under the size limit; `parseJson`
+ * reads JSON from the client (a body or a GET parameter) under the depth limit. Both throw what
+ * the server answers with a 4xx.
+ */
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse, context: RouteContext) => Promise<void>;
+
+export interface RouteContext {
+  url: URL;
+  readBody(): Promise<string>;
+  parseJson(text: string, what: string): unknown;
+}
 
 export interface RunningServer {
   server: Server;
@@ -131,7 +144,7 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
  * Every response carries the request id, taken from `x-request-id` or made here.
  */
 export function createHttpServer<TContext extends BaseContext>(options: HttpServerOptions<TContext>) {
-  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, page, metrics, metricsToken, requestLogLevel = 'info', scopeRequests = false } = options;
+  const { apollo, context, ready, logger, maxBodyBytes = 1_000_000, timeoutMs, routes = {}, alternates = [], metrics, metricsToken, requestLogLevel = 'info', scopeRequests = false } = options;
   const route = (pathname: string): RouteHandler | undefined =>
     routes[pathname] ?? Object.entries(routes).find(([path]) => path.endsWith('/*') && pathname.startsWith(path.slice(0, -1)))?.[1];
 
@@ -153,10 +166,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpServ
       response.writeHead(200, { 'content-type': metrics.registry.contentType });
       return void response.end(await metrics.registry.metrics());
     }
+    const routeContext: RouteContext = { url, readBody: () => readBody(request, maxBodyBytes), parseJson };
     const handler = route(url.pathname);
-    if (handler) return handler(request, response, { url, readBody: () => readBody(request, maxBodyBytes) });
+    if (handler) return handler(request, response, routeContext);
     if (url.pathname !== '/graphql') return sendJson(response, 404, { error: 'Not found' });
-    if (page?.wants(request)) return page.serve(request, response, { url, readBody: () => readBody(request, maxBodyBytes) });
+    const alternate = alternates.find((each) => each.wants(request));
+    if (alternate) return alternate.serve(request, response, routeContext);
     return handleGraphQL(request, response, url, requestId);
   }
 

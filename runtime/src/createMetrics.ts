@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const MAX_OPERATION_NAMES = 200;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
@@ -34,6 +34,8 @@ export function createMetrics(service: string) {
   const statements = new Counter({ name: 'chief_sql_statements_total', help: 'SQL statements sent by this service\'s pool, BEGIN and COMMIT included.', registers: [registry] });
   const subscriptionEvents = new Counter({ name: 'chief_subscription_events_resolved_total', help: 'Subscription events completed (once per event for every group of identical subscriptions).', registers: [registry] });
   const subscriptionDeliveries = new Counter({ name: 'chief_subscription_events_delivered_total', help: 'Subscription results handed to subscribers.', registers: [registry] });
+  const subscribers = new Gauge({ name: 'chief_subscribers', help: 'Subscriptions the gateway is serving to clients (graphql-ws and SSE).', registers: [registry] });
+  const subscriptionGroups = new Gauge({ name: 'chief_subscription_groups', help: 'Distinct subscriptions the gateway holds at the subgraphs (identical subscribers share one).', registers: [registry] });
   const subscriptionCloses = new Counter({ name: 'chief_subscription_closes_total', help: 'Subscription sockets the gateway closed, by close code.', labelNames: ['code'], registers: [registry] });
   const seen = new Set<string>();
   const operationLabel = (name: string | undefined) => {
@@ -67,6 +69,14 @@ export function createMetrics(service: string) {
     observeSubscriptionEvent(subscribers: number) {
       subscriptionEvents.inc();
       subscriptionDeliveries.inc(subscribers);
+    },
+    /** A client's subscription started (+1) or ended (-1). */
+    countSubscribers(change: 1 | -1) {
+      subscribers.inc(change);
+    },
+    /** A shared subscription at a subgraph opened (+1) or ended (-1). */
+    countSubscriptionGroups(change: 1 | -1) {
+      subscriptionGroups.inc(change);
     },
     observeSubscriptionClose(code: number) {
       subscriptionCloses.inc({ code: String(code) });

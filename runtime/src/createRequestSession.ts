@@ -5,7 +5,7 @@ import type { SqlClient } from '@chief/db';
 import { forbidden, unauthenticated } from './errors.ts';
 import type { Identity } from './identity.ts';
 import { collidingColumns, translateDatabaseError } from './databaseErrors.ts';
-import { processLogWakeups } from './logWakeups.ts';
+import { announceLogWrite } from './logWakeups.ts';
 
 /** drizzle on the request's transaction; `$client` is that transaction's handle (statements prepared as the pool says). */
 export type Database = PostgresJsDatabase & { $client: SqlClient };
@@ -175,7 +175,7 @@ export class RequestSession {
       } catch (error) {
         throw translateDatabaseError(error);
       }
-      if (commit) for (const workspaceId of transaction.appended ?? []) processLogWakeups.notify(workspaceId);
+      if (commit) for (const workspaceId of transaction.appended ?? []) announceLogWrite(workspaceId);
     })();
     this.closing = ending.then(
       () => undefined,

@@ -17,7 +17,7 @@ import type { Logger } from './createLogger.ts';
 import { createMetrics, type Metrics } from './createMetrics.ts';
 import { createLiveScope, type LiveScope } from './logSubscription.ts';
 import { serveSubscriptions } from './serveSubscriptions.ts';
-import { listenForLogWrites } from './logWakeups.ts';
+import { listenForLogWrites, relayLogWritesThroughRedis } from './logWakeups.ts';
 
 /** What every subgraph resolver receives. */
 export interface SubgraphContext {
@@ -137,7 +137,11 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
       // Writers in other processes wake this one's log readers through the database (native only).
       // Not awaited: a database that is down must not stop the service from starting (and from
       // reporting not-ready); until LISTEN succeeds, readers poll.
-      if (!config.databaseEmbedded && config.databaseUrl) listenForLogWrites(sql).catch((error: unknown) => logger.warn({ err: error }, 'LISTEN for log writes failed; subscriptions poll the log'));
+      // Wake-ups from other processes: Redis when it is configured, else the database's NOTIFY (not on the embedded one).
+      const releaseRedis = config.redisUrl ? relayLogWritesThroughRedis(config.redisUrl, logger) : undefined;
+      if (!config.redisUrl && !config.databaseEmbedded && config.databaseUrl) {
+        listenForLogWrites(sql).catch((error: unknown) => logger.warn({ err: error }, 'LISTEN for log writes failed; subscriptions poll the log'));
+      }
       const running = await http.listen(port, host);
       const subscriptions = serveSubscriptions({
         server: running.server,
@@ -146,13 +150,13 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
         config,
         logger,
         formatError: (error) => formatError(error.toJSON(), error),
-        context: (identity): SubgraphContext => ({
+        context: (identity, resumeAfter): SubgraphContext => ({
           identity,
           session: new RequestSession(sql, identity),
           loaders: new LoaderRegistry(),
           config,
           logger,
-          live: createLiveScope(sql, identity, config),
+          live: createLiveScope(sql, identity, config, resumeAfter),
         }),
       });
       logger.info({ url: running.url }, `${name} subgraph listening`);
@@ -162,6 +166,7 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
           await subscriptions.close();
           await running.close();
           await apollo.stop();
+          releaseRedis?.();
         },
       };
     },

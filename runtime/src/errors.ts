@@ -26,6 +26,12 @@ export const ErrorCode = {
   CURSOR_UNKNOWN: 'CURSOR_UNKNOWN',
   /** A subscription's `after` is older than the log's resume window (SUBSCRIPTION_RETENTION_HOURS). */
   CURSOR_EXPIRED: 'CURSOR_EXPIRED',
+  /** A subscription's JWT expired while it ran: subscribe again with a fresh token and the last cursor. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** A subscriber read too slowly and was let go: subscribe again with the last cursor. */
+  SLOW_CONSUMER: 'SLOW_CONSUMER',
+  /** The gateway or a subgraph is restarting: subscribe again with the last cursor. */
+  SERVER_RESTARTING: 'SERVER_RESTARTING',
   /** A connection or a user already holds as many subscriptions as allowed. */
   SUBSCRIPTION_LIMIT_EXCEEDED: 'SUBSCRIPTION_LIMIT_EXCEEDED',
   INTERNAL: 'INTERNAL',

@@ -129,3 +129,10 @@ export function verifiedBearer(tokens: InternalTokens, header: unknown): Identit
     return null;
   }
 }
+
+/** When a `Bearer <token>` that verifiedBearer accepted expires, in ms since the epoch. */
+export function bearerExpiresAt(header: string): number {
+  const body = bearerToken(header)?.split('.')[1] ?? '';
+  const { exp } = base64urlJson(body) as { exp: number };
+  return exp * 1000;
+}

@@ -13,7 +13,7 @@ export { createLogger, serializeError, type Logger, type LogDestination } from '
 export { createMetrics, type Metrics } from './createMetrics.ts';
 export { createSecretBox, type SecretBox } from './createSecretBox.ts';
 export { createApiKeySigner, type ApiKeySigner } from './createApiKeySigner.ts';
-export { createHttpServer, type RunningServer, type RouteHandler } from './createHttpServer.ts';
+export { createHttpServer, sendJson, type RunningServer, type RouteHandler, type RouteContext } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
 export { anyUuid, loadById, listPage, listPagesByParent, enumValues } from './queries.ts';
@@ -28,6 +28,6 @@ export { encodeLogCursor, decodeLogCursor } from './logCursor.ts';
 export { LogWakeups, processLogWakeups } from './logWakeups.ts';
 export { followLog, type LogEvent } from './followLog.ts';
 export { logSubscription } from './logSubscription.ts';
-export { SERVICE_RESTART } from './serveSubscriptions.ts';
+export { SERVICE_RESTART, TOKEN_EXPIRED } from './serveSubscriptions.ts';
 export { acceptWebSockets } from './acceptWebSockets.ts';
 export { entityChanges } from './entityChanges.ts';

@@ -10,12 +10,18 @@ export interface LiveScope {
   follow(options: { after: string | null; types: readonly string[] | null; signal: AbortSignal }): AsyncGenerator<LogEvent, void, undefined>;
   /** A read-only session for one event's payload, under the subscriber's identity. */
   eventSession(): RequestSession;
+  /** The cursor of the event being delivered: the transport sends it with the result (`extensions.cursor`). */
+  cursor?: string;
 }
 
-export function createLiveScope(sql: SqlClient, identity: Identity, config: Config): LiveScope {
+/**
+ * `resumeAfter`: where the transport resumes the stream (an SSE client's Last-Event-ID, passed on
+ * by the gateway), which takes the place of the field's `after`.
+ */
+export function createLiveScope(sql: SqlClient, identity: Identity, config: Config, resumeAfter?: string): LiveScope {
   const { retentionHours, pollMs } = config.subscriptions;
   return {
-    follow: ({ after, types, signal }) => followLog({ sql, identity, after, types, signal, retentionHours, pollMs }),
+    follow: ({ after, types, signal }) => followLog({ sql, identity, after: resumeAfter ?? after, types, signal, retentionHours, pollMs }),
     eventSession() {
       const session = new RequestSession(sql, identity, { statementTimeoutMs: config.limits.timeoutMs });
       session.readOnly = true;
@@ -49,38 +55,52 @@ export interface LogSubscription<TArgs, TContext extends LiveContext> {
  */
 export function logSubscription<TArgs extends { after?: string | null }, TContext extends LiveContext>(spec: LogSubscription<TArgs, TContext>) {
   return {
-    subscribe: (_root: unknown, args: TArgs, ctx: TContext) => followPayloads(spec, args, ctx),
+    subscribe: (_root: unknown, args: TArgs, ctx: TContext) => abortable((signal) => followPayloads(spec, args, ctx, signal)),
     resolve: (payload: object) => payload,
   };
 }
 
-async function* followPayloads<TArgs extends { after?: string | null }, TContext extends LiveContext>(spec: LogSubscription<TArgs, TContext>, args: TArgs, ctx: TContext) {
-  if (!ctx.live) throw new Error('logSubscription: subscriptions are served over graphql-ws (serveSubscriptions)');
+/**
+ * An async generator whose return() takes effect at once. A generator's own return() waits until
+ * it reaches a `yield`, and a follower with no events to deliver is parked in a read or a wait,
+ * not at one: it would poll the log until the workspace's next event. The signal stops it.
+ */
+function abortable<T>(start: (signal: AbortSignal) => AsyncGenerator<T, void, undefined>): AsyncGenerator<T, void, undefined> {
   const controller = new AbortController();
-  try {
-    for await (const event of ctx.live.follow({ after: args.after ?? null, types: spec.types(args), signal: controller.signal })) {
-      const session = ctx.live.eventSession();
-      ctx.session = session;
-      ctx.loaders = new LoaderRegistry();
-      let payload: object | null;
-      try {
-        payload = await spec.payload(event, ctx, args);
-      } catch (error) {
-        await session.finish(false);
-        throw error;
-      }
-      if (!payload) {
-        await session.finish(true);
-        continue;
-      }
-      try {
-        yield payload;
-      } finally {
-        // Resumed once the payload went out (or the subscriber left): its reads are over.
-        await session.finish(true);
-      }
+  const generator = start(controller.signal);
+  return Object.assign(Object.create(generator) as AsyncGenerator<T, void, undefined>, {
+    next: () => generator.next(),
+    return: () => (controller.abort(), generator.return()),
+    throw: (error: unknown) => (controller.abort(), generator.throw(error)),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  });
+}
+
+async function* followPayloads<TArgs extends { after?: string | null }, TContext extends LiveContext>(spec: LogSubscription<TArgs, TContext>, args: TArgs, ctx: TContext, signal: AbortSignal) {
+  if (!ctx.live) throw new Error('logSubscription: subscriptions are served over graphql-ws (serveSubscriptions)');
+  for await (const event of ctx.live.follow({ after: args.after ?? null, types: spec.types(args), signal })) {
+    const session = ctx.live.eventSession();
+    ctx.session = session;
+    ctx.loaders = new LoaderRegistry();
+    let payload: object | null;
+    try {
+      payload = await spec.payload(event, ctx, args);
+    } catch (error) {
+      await session.finish(false);
+      throw error;
     }
-  } finally {
-    controller.abort();
+    if (!payload) {
+      await session.finish(true);
+      continue;
+    }
+    ctx.live.cursor = event.cursor;
+    try {
+      yield payload;
+    } finally {
+      // Resumed once the payload went out (or the subscriber left): its reads are over.
+      await session.finish(true);
+    }
   }
 }

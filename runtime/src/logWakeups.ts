@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { SqlClient } from '@chief/db';
+import type { Logger } from './createLogger.ts';
 
 /** The Postgres channel appendEvent notifies, with the workspace id, when its transaction commits. */
 export const LOG_CHANNEL = 'chief_log';
@@ -54,10 +57,73 @@ export class LogWakeups {
 }
 
 /**
- * The process's wake-ups: every RequestSession that committed events notifies them, so readers in
+ * The process's wake-ups: every RequestSession that committed events announces them, so readers in
  * the same process (all of Chief under `npm start`) wake at once.
  */
 export const processLogWakeups = new LogWakeups();
+
+/** Where this process's log writes are told to other processes (Redis pub/sub), besides its own readers. */
+const relays = new Set<(workspaceId: string) => void>();
+
+/** Events of the workspace committed in this process: its readers wake, and so do other processes' through the relays. */
+export function announceLogWrite(workspaceId: string): void {
+  processLogWakeups.notify(workspaceId);
+  for (const relay of relays) relay(workspaceId);
+}
+
+/** The Redis channel log writes are announced on: `<process id> <workspace id>`. */
+export const REDIS_LOG_CHANNEL = 'chief:log';
+
+const redisRelays = new Map<string, { users: number; close(): void }>();
+
+/**
+ * Carries wake-ups between processes over Redis pub/sub (REDIS_URL): every write committed here is
+ * published, and every one published elsewhere wakes this process's readers. One subscriber and
+ * one publisher connection per process and URL, however many subgraphs it runs. Redis being down
+ * loses wake-ups only, never events: readers poll the log. Returns how to let go of it.
+ */
+export function relayLogWritesThroughRedis(redisUrl: string, logger: Logger, wakeups = processLogWakeups): () => void {
+  let relay = redisRelays.get(redisUrl);
+  if (!relay) {
+    const self = randomUUID();
+    // No offline queue: a publish while Redis is away fails at once instead of piling up.
+    const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    const subscriber = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    let warned = false;
+    const warn = (error: unknown) => {
+      if (!warned) logger.warn({ err: error }, 'Redis unreachable: log readers in other processes wake at their next poll');
+      warned = true;
+    };
+    publisher.on('error', warn);
+    subscriber.on('error', warn);
+    subscriber.on('ready', () => (warned = false));
+    subscriber.subscribe(REDIS_LOG_CHANNEL).catch(warn);
+    subscriber.on('message', (_channel: string, message: string) => {
+      const [from, workspaceId] = message.split(' ');
+      if (from !== self && workspaceId) wakeups.notify(workspaceId);
+    });
+    const publish = (workspaceId: string) => void publisher.publish(REDIS_LOG_CHANNEL, `${self} ${workspaceId}`).catch(warn);
+    relays.add(publish);
+    relay = {
+      users: 0,
+      close() {
+        relays.delete(publish);
+        redisRelays.delete(redisUrl);
+        publisher.disconnect();
+        subscriber.disconnect();
+      },
+    };
+    redisRelays.set(redisUrl, relay);
+  }
+  const held = relay;
+  held.users++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--held.users === 0) held.close();
+  };
+}
 
 const listening = new WeakSet<SqlClient>();
 

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
 import { createClient, type Client, type FormattedExecutionResult as ExecutionResult } from 'graphql-ws';
+import { expectData, type ChiefClient, type GraphQLResult } from './startTestChief.ts';
 
 /** One subscription as a test reads it: the results so far, and how it ended. */
 export interface Watched<TData> {
@@ -77,5 +78,104 @@ export function connectSubscriptions(gatewayUrl: string, connectionParams: Recor
       };
     },
     dispose: () => client.dispose() as Promise<void>,
+  };
+}
+
+/** The cursor of the newest event of the token's workspace log: subscribing after it misses nothing that follows. */
+export async function latestLogCursor(chief: ChiefClient, token: string): Promise<string> {
+  let after: string | null = null;
+  let latest: string | undefined;
+  for (;;) {
+    const page: GraphQLResult<{ events: { edges: { node: { cursor: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }> = await chief.request(
+      'query Latest($after: String) { events(first: 100, after: $after) { edges { node { cursor } } pageInfo { hasNextPage endCursor } } }',
+      { after },
+      { token },
+    );
+    const { edges, pageInfo } = expectData(page).events;
+    latest = edges.at(-1)?.node.cursor ?? latest;
+    if (!pageInfo.hasNextPage) break;
+    after = pageInfo.endCursor;
+  }
+  if (!latest) throw new Error('the workspace log is empty');
+  return latest;
+}
+
+/** One server-sent event as the wire carries it. */
+export interface ServerSentEvent {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+/**
+ * A raw GraphQL-over-SSE stream (distinct connections mode), read as EventSource would: every
+ * event with its `id`, so a test can reconnect with Last-Event-ID.
+ */
+export function openEventStream(gatewayUrl: string, body: Record<string, unknown>, headers: Record<string, string>) {
+  const controller = new AbortController();
+  const events: ServerSentEvent[] = [];
+  const waiters: (() => void)[] = [];
+  let ended = false;
+  const response = fetch(gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
+    body: JSON.stringify(body),
+    signal: controller.signal,
+  });
+  const done = (async () => {
+    const res = await response;
+    if (!res.body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event: ServerSentEvent = { data: '' };
+          for (const line of block.split('\n')) {
+            if (!line || line.startsWith(':')) continue;
+            const colon = line.indexOf(':');
+            const field = line.slice(0, colon);
+            const value = line.slice(colon + 1).replace(/^ /, '');
+            if (field === 'id') event.id = value;
+            else if (field === 'event') event.event = value;
+            else if (field === 'data') event.data = event.data ? `${event.data}\n${value}` : value;
+          }
+          if (event.event) events.push(event);
+          for (const wake of waiters.splice(0)) wake();
+        }
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+    } finally {
+      ended = true;
+      for (const wake of waiters.splice(0)) wake();
+    }
+  })();
+  return {
+    response,
+    events,
+    /** The `next` events' results. */
+    results: () => events.filter((e) => e.event === 'next').map((e) => JSON.parse(e.data) as GraphQLResult['body']),
+    /** Resolves once `count` events have arrived (rejects when the stream ends first, or on timeout). */
+    async until(count: number, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (events.length < count) {
+        if (ended) throw new Error(`the stream ended after ${events.length} of ${count} events: ${JSON.stringify(events)}`);
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`timed out with ${events.length} of ${count} events: ${JSON.stringify(events)}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => (clearTimeout(timer), resolve()));
+        });
+      }
+      return events.slice(0, count);
+    },
+    /** Resolves when the server ends the stream. */
+    ended: done.then(() => events),
+    close: () => controller.abort(),
   };
 }

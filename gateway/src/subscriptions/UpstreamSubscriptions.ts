@@ -12,7 +12,7 @@ export interface UpstreamSink {
 /**
  * The gateway's graphql-ws sockets to the subgraphs: one per subgraph, opened on the first
  * subscription and closed after the last, signed as the gateway itself; each subscribe message
- * names its subscriber in `extensions.authorization`. A socket that drops ends its subscriptions
+ * names its subscriber in `extensions.authorization` (and where to resume in `extensions.resumeAfter`). A socket that drops ends its subscriptions
  * (the gateway closes their clients with ServerRestarting; they resume from their cursors).
  */
 export class UpstreamSubscriptions {
@@ -23,8 +23,14 @@ export class UpstreamSubscriptions {
     private readonly tokens: InternalTokens,
   ) {}
 
-  subscribe(subgraph: string, request: { query: string; variables: Record<string, unknown>; operationName?: string }, subscriberToken: string, sink: UpstreamSink): () => void {
-    return this.client(subgraph).subscribe({ ...request, extensions: { authorization: `Bearer ${subscriberToken}` } }, sink);
+  subscribe(
+    subgraph: string,
+    { resumeAfter, ...request }: { query: string; variables: Record<string, unknown>; operationName?: string; resumeAfter?: string },
+    subscriberToken: string,
+    sink: UpstreamSink,
+  ): () => void {
+    const extensions = { authorization: `Bearer ${subscriberToken}`, ...(resumeAfter !== undefined ? { resumeAfter } : {}) };
+    return this.client(subgraph).subscribe({ ...request, extensions }, sink);
   }
 
   private client(subgraph: string): Client {
