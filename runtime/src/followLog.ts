@@ -78,13 +78,20 @@ export async function* followLog(options: FollowLogOptions): AsyncGenerator<LogE
       }
       const after = decodeLogCursor(options.after);
       // Row-level security hides other workspaces' events: their cursors are as unknown as made-up ones.
+      // `restored`: the event's transaction id is one the database has not reached yet. Transaction ids
+      // do not survive a logical dump and restore into a new cluster, whose new events would sort
+      // before this position: the follower would wait in silence.
       const [found] = after
-        ? await tx.unsafe<{ expired: boolean }[]>(
-            `select created_at < now() - make_interval(hours => $3::int) as expired from ops.events where xid = $1::xid8 and seq = $2::bigint`,
+        ? await tx.unsafe<{ expired: boolean; restored: boolean }[]>(
+            `select created_at < now() - make_interval(hours => $3::int) as expired, xid >= pg_snapshot_xmax(pg_current_snapshot()) as restored
+               from ops.events where xid = $1::xid8 and seq = $2::bigint`,
             [after.xid, after.seq, options.retentionHours],
           )
         : [];
       if (!after || !found) throw chiefError(ErrorCode.CURSOR_UNKNOWN, 'after is not a cursor of this workspace\'s log: subscribe without after, and reload what you show', { field: 'after' });
+      if (found.restored) {
+        throw chiefError(ErrorCode.CURSOR_EXPIRED, 'after is from before the database was restored: reload what you show, then subscribe without after', { field: 'after' });
+      }
       if (found.expired) {
         throw chiefError(ErrorCode.CURSOR_EXPIRED, `after is older than the ${options.retentionHours} hours a subscription may resume from: reload what you show, then subscribe without after`, { field: 'after' });
       }

@@ -125,6 +125,18 @@ describe('followLog', () => {
     expect(stolen.failure).toMatchObject({ extensions: { code: 'CURSOR_UNKNOWN' } });
   });
 
+  it('refuses a cursor ahead of the database\'s transaction ids (a logical restore) as CURSOR_EXPIRED, never waiting in silence', async () => {
+    // An event as a dump from an older, busier cluster carries it: a transaction id this database has not reached.
+    const [row] = await sql.unsafe<{ seq: string }[]>(
+      `insert into ops.events (workspace_id, type, entity_type, entity_id, actor_type, actor_id, payload, xid)
+       values ($1, 'core.workspace.updated', 'workspace', $1, 'system', 'restore', '{"name":"restored"}', '999999999999'::xid8) returning seq::text as seq`,
+      [workspaceId],
+    );
+    const resumed = follow({ after: encodeLogCursor({ xid: '999999999999', seq: row!.seq }) });
+    await resumed.stop();
+    expect(resumed.failure).toMatchObject({ extensions: { code: 'CURSOR_EXPIRED', field: 'after' }, message: expect.stringMatching(/restored/) });
+  });
+
   it('encodes one canonical cursor per position', () => {
     const cursor = encodeLogCursor({ xid: '123', seq: '45' });
     expect(decodeLogCursor(cursor)).toEqual({ xid: '123', seq: '45' });
