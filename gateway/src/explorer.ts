@@ -15,12 +15,34 @@ const assetFiles: Record<string, { path: string; type: string }> = {
   'react-dom.production.min.js': { path: fromPackage('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript' },
   'graphiql.min.js': { path: fromPackage('graphiql', 'graphiql.min.js'), type: 'text/javascript' },
   'graphiql.min.css': { path: fromPackage('graphiql', 'graphiql.min.css'), type: 'text/css' },
+  'graphql-ws.min.js': { path: fromPackage('graphql-ws', 'umd/graphql-ws.min.js'), type: 'text/javascript' },
 };
 
 // The page's own script: GraphiQL against this gateway, with the headers editor open for a
 // token or an API key. The documentation loads without them (anonymous introspection).
+// Subscriptions go over graphql-ws to the same /graphql, not through GraphiQL's subscriptionUrl:
+// its client retries closes such as 4403 or 4442 for half a minute with the same credentials
+// and arguments, where the explorer should show Chief's close reason at once (retryAttempts: 0).
+// Each subscription gets its own client, so connection_init carries the headers as they were
+// typed when it ran, and its socket closes when GraphiQL stops it (the client is lazy).
 const explorerScript = `
-const fetcher = GraphiQL.createFetcher({ url: new URL(${JSON.stringify('/graphql')}, location.href).href });
+const url = new URL(${JSON.stringify('/graphql')}, location.href).href;
+const http = GraphiQL.createFetcher({ url });
+const isSubscription = ({ operationName }, document) =>
+  document?.definitions.find((d) => d.kind === 'OperationDefinition' && (!operationName || d.name?.value === operationName))?.operation === 'subscription';
+const subscribe = (params, headers) => ({
+  subscribe(sink) {
+    const client = graphqlWs.createClient({ url: url.replace(/^http/, 'ws'), connectionParams: headers, retryAttempts: 0 });
+    const unsubscribe = client.subscribe(params, {
+      next: (result) => sink.next(result),
+      complete: () => sink.complete(),
+      error: (error) => sink.error(error instanceof CloseEvent ? new Error(('The socket closed: ' + error.code + ' ' + error.reason).trim()) : error),
+    });
+    return { unsubscribe };
+  },
+});
+const fetcher = (params, options) =>
+  isSubscription(params, options?.documentAST) ? subscribe(params, options.headers) : http(params, options);
 ReactDOM.createRoot(document.getElementById('graphiql')).render(
   React.createElement(GraphiQL, {
     fetcher,
@@ -46,6 +68,7 @@ const page = `<!doctype html>
   <script src="${EXPLORER_ASSETS_PATH}react.production.min.js"></script>
   <script src="${EXPLORER_ASSETS_PATH}react-dom.production.min.js"></script>
   <script src="${EXPLORER_ASSETS_PATH}graphiql.min.js"></script>
+  <script src="${EXPLORER_ASSETS_PATH}graphql-ws.min.js"></script>
   <script src="${EXPLORER_ASSETS_PATH}explorer.js"></script>
 </body>
 </html>

@@ -6,7 +6,7 @@ import type { GatewayContext } from '../gatewayContext.ts';
  * ApolloGateway as Apollo Server runs it, except for subscriptions: those reach the executor
  * only from a subscription socket (requireExecutableOperation refuses them over HTTP) and only
  * once every guard has passed; the executor then hands the request to the socket, which
- * subscribes (serveGatewaySubscriptions), instead of ApolloGateway's, which cannot.
+ * subscribes (createSubscriptionEngine), instead of ApolloGateway's, which cannot.
  */
 export function acceptSubscriptions(gateway: ApolloGateway): GatewayInterface {
   return {
