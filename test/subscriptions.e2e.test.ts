@@ -105,6 +105,29 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
     for (const s of subscribers.slice(1)) s.stop();
   });
 
+  it('merges subscribers that resumed from different cursors once they reach the same event: one resolution per event again', async () => {
+    const older = await fromNow();
+    const a = await createTask('Resumed by one');
+    const newer = await fromNow();
+    const b = await createTask('Resumed by both');
+    const groups = await gatewayMetric('chief_subscription_groups');
+    const fromOlder = connect(ws.users.viewer.token).watch<TaskChanged>(TASK_CHANGED, older);
+    const fromNewer = connect(ws.users.viewer.token).watch<TaskChanged>(TASK_CHANGED, newer);
+    expect((await fromOlder.until(2)).map((r) => r.data!.taskChanged.task!.id)).toEqual([a, b]);
+    expect((await fromNewer.until(1)).map((r) => r.data!.taskChanged.task!.id)).toEqual([b]);
+    // Both have delivered b: one group serves them from here.
+    while ((await gatewayMetric('chief_subscription_groups')) > groups + 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    const before = await resolvedEvents();
+    const c = await createTask('Seen by both once');
+    expect((await fromOlder.until(3))[2]!.data!.taskChanged.task!.id).toBe(c);
+    expect((await fromNewer.until(2))[1]!.data!.taskChanged.task!.id).toBe(c);
+    expect(await resolvedEvents()).toBe(before + 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([fromOlder.results.length, fromNewer.results.length]).toEqual([3, 2]);
+    fromOlder.stop();
+    fromNewer.stop();
+  });
+
   it('never delivers another workspace\'s change, nor takes its cursors', async () => {
     const elsewhere = connect(other.users.member.token);
     const watched = elsewhere.watch<TaskChanged>(TASK_CHANGED, await fromNow(other));

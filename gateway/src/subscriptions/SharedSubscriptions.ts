@@ -19,6 +19,8 @@ export type OpenUpstream = (group: {
 }) => () => void;
 
 interface Group {
+  key: string;
+  stream: string;
   subscribers: Set<Subscriber>;
   /** Others may join while they would miss nothing: a group from now always, one from a cursor until its first event. */
   joinable: boolean;
@@ -28,38 +30,59 @@ interface Group {
   /** Events being completed, in order. */
   chain: Promise<void>;
   pending: number;
+  /** The cursor of the last event handed to the subscribers. */
+  at?: string;
 }
 
+/** Which subscriptions are shared, and how. */
+export interface SharingKeys {
+  /** Identical subscriptions: same operation, variables (the start included) and authorization scope. */
+  key: string;
+  /** The same without where it starts: groups of one stream that reach the same cursor become one. */
+  stream: string;
+}
+
+const positionOf = (group: Group, cursor: string) => `${group.stream}\n${cursor}`;
+
 /**
- * Identical subscriptions (same operation, variables and authorization scope: the key says so)
- * share one upstream subscription, and each event is completed once and handed to every
- * subscriber in log order. When the last subscriber leaves, the upstream is stopped and nothing
- * of the group remains. Events waiting to be completed are bounded too: a group that cannot keep
- * up closes its subscribers as slow consumers, who resume from their cursors. A group that started
- * from a cursor (`after`, Last-Event-ID) takes no one in once it has delivered an event: a
- * subscriber with the same cursor would miss what came before its joining; it starts its own.
+ * Identical subscriptions (the key says so) share one upstream subscription, and each event is
+ * completed once and handed to every subscriber in log order. When the last subscriber leaves,
+ * the upstream is stopped and nothing of the group remains. Events waiting to be completed are
+ * bounded too: a group that cannot keep up closes its subscribers as slow consumers, who resume
+ * from their cursors.
+ *
+ * A group that started from a cursor (`after`, Last-Event-ID) takes no one in once it has
+ * delivered an event: a subscriber with the same cursor would miss what came before its
+ * joining; it starts its own. Groups of one stream that started at different places (clients
+ * resuming after a restart, each from its own cursor) merge once they have delivered the same
+ * cursor: from there on they would receive the same events, so one resolution serves them all.
  */
 export class SharedSubscriptions {
   /** The groups a subscriber may join, by key. */
   private readonly groups = new Map<string, Group>();
+  /** Each group by the last cursor it delivered, per stream: where the next to get there merges. */
+  private readonly positions = new Map<string, Group>();
+  private readonly memberOf = new Map<Subscriber, Group>();
 
   constructor(
     private readonly metrics: Metrics,
     private readonly maxPending: number,
   ) {}
 
-  join(key: string, subscriber: Subscriber, open: OpenUpstream, complete: (data: Record<string, unknown>) => Promise<ExecutionResult>, fromCursor: boolean): () => void {
+  join({ key, stream }: SharingKeys, subscriber: Subscriber, open: OpenUpstream, complete: (data: Record<string, unknown>) => Promise<ExecutionResult>, fromCursor: boolean): () => void {
     const existing = this.groups.get(key);
     if (existing?.joinable) {
       existing.subscribers.add(subscriber);
-      return () => this.leave(key, existing, subscriber);
+      this.memberOf.set(subscriber, existing);
+      return () => this.leave(subscriber);
     }
-    const group: Group = { subscribers: new Set([subscriber]), joinable: true, fromCursor, ended: false, stop: () => {}, chain: Promise.resolve(), pending: 0 };
+    const group: Group = { key, stream, subscribers: new Set([subscriber]), joinable: true, fromCursor, ended: false, stop: () => {}, chain: Promise.resolve(), pending: 0 };
     this.groups.set(key, group);
+    this.memberOf.set(subscriber, group);
     this.metrics.countSubscriptionGroups(1);
     const closeAll = (close: SocketClose) => {
       for (const each of [...group.subscribers]) each.close(close);
-      this.end(key, group);
+      this.end(group);
     };
     group.stop = open({
       event: (data, cursor) => {
@@ -82,6 +105,7 @@ export class SharedSubscriptions {
           this.metrics.observeSubscriptionEvent(group.subscribers.size);
           if (cursor) result = { ...result, extensions: { ...result.extensions, cursor } };
           for (const each of group.subscribers) each.queue.push(result);
+          if (cursor) this.arrived(group, cursor);
         });
       },
       errors: (errors) => {
@@ -94,7 +118,7 @@ export class SharedSubscriptions {
             each.queue.push({ errors } as unknown as ExecutionResult);
             each.queue.complete();
           }
-          this.end(key, group);
+          this.end(group);
         });
       },
       ended: (how) => {
@@ -102,23 +126,50 @@ export class SharedSubscriptions {
           if (group.ended) return;
           if (how === 'lost') return closeAll(closes.restarting());
           for (const each of [...group.subscribers]) each.queue.complete();
-          this.end(key, group);
+          this.end(group);
         });
       },
     });
-    return () => this.leave(key, group, subscriber);
+    return () => this.leave(subscriber);
   }
 
-  private leave(key: string, group: Group, subscriber: Subscriber): void {
+  /**
+   * The group has handed out `cursor`. Another group of its stream whose last one was the same
+   * takes its subscribers: both have delivered everything up to there, and what that one
+   * completes next is what follows.
+   */
+  private arrived(group: Group, cursor: string): void {
+    this.unplace(group);
+    group.at = cursor;
+    const there = this.positions.get(positionOf(group, cursor));
+    if (!there || there.ended) return void this.positions.set(positionOf(group, cursor), group);
+    for (const subscriber of group.subscribers) {
+      there.subscribers.add(subscriber);
+      this.memberOf.set(subscriber, there);
+    }
+    group.subscribers.clear();
+    this.end(group);
+  }
+
+  private unplace(group: Group): void {
+    if (group.at !== undefined && this.positions.get(positionOf(group, group.at)) === group) this.positions.delete(positionOf(group, group.at));
+  }
+
+  private leave(subscriber: Subscriber): void {
+    const group = this.memberOf.get(subscriber);
+    if (!group) return;
+    this.memberOf.delete(subscriber);
     group.subscribers.delete(subscriber);
-    if (!group.subscribers.size) this.end(key, group);
+    if (!group.subscribers.size) this.end(group);
   }
 
-  private end(key: string, group: Group): void {
+  private end(group: Group): void {
     if (group.ended) return;
     group.ended = true;
     this.metrics.countSubscriptionGroups(-1);
-    if (this.groups.get(key) === group) this.groups.delete(key);
+    if (this.groups.get(group.key) === group) this.groups.delete(group.key);
+    this.unplace(group);
+    for (const subscriber of group.subscribers) this.memberOf.delete(subscriber);
     group.subscribers.clear();
     group.stop();
   }

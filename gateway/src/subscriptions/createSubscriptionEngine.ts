@@ -59,15 +59,19 @@ export interface SubscribePayload {
 /** Everything a result depends on besides the operation: the identity, as the subgraphs see it. */
 const scopeOf = (context: GatewayContext) => JSON.stringify([context.identity?.kind, context.identity?.userId, context.identity?.apiKeyId, context.identity?.workspaceId, context.identity?.scopes]);
 
-/** Whether the subscription starts from a cursor (its field's `after`, or the stream's Last-Event-ID) rather than from now. */
-function startsFromCursor(request: GatewayGraphQLRequestContext, resumeAfter: string | undefined): boolean {
-  if (resumeAfter !== undefined) return true;
+/**
+ * Where the subscription starts: from a cursor (its field's `after`, or the stream's
+ * Last-Event-ID) or from now; and the variable that holds `after`, if one does.
+ */
+function startOf(request: GatewayGraphQLRequestContext, resumeAfter: string | undefined): { fromCursor: boolean; variable?: string } {
   const field = request.operation.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD);
   const after = field?.kind === Kind.FIELD ? field.arguments?.find((argument) => argument.name.value === 'after')?.value : undefined;
-  if (!after || after.kind === Kind.NULL) return false;
-  if (after.kind !== Kind.VARIABLE) return true;
-  const value = request.request.variables?.[after.name.value];
-  return value !== undefined && value !== null;
+  const variable = after?.kind === Kind.VARIABLE ? after.name.value : undefined;
+  if (resumeAfter !== undefined) return { fromCursor: true, variable };
+  if (!after || after.kind === Kind.NULL) return { fromCursor: false };
+  if (!variable) return { fromCursor: true };
+  const value = request.request.variables?.[variable];
+  return { fromCursor: value !== undefined && value !== null, variable };
 }
 
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'x-chief-workspace'] as const;
@@ -199,8 +203,14 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions) {
       const planned = planner.plan(request);
       const variables = request.request.variables ?? {};
       const { resumeAfter } = gatewayContext;
+      const start = startOf(request, resumeAfter);
       // The identity is the one this subscribe's own pipeline verified (an API key's at core), never the connection's.
-      const key = JSON.stringify([request.queryHash, request.operationName ?? null, variables, resumeAfter ?? null, scopeOf(gatewayContext)]);
+      const scope = scopeOf(gatewayContext);
+      const { [start.variable ?? '']: _start, ...rest } = variables;
+      const keys = {
+        key: JSON.stringify([request.queryHash, request.operationName ?? null, variables, resumeAfter ?? null, scope]),
+        stream: JSON.stringify([request.queryHash, request.operationName ?? null, start.variable ? rest : variables, scope]),
+      };
       let left: (() => void) | undefined;
       const queue = new SubscriberQueue(
         limits.bufferEvents,
@@ -213,7 +223,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions) {
         },
       );
       left = shared.join(
-        key,
+        keys,
         { queue, close: (how) => end(connection, how) },
         (group) => {
           const { primary } = planned;
@@ -235,7 +245,7 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions) {
         },
         // Each event is a request of its own: a fresh context, so its fetches merge with each other only.
         (data) => planner.resolve(planned, { ...request, context: { ...gatewayContext, requestId: randomUUID(), receivedAt: performance.now(), internalToken: undefined } }, data),
-        startsFromCursor(request, resumeAfter),
+        start.fromCursor,
       );
       return queue;
     },
