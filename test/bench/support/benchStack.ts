@@ -16,14 +16,16 @@ export interface BenchProcess {
   name: string;
   url: string;
   pid: number;
+  /** The inspector's WebSocket URL (`ws://...`), when the stack was started with `inspect`. */
+  inspector?: string;
 }
 
-export interface BenchStack {
+export interface BenchStack<G extends GatewayName = GatewayName> {
   databaseUrl: string;
   /** The embedded database's own process; undefined on DATABASE_URL. */
   embeddedDatabase: BenchProcess | undefined;
   subgraphs: (BenchProcess & { name: SubgraphName })[];
-  gateways: Record<GatewayName, BenchProcess>;
+  gateways: Record<G, BenchProcess>;
   /** What the services were started with: the secrets tokens are signed with, METRICS_TOKEN. */
   env: { AUTH_JWT_SECRET: string; SUBGRAPH_SECRET: string; METRICS_TOKEN: string };
   stop(): Promise<void>;
@@ -32,19 +34,34 @@ export interface BenchStack {
 /**
  * The benchmark's processes, each started as a deployment starts it (production mode, the
  * committed supergraph, configuration by environment only): the database when it is the embedded
- * one, every subgraph of the manifest, and three gateways in front of the same subgraphs: Chief's,
- * a vanilla @apollo/gateway and Hive Gateway.
+ * one, every subgraph of the manifest, and the gateways in front of the same subgraphs (all three
+ * unless `gateways` names some): Chief's, a vanilla @apollo/gateway and Hive Gateway.
  */
-export async function startBenchStack(options: { databaseUrl?: string; /** Folder for V8 CPU profiles of Chief's processes. */ profileDir?: string } = {}): Promise<BenchStack> {
-  // Chief's processes write a CPU profile each when they stop (node --cpu-prof).
-  const chiefEntry = (script: string) => {
-    const [node, ...args] = tsxEntry(script);
-    return options.profileDir ? [node!, '--cpu-prof', `--cpu-prof-dir=${options.profileDir}`, ...args] : [node!, ...args];
+export async function startBenchStack<G extends GatewayName = GatewayName>(
+  options: {
+    databaseUrl?: string;
+    /** Folder for V8 CPU profiles of Chief's processes. */
+    profileDir?: string;
+    /** Only these gateways (all three when absent). */
+    gateways?: readonly G[];
+    /** Settings of every service beyond the benchmark's own (a subscription limit, a poll interval). */
+    env?: Record<string, string>;
+    /** Each gateway listens for an inspector on a free port (see connectInspector): heap figures after a full GC. */
+    inspect?: boolean;
+  } = {},
+): Promise<BenchStack<G>> {
+  const withNodeOptions = (entry: string[], extra: string[]) => {
+    const [node, ...args] = entry;
+    return [node!, ...extra, ...args];
   };
+  // Chief's processes write a CPU profile each when they stop (node --cpu-prof).
+  const chiefEntry = (script: string) => withNodeOptions(tsxEntry(script), options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : []);
   const services: SpawnedService[] = [];
   const started = (name: string, service: SpawnedService): BenchProcess => {
     services.push(service);
-    return { name, url: service.url, pid: service.process.pid! };
+    // Node prints where its inspector listens on stderr, before the service is ready.
+    const inspector = /Debugger listening on (ws:\/\/\S+)/.exec(service.output())?.[1];
+    return { name, url: service.url, pid: service.process.pid!, ...(inspector ? { inspector } : {}) };
   };
   const stop = async () => {
     for (const service of services.reverse()) await service.stop();
@@ -65,6 +82,7 @@ export async function startBenchStack(options: { databaseUrl?: string; /** Folde
       // The benchmark measures the request path, not the limiter's refusals.
       RATE_LIMIT_USER_MAX: '100000000',
       RATE_LIMIT_KEY_MAX: '100000000',
+      ...options.env,
     };
     const subgraphs: BenchStack['subgraphs'] = [];
     // One after the other: each runs the migrations at start-up.
@@ -80,11 +98,12 @@ export async function startBenchStack(options: { databaseUrl?: string; /** Folde
       ...Object.fromEntries(subgraphs.map(({ name, url }) => [subgraphVariables(name).url, url])),
     };
     const gateways = {} as Record<GatewayName, BenchProcess>;
-    for (const name of gatewayNames) {
+    const names: readonly GatewayName[] = options.gateways ?? gatewayNames;
+    for (const name of names) {
       const entry = name === 'chief' ? chiefEntry(gatewayEntries[name]) : tsxEntry(gatewayEntries[name]);
-      gateways[name] = started(name, await spawnService(entry, gatewayEnv, { discardOutput: true }));
+      gateways[name] = started(name, await spawnService(options.inspect ? withNodeOptions(entry, ['--inspect=127.0.0.1:0']) : entry, gatewayEnv, { discardOutput: true }));
     }
-    return { databaseUrl, embeddedDatabase, subgraphs, gateways, env, stop };
+    return { databaseUrl, embeddedDatabase, subgraphs, gateways: gateways as Record<G, BenchProcess>, env, stop };
   } catch (error) {
     await stop();
     throw error;
