@@ -163,6 +163,19 @@ describe('subscription lifecycle at the gateway: slow consumers, teardown, timeo
     expect(JSON.stringify(refused[0]!.payload)).toMatch(/A user holds at most 12 subscriptions/);
     one.socket.close();
     two.socket.close();
+
+    // Each API key has a cap of its own: one key at its cap leaves another key's subscriptions alone.
+    const key = async (name: string) =>
+      expectData(await chief.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(input: { name: "${name}", scopes: [READ] }) { secret } }`, {}, { token: ws.users.admin.token })).createApiKey.secret;
+    const [full, free] = [await key('At its cap'), await key('Free')];
+    const sockets = [await rawSocket(chief.gatewayUrl, full), await rawSocket(chief.gatewayUrl, full)];
+    for (let i = 0; i < PER_USER; i++) sockets[i < PER_CONNECTION ? 0 : 1]!.subscribe(String(i), { after });
+    const other = await rawSocket(chief.gatewayUrl, free);
+    other.subscribe('0', { after });
+    await createTask('Counted per key');
+    await eventually(async () => other.messages.some((m) => m.type === 'next'), 'the free key\'s event');
+    expect([...sockets, other].flatMap((socket) => socket.messages.filter((m) => m.type === 'error'))).toEqual([]);
+    for (const socket of [...sockets, other]) socket.socket.close();
   });
 
   it('loses nothing across a gateway restart: events written while no gateway runs arrive on resume', async () => {

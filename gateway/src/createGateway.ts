@@ -172,8 +172,9 @@ export function createGateway(options: { config: Config; logger: Logger; subgrap
         ...running,
         close: async () => {
           loaded = false;
-          await sockets.close();
+          // Streams first: none accepted from here on, so none ends with a plain complete when the upstream closes.
           eventStreams.close();
+          await sockets.close();
           await subscriptions.close();
           await running.close();
           await apollo.stop();

@@ -13,6 +13,6 @@ export const requireExecutableOperation: OperationGuard = ({ operation, request,
     throw chiefError(ErrorCode.OPERATION_RESOLUTION_FAILURE, message, { http: { status: 400 } });
   }
   if (operation.operation === 'subscription' && contextValue.transport !== 'subscription') {
-    throw chiefError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over graphql-ws at this same URL, not over HTTP requests', { http: { status: 400 } });
+    throw chiefError(ErrorCode.BAD_REQUEST, 'Subscriptions are served over graphql-ws, or as an event stream (Accept: text/event-stream), at this same URL, not over plain HTTP requests', { http: { status: 400 } });
   }
 };

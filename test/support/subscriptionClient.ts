@@ -62,19 +62,8 @@ export function connectSubscriptions(gatewayUrl: string, connectionParams: Recor
         results,
         ended,
         stop,
-        async until(count, timeoutMs = 10_000) {
-          const deadline = Date.now() + timeoutMs;
-          while (results.length < count) {
-            if (finished) throw new Error(`the subscription ended after ${results.length} of ${count} results: ${JSON.stringify(finished.error ?? 'complete')}`);
-            const left = deadline - Date.now();
-            if (left <= 0) throw new Error(`timed out with ${results.length} of ${count} results: ${JSON.stringify(results)}`);
-            await new Promise<void>((resolve) => {
-              const timer = setTimeout(resolve, left);
-              waiters.push(() => (clearTimeout(timer), resolve()));
-            });
-          }
-          return results.slice(0, count);
-        },
+        until: (count, timeoutMs = 10_000) =>
+          arrivals(results, waiters, count, timeoutMs, () => finished && `the subscription ended after ${results.length} of ${count} results: ${JSON.stringify(finished.error ?? 'complete')}`),
       };
     },
     dispose: () => client.dispose() as Promise<void>,
@@ -161,21 +150,29 @@ export function openEventStream(gatewayUrl: string, body: Record<string, unknown
     /** The `next` events' results. */
     results: () => events.filter((e) => e.event === 'next').map((e) => JSON.parse(e.data) as GraphQLResult['body']),
     /** Resolves once `count` events have arrived (rejects when the stream ends first, or on timeout). */
-    async until(count: number, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (events.length < count) {
-        if (ended) throw new Error(`the stream ended after ${events.length} of ${count} events: ${JSON.stringify(events)}`);
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`timed out with ${events.length} of ${count} events: ${JSON.stringify(events)}`);
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, left);
-          waiters.push(() => (clearTimeout(timer), resolve()));
-        });
-      }
-      return events.slice(0, count);
-    },
+    until: (count: number, timeoutMs = 10_000) =>
+      arrivals(events, waiters, count, timeoutMs, () => ended && `the stream ended after ${events.length} of ${count} events: ${JSON.stringify(events)}`),
     /** Resolves when the server ends the stream. */
     ended: done.then(() => events),
     close: () => controller.abort(),
   };
+}
+
+/**
+ * The first `count` items once they have arrived (`waiters` are woken at each); rejects with
+ * `ended()`'s message when the source ends first, or on timeout.
+ */
+async function arrivals<T>(items: T[], waiters: (() => void)[], count: number, timeoutMs: number, ended: () => string | false | undefined): Promise<T[]> {
+  const deadline = Date.now() + timeoutMs;
+  while (items.length < count) {
+    const why = ended();
+    if (why) throw new Error(why);
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`timed out with ${items.length} of ${count}: ${JSON.stringify(items)}`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, left);
+      waiters.push(() => (clearTimeout(timer), resolve()));
+    });
+  }
+  return items.slice(0, count);
 }

@@ -42,6 +42,9 @@ export interface SharingKeys {
   stream: string;
 }
 
+/** Upstream error codes that end a stream for the client to resume: ours, or of the moment. */
+const TRANSIENT = new Set<unknown>(['INTERNAL', 'TIMEOUT', 'TRANSACTION_ABORTED', undefined]);
+
 const positionOf = (group: Group, cursor: string) => `${group.stream}\n${cursor}`;
 
 /**
@@ -77,59 +80,68 @@ export class SharedSubscriptions {
       return () => this.leave(subscriber);
     }
     const group: Group = { key, stream, subscribers: new Set([subscriber]), joinable: true, fromCursor, ended: false, stop: () => {}, chain: Promise.resolve(), pending: 0 };
-    this.groups.set(key, group);
-    this.memberOf.set(subscriber, group);
-    this.metrics.countSubscriptionGroups(1);
     const closeAll = (close: SocketClose) => {
       for (const each of [...group.subscribers]) each.close(close);
       this.end(group);
     };
-    group.stop = open({
-      event: (data, cursor) => {
-        if (++group.pending > this.maxPending) return closeAll(closes.slowConsumer());
-        group.chain = group.chain.then(async () => {
-          let result: ExecutionResult;
-          try {
-            result = await complete(data);
-          } catch {
-            result = { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL' } }] } as unknown as ExecutionResult;
-          }
-          group.pending--;
-          if (group.ended) return;
-          const close = closeForErrors(result.errors);
-          if (close) return closeAll(close);
-          if (group.fromCursor && group.joinable) {
-            group.joinable = false;
-            if (this.groups.get(key) === group) this.groups.delete(key);
-          }
-          this.metrics.observeSubscriptionEvent(group.subscribers.size);
-          if (cursor) result = { ...result, extensions: { ...result.extensions, cursor } };
-          for (const each of group.subscribers) each.queue.push(result);
-          if (cursor) this.arrived(group, cursor);
-        });
-      },
-      errors: (errors) => {
-        group.chain = group.chain.then(() => {
-          if (group.ended) return;
-          const close = closeForErrors(errors);
-          if (close) return closeAll(close);
-          // The subscription's own errors (a bad argument): each subscriber is told, then completes.
-          for (const each of [...group.subscribers]) {
-            each.queue.push({ errors } as unknown as ExecutionResult);
-            each.queue.complete();
-          }
-          this.end(group);
-        });
-      },
-      ended: (how) => {
-        group.chain = group.chain.then(() => {
-          if (group.ended) return;
-          if (how === 'lost') return closeAll(closes.restarting());
-          for (const each of [...group.subscribers]) each.queue.complete();
-          this.end(group);
-        });
-      },
-    });
+    let stop: () => void;
+    try {
+      stop = open({
+        event: (data, cursor) => {
+          if (++group.pending > this.maxPending) return closeAll(closes.slowConsumer());
+          group.chain = group.chain.then(async () => {
+            let result: ExecutionResult;
+            try {
+              result = await complete(data);
+            } catch {
+              result = { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL' } }] } as unknown as ExecutionResult;
+            }
+            group.pending--;
+            if (group.ended) return;
+            const close = closeForErrors(result.errors);
+            if (close) return closeAll(close);
+            if (group.fromCursor && group.joinable) {
+              group.joinable = false;
+              if (this.groups.get(key) === group) this.groups.delete(key);
+            }
+            this.metrics.observeSubscriptionEvent(group.subscribers.size);
+            if (cursor) result = { ...result, extensions: { ...result.extensions, cursor } };
+            for (const each of group.subscribers) each.queue.push(result);
+            if (cursor) this.arrived(group, cursor);
+          });
+        },
+        errors: (errors) => {
+          group.chain = group.chain.then(() => {
+            if (group.ended) return;
+            // A failure of ours or of the moment (the database, a timeout) ends the stream for a resume, not for good.
+            const close = closeForErrors(errors) ?? (errors.some((error) => TRANSIENT.has(error.extensions?.code)) ? closes.restarting() : undefined);
+            if (close) return closeAll(close);
+            // The subscription's own errors (a bad argument): each subscriber is told, then completes.
+            for (const each of [...group.subscribers]) {
+              each.queue.push({ errors } as unknown as ExecutionResult);
+              each.queue.complete();
+            }
+            this.end(group);
+          });
+        },
+        ended: (how) => {
+          group.chain = group.chain.then(() => {
+            if (group.ended) return;
+            if (how === 'lost') return closeAll(closes.restarting());
+            for (const each of [...group.subscribers]) each.queue.complete();
+            this.end(group);
+          });
+        },
+      });
+    } catch (error) {
+      group.ended = true;
+      throw error;
+    }
+    // Registered once its upstream is open: a group whose open threw is nobody's to join.
+    group.stop = stop;
+    this.groups.set(key, group);
+    this.memberOf.set(subscriber, group);
+    this.metrics.countSubscriptionGroups(1);
     return () => this.leave(subscriber);
   }
 

@@ -91,7 +91,7 @@ export function credentialHeaders(params: Record<string, unknown>): Record<strin
  * `extensions.cursor`.
  */
 export function createSubscriptionEngine(options: SubscriptionEngineOptions) {
-  const { apollo, context, planner, upstream, tokens, config, metrics, formatError } = options;
+  const { apollo, context, planner, upstream, tokens, config, logger, metrics, formatError } = options;
   const limits = config.subscriptions;
   const shared = new SharedSubscriptions(metrics, limits.bufferEvents);
   const perUser = new Map<string, number>();
@@ -107,6 +107,59 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions) {
     const request = Object.create(connection.request, { headers: { value: { ...connection.request.headers, ...connection.headers } } }) as IncomingMessage;
     return context(request, randomUUID());
   };
+
+  /** subscribe's work: the group to join or open, and the subscriber's queue. */
+  function startSubscriber(request: GatewayGraphQLRequestContext, connection: SubscriberConnection, release: () => void): SubscriberQueue {
+    const gatewayContext = request.context as GatewayContext;
+    const planned = planner.plan(request);
+    const variables = request.request.variables ?? {};
+    const { resumeAfter } = gatewayContext;
+    const from = startOf(request, resumeAfter);
+    // The identity is the one this subscribe's own pipeline verified (an API key's at core), never the connection's.
+    const scope = scopeOf(gatewayContext);
+    const { [from.variable ?? '']: _from, ...rest } = variables;
+    const keys = {
+      key: JSON.stringify([request.queryHash, request.operationName ?? null, variables, resumeAfter ?? null, scope]),
+      stream: JSON.stringify([request.queryHash, request.operationName ?? null, from.variable ? rest : variables, scope]),
+    };
+    let left: (() => void) | undefined;
+    const queue = new SubscriberQueue(
+      limits.bufferEvents,
+      // Bytes the connection has not sent yet count too: a client that reads nothing is closed long before memory grows.
+      () => connection.bufferedBytes() > limits.bufferBytes,
+      () => end(connection, closes.slowConsumer()),
+      () => {
+        release();
+        left?.();
+      },
+    );
+    left = shared.join(
+      keys,
+      { queue, close: (how) => end(connection, how) },
+      (group) => {
+        const { primary } = planned;
+        const primaryVariables = Object.fromEntries((primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]));
+        return upstream.subscribe(
+          primary.serviceName,
+          { query: primary.operation, variables: primaryVariables, operationName: primary.operationName, resumeAfter },
+          tokens.sign(gatewayContext.identity!),
+          {
+            next: (result) => {
+              const cursor = result.extensions?.cursor;
+              if (result.data) group.event(result.data as Record<string, unknown>, typeof cursor === 'string' ? cursor : undefined);
+              else group.errors((result.errors ?? []) as never);
+            },
+            error: (error) => (Array.isArray(error) ? group.errors(error) : group.ended('lost')),
+            complete: () => group.ended('complete'),
+          },
+        );
+      },
+      // Each event is a request of its own: a fresh context, so its fetches merge with each other only.
+      (data) => planner.resolve(planned, { ...request, context: { ...gatewayContext, requestId: randomUUID(), receivedAt: performance.now(), internalToken: undefined } }, data),
+      from.fromCursor,
+    );
+    return queue;
+  }
 
   return {
     end,
@@ -169,7 +222,9 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions) {
       if (connection.subscriptions >= limits.perConnection) {
         return { kind: 'refused', errors: [chiefError(ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, `A connection holds at most ${limits.perConnection} subscriptions`)] };
       }
-      const user = contextValue.identity?.apiKeyId ?? contextValue.identity?.userId ?? '';
+      // The identity the pipeline verified (an API key's is set on its own copy of the context).
+      const identity = (accepted.context as GatewayContext).identity;
+      const user = identity?.apiKeyId ? `key:${identity.apiKeyId}` : `user:${identity?.userId ?? ''}`;
       if ((perUser.get(user) ?? 0) >= limits.perUser) {
         return { kind: 'refused', errors: [chiefError(ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, `A user holds at most ${limits.perUser} subscriptions`)] };
       }
@@ -199,55 +254,16 @@ export function createSubscriptionEngine(options: SubscriptionEngineOptions) {
         release();
         return (async function* () {})();
       }
-      const gatewayContext = request.context as GatewayContext;
-      const planned = planner.plan(request);
-      const variables = request.request.variables ?? {};
-      const { resumeAfter } = gatewayContext;
-      const start = startOf(request, resumeAfter);
-      // The identity is the one this subscribe's own pipeline verified (an API key's at core), never the connection's.
-      const scope = scopeOf(gatewayContext);
-      const { [start.variable ?? '']: _start, ...rest } = variables;
-      const keys = {
-        key: JSON.stringify([request.queryHash, request.operationName ?? null, variables, resumeAfter ?? null, scope]),
-        stream: JSON.stringify([request.queryHash, request.operationName ?? null, start.variable ? rest : variables, scope]),
-      };
-      let left: (() => void) | undefined;
-      const queue = new SubscriberQueue(
-        limits.bufferEvents,
-        // Bytes the connection has not sent yet count too: a client that reads nothing is closed long before memory grows.
-        () => connection.bufferedBytes() > limits.bufferBytes,
-        () => end(connection, closes.slowConsumer()),
-        () => {
-          release();
-          left?.();
-        },
-      );
-      left = shared.join(
-        keys,
-        { queue, close: (how) => end(connection, how) },
-        (group) => {
-          const { primary } = planned;
-          const primaryVariables = Object.fromEntries((primary.variableUsages ?? []).filter((name) => name in variables).map((name) => [name, variables[name]]));
-          return upstream.subscribe(
-            primary.serviceName,
-            { query: primary.operation, variables: primaryVariables, operationName: primary.operationName, resumeAfter },
-            tokens.sign(gatewayContext.identity!),
-            {
-              next: (result) => {
-                const cursor = result.extensions?.cursor;
-                if (result.data) group.event(result.data as Record<string, unknown>, typeof cursor === 'string' ? cursor : undefined);
-                else group.errors((result.errors ?? []) as never);
-              },
-              error: (error) => (Array.isArray(error) ? group.errors(error) : group.ended('lost')),
-              complete: () => group.ended('complete'),
-            },
-          );
-        },
-        // Each event is a request of its own: a fresh context, so its fetches merge with each other only.
-        (data) => planner.resolve(planned, { ...request, context: { ...gatewayContext, requestId: randomUUID(), receivedAt: performance.now(), internalToken: undefined } }, data),
-        start.fromCursor,
-      );
-      return queue;
+      try {
+        return startSubscriber(request, connection, release);
+      } catch (error) {
+        // A subscription that cannot start (no plan, no subgraph) gives its places back and says so.
+        release();
+        logger.error({ err: error }, 'subscription failed to start');
+        return (async function* () {
+          yield { errors: [chiefError(ErrorCode.INTERNAL, 'Internal server error')] } as ExecutionResult;
+        })();
+      }
     },
 
     /** An event's result as the client receives it: its errors formatted as the HTTP path's are. */

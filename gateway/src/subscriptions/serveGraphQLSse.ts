@@ -1,15 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, type RouteContext } from '@chief/runtime';
 import type { ExecutionResult, FormattedExecutionResult } from 'graphql-ws';
-import type { GraphQLError } from 'graphql';
+import { getOperationAST, parse, type GraphQLError } from 'graphql';
 import { closes, type SocketClose } from './SubscriptionCloseCode.ts';
 import { credentialHeaders, type SubscribePayload, type SubscriberConnection, type SubscriptionEngine } from './createSubscriptionEngine.ts';
 
 /** How often an idle stream gets a comment, so proxies and load balancers keep it open. */
 const HEARTBEAT_MS = 15_000;
-
-/** A Last-Event-ID longer than any cursor is not one (and is not passed on). */
-const MAX_EVENT_ID = 200;
 
 /**
  * GraphQL over Server-Sent Events at the gateway's /graphql: the `graphql-sse` protocol's
@@ -23,19 +20,34 @@ const MAX_EVENT_ID = 200;
  * the client comes back with its Last-Event-ID.
  */
 export function serveGraphQLSse(engine: SubscriptionEngine) {
-  const streams = new Set<ServerResponse>();
-  const subscribed = new Set<SubscriberConnection>();
+  const streams = new Set<SubscriberConnection>();
+  let closing = false;
 
   async function serve(request: IncomingMessage, response: ServerResponse, { url, readBody, parseJson }: RouteContext): Promise<void> {
+    if (closing) return sendJson(response, 503, { errors: [{ message: 'Chief is restarting: reconnect and resume with your last cursor', extensions: { code: 'SERVER_RESTARTING' } }] });
     const payload = request.method === 'POST' ? parseJson(await readBody(), 'Request body') : paramsOf(url, parseJson);
     if (!isPayload(payload)) return sendJson(response, 400, { errors: [{ message: 'Send a JSON object with "query" (and "variables", "operationName", "extensions")', extensions: { code: 'BAD_REQUEST' } }] });
+    // GET is safe: no mutation runs on one, over a stream or not (GraphQL over HTTP's rule).
+    if (request.method === 'GET' && isMutation(payload)) {
+      response.setHeader('allow', 'POST');
+      return sendJson(response, 405, { errors: [{ message: 'Mutations are sent with POST', extensions: { code: 'BAD_REQUEST' } }] });
+    }
 
     let heartbeat: NodeJS.Timeout | undefined;
+    let results: AsyncIterableIterator<unknown> | undefined;
+    const open = () => !response.writableEnded && !response.destroyed;
+    // Every way the stream ends comes here, once: the timer, the subscription and the caps go with it.
+    const release = () => {
+      clearInterval(heartbeat);
+      streams.delete(connection);
+      engine.release(connection);
+      void results?.return?.();
+    };
     const write = (text: string) => {
+      if (!open()) return;
       if (!response.headersSent) {
         response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-        streams.add(response);
-        heartbeat = setInterval(() => response.write(':\n\n'), HEARTBEAT_MS);
+        heartbeat = setInterval(() => write(':\n\n'), HEARTBEAT_MS);
         heartbeat.unref();
       }
       response.write(text);
@@ -45,9 +57,10 @@ export function serveGraphQLSse(engine: SubscriptionEngine) {
       write(`${typeof cursor === 'string' ? `id: ${cursor}\n` : ''}event: next\ndata: ${JSON.stringify(result)}\n\n`);
     };
     const finish = (complete: boolean) => {
-      if (response.writableEnded) return;
+      if (!open()) return release();
       if (complete) write('event: complete\ndata:\n\n');
       response.end();
+      release();
     };
     const connection: SubscriberConnection = {
       request,
@@ -58,44 +71,51 @@ export function serveGraphQLSse(engine: SubscriptionEngine) {
         next({ errors: [{ message: close.reason, extensions: { code: close.errorCode, closeCode: close.code } }] });
         finish(!close.resumable);
       },
-      open: () => !response.writableEnded && !response.destroyed,
+      open,
     };
-    response.once('close', () => {
-      clearInterval(heartbeat);
-      streams.delete(response);
-      subscribed.delete(connection);
-      engine.release(connection);
-    });
+    response.once('close', release);
 
     const authenticated = await engine.authenticate(connection);
-    if ('error' in authenticated) return refuse(response, authenticated.error, engine);
+    if ('error' in authenticated) {
+      release();
+      return open() ? refuse(response, authenticated.error, engine) : undefined;
+    }
     const lastEventId = request.headers['last-event-id'];
-    const resumeAfter = typeof lastEventId === 'string' && lastEventId && lastEventId.length <= MAX_EVENT_ID ? lastEventId : undefined;
+    const resumeAfter = typeof lastEventId === 'string' && lastEventId ? lastEventId : undefined;
     const prepared = await engine.prepare(connection, payload, { context: authenticated.context, resumeAfter });
     if (prepared.kind !== 'accepted') {
-      if (!connection.open()) return;
       next(engine.formatResult(prepared.kind === 'refused' ? { errors: prepared.errors } : prepared.result));
       return finish(true);
     }
     // A client gone meanwhile gets nothing started (subscribe sees the connection closed).
-    const results = engine.subscribe(prepared, connection);
-    subscribed.add(connection);
-    response.once('close', () => void results.return?.());
+    const stream = engine.subscribe(prepared, connection);
+    results = stream;
+    if (!open()) return release();
+    streams.add(connection);
     // Headers go out now, so the client knows it is subscribed before the first event.
     write(':\n\n');
-    for await (const result of results) next(engine.formatResult(result));
+    for await (const result of stream) next(engine.formatResult(result));
     finish(true);
   }
 
   return {
     wants: (request: IncomingMessage) => (request.method === 'GET' || request.method === 'POST') && /text\/event-stream/.test(request.headers.accept ?? ''),
     serve,
-    /** Ends every stream with ServerRestarting: clients reconnect (elsewhere) with their Last-Event-ID. */
+    /** Takes no new stream, and ends every one with ServerRestarting: clients reconnect (elsewhere) with their Last-Event-ID. */
     close(): void {
-      for (const connection of subscribed) engine.end(connection, closes.restarting());
-      for (const stream of streams) stream.end();
+      closing = true;
+      for (const connection of [...streams]) engine.end(connection, closes.restarting());
     },
   };
+}
+
+/** Whether the request's operation is a mutation (a document that does not parse is left to the pipeline). */
+function isMutation({ query, operationName }: SubscribePayload): boolean {
+  try {
+    return !!query && getOperationAST(parse(query), operationName ?? undefined)?.operation === 'mutation';
+  } catch {
+    return false;
+  }
 }
 
 /** A GET's operation, from its query string (variables and extensions as JSON). */

@@ -39,6 +39,11 @@ export function serveGraphQLWs(server: Server, engine: SubscriptionEngine, confi
           engine.end(connection, closes.unauthenticated(authenticated.error.message));
           return false;
         }
+        // Gone while its credentials were checked: nothing of it may stay (the expiry timer).
+        if (!connection.open()) {
+          engine.release(connection);
+          return false;
+        }
         connections.set(ctx, connection);
         bySocket.set(socket, connection);
         return true;
