@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { connectPostgres } from '@chief/db';
 import { authorizations, expectedBodies, seedScenarios, type Scenario } from './support/benchScenarios.ts';
 import { gatewayNames, startBenchStack, type BenchStack, type GatewayName } from './support/benchStack.ts';
-import { childrenOf, cpuSeconds, parentOf, rssMiB } from './support/processStats.ts';
+import { cpuSeconds, rssMiB } from './support/processStats.ts';
+import { databaseProcesses } from './support/databaseProcesses.ts';
 import { statementsPerRequest } from './support/serviceMetrics.ts';
 import { runLoad, type LoadResult } from './support/runLoad.ts';
 
@@ -37,17 +37,6 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const fixed = (value: number, digits = 0) => value.toFixed(digits);
-
-/** The processes whose CPU is the database's: the embedded one, or a local server's backends. */
-async function databaseProcesses(stack: BenchStack): Promise<() => number[]> {
-  if (stack.embeddedDatabase) return () => [stack.embeddedDatabase!.pid];
-  const sql = connectPostgres(stack.databaseUrl, { max: 1 });
-  const [{ pid }] = await sql<[{ pid: number }]>`select pg_backend_pid() as pid`;
-  const postmaster = parentOf(pid);
-  await sql.end();
-  if (postmaster === undefined) return () => [];
-  return () => [postmaster, ...childrenOf(postmaster)];
-}
 
 async function measure(stack: BenchStack, gateway: GatewayName, scenario: Scenario, expected: string, database: () => number[]): Promise<Sample> {
   const url = stack.gateways[gateway].url;
