@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '@chief/gateway';
 import { createLogger, processLogWakeups, subgraphNames, type RunningServer } from '@chief/runtime';
 import { expectData, startTestChief, type Ids, type TestChief } from './support/startTestChief.ts';
-import { connectSubscriptions, latestLogCursor, type SubscriptionClient } from './support/subscriptionClient.ts';
+import { connectSubscriptions, latestLogCursor, readMetric, type SubscriptionClient } from './support/subscriptionClient.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 const METRICS_TOKEN = 'scrape-token-for-the-lifecycle';
@@ -51,14 +51,7 @@ describe('subscription lifecycle at the gateway: slow consumers, teardown, timeo
       { input: { title, founderId: ws.founderId, description } },
       { token: ws.users.owner.token },
     )).createTask.id;
-  /** A metric of the gateway's /metrics, summed over the series that carry `label` (as Prometheus prints it: `code="4441"`). */
-  const metric = async (name: string, label?: string) => {
-    const text = await (await fetch(new URL('/metrics', chief.gatewayUrl), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-    return text
-      .split('\n')
-      .filter((line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && (!label || line.includes(label)))
-      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
-  };
+  const metric = (name: string, label?: string) => readMetric(chief.gatewayUrl, METRICS_TOKEN, name, label);
   const eventually = async (check: () => Promise<boolean>, what: string, timeoutMs = 10_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectData, startTestChief, type Ids, type TestChief } from './support/startTestChief.ts';
-import { connectSubscriptions, latestLogCursor, type SubscriptionClient } from './support/subscriptionClient.ts';
+import { connectSubscriptions, latestLogCursor, readMetric, type SubscriptionClient } from './support/subscriptionClient.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 const METRICS_TOKEN = 'scrape-token-for-subscriptions';
@@ -40,10 +40,7 @@ describe('subscriptions at the gateway (graphql-ws)', () => {
     )).createTask.id;
   // Subscribing after the log's newest event: nothing written from here on can be missed, however late the subscription starts.
   const fromNow = async (fixture = ws) => ({ after: await latestLogCursor(chief, fixture.users.owner.token) });
-  const gatewayMetric = async (name: string) => {
-    const text = await (await fetch(new URL('/metrics', chief.gatewayUrl), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-    return Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-  };
+  const gatewayMetric = (name: string) => readMetric(chief.gatewayUrl, METRICS_TOKEN, name);
   const resolvedEvents = () => gatewayMetric('chief_subscription_events_resolved_total');
 
   beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { connectPostgres } from '@chief/db';
-import { loadConfig } from '@chief/runtime';
+import { createInternalTokens, loadConfig } from '@chief/runtime';
 import { createClient } from '../support/startTestChief.ts';
 import { analyseDeliveries, readLoggedEvents, summarise, type DeliveryReport, type LoggedEvent } from './support/analyseDeliveries.ts';
 import { startBenchStack, type BenchStack } from './support/benchStack.ts';
@@ -10,7 +10,6 @@ import { createEventWriter } from './support/createEventWriter.ts';
 import { databaseProcesses } from './support/databaseProcesses.ts';
 import { cpuSeconds } from './support/processStats.ts';
 import { readCounter } from './support/serviceMetrics.ts';
-import { signInternalToken } from './support/signInternalToken.ts';
 import { now, startSubscriberFleet, type FleetStatus, type SocketSpec, type SubscriberFleet } from './support/subscriberFleet.ts';
 import { distinctSubscriptions, layoutSockets, seedLiveWorkspaces, variants, type LaidOutSocket, type LiveWorkspace } from './support/subscriptionScenario.ts';
 
@@ -218,11 +217,11 @@ try {
     const { url, inspector: inspectorUrl } = stack.gateways[gateway];
     const inspector = await connectInspector(inspectorUrl!);
     // Chief's clients present a user's JWT, as an identity provider issues it; Hive's, which checks
-    // nothing, the internal token Chief would sign for that user (see signInternalToken).
+    // nothing, the internal token Chief would sign for that user (signed to live the whole run).
     const credential = async (workspace: LiveWorkspace, userId: string) =>
       gateway === 'chief'
         ? `Bearer ${await chief.token(userId, { workspaceId: workspace.id, secret: stack.env.AUTH_JWT_SECRET, expiresIn: '3h' })}`
-        : `Bearer ${signInternalToken(stack.env.SUBGRAPH_SECRET, { kind: 'user', userId, workspaceId: workspace.id, scopes: ['read', 'write'] }, 3 * 3600)}`;
+        : `Bearer ${createInternalTokens(stack.env.SUBGRAPH_SECRET).sign({ kind: 'user', userId, workspaceId: workspace.id, scopes: ['read', 'write'] }, 3 * 3600)}`;
     const credentials = new Map<string, string>();
     for (const w of workspaces) for (const userId of [w.ownerUserId, ...w.memberUserIds]) credentials.set(userId, await credential(w, userId));
     const params = (_: LiveWorkspace, userId: string) => ({ authorization: credentials.get(userId)! });

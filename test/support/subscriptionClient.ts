@@ -176,3 +176,12 @@ async function arrivals<T>(items: T[], waiters: (() => void)[], count: number, t
   }
   return items.slice(0, count);
 }
+
+/** A metric of a service's /metrics, summed over the series that carry `label` (as Prometheus prints it: `code="4441"`). */
+export async function readMetric(serviceUrl: string, metricsToken: string, name: string, label?: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', serviceUrl), { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+  return text
+    .split('\n')
+    .filter((line) => (line.startsWith(`${name}{`) || line.startsWith(`${name} `)) && (!label || line.includes(label)))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}

@@ -12,8 +12,7 @@ const HEARTBEAT_MS = 15_000;
  * GraphQL over Server-Sent Events at the gateway's /graphql: the `graphql-sse` protocol's
  * distinct connections mode. A GET or POST that accepts `text/event-stream` is one operation;
  * its results stream as `next` events, each subscription event with its cursor as the SSE `id`,
- * so a client that reconnects with `Last-Event-ID` (EventSource does by itself) resumes after it,
- * as `after` would. Credentials travel in the request's headers, as over HTTP; refused ones get
+ * so a client that reconnects with `Last-Event-ID` resumes after it, as `after` would. Credentials travel in the request's headers, as over HTTP; refused ones get
  * the HTTP path's status (401, 429). Errors of the operation stream as a `next` event, then
  * `complete`. When Chief ends a stream (the close codes of graphql-ws) the last `next` carries
  * the error (`extensions.code`, `extensions.closeCode`); a resumable end has no `complete`, so
