@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from '@chief/gateway';
-import { createLogger, processLogWakeups, subgraphNames, type RunningServer } from '@chief/runtime';
+import { createLogger, processLogTails, processLogWakeups, subgraphNames, type RunningServer } from '@chief/runtime';
 import { expectData, startTestChief, type Ids, type TestChief } from './support/startTestChief.ts';
 import { connectSubscriptions, latestLogCursor, readMetric, type SubscriptionClient } from './support/subscriptionClient.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
@@ -127,9 +127,9 @@ describe('subscription lifecycle at the gateway: slow consumers, teardown, timeo
     b.stop();
     await eventually(async () => (await metric('chief_subscribers')) === 0 && (await metric('chief_subscription_groups')) === 0, 'every subscription to end');
     // No reader is left waiting on the log at the subgraphs (they run in this process).
-    await eventually(async () => processLogWakeups.size === 0, 'the subgraphs\' log readers to stop');
+    await eventually(async () => processLogWakeups.size === 0 && processLogTails.size === 0, 'the subgraphs\' log readers to stop');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect([await metric('chief_subscribers'), await metric('chief_subscription_groups'), processLogWakeups.size]).toEqual([0, 0, 0]);
+    expect([await metric('chief_subscribers'), await metric('chief_subscription_groups'), processLogWakeups.size, processLogTails.size]).toEqual([0, 0, 0, 0]);
   });
 
   it('closes a connection that sends no connection_init (4408)', async () => {

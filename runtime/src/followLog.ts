@@ -4,6 +4,7 @@ import type { Identity } from './identity.ts';
 import { runOperation, type RequestSession } from './createRequestSession.ts';
 import { decodeLogCursor, encodeLogCursor, type LogPosition } from './logCursor.ts';
 import { processLogWakeups, type LogWakeups } from './logWakeups.ts';
+import { LOG_COLUMNS, RECHECK_ACCESS, processLogTails, type LogTails, type TailListener } from './logTails.ts';
 
 /** An event of the log as a follower reads it, with the cursor that resumes after it. */
 export interface LogEvent {
@@ -38,18 +39,25 @@ export interface FollowLogOptions {
   /** Ends the follow: the generator returns. */
   signal: AbortSignal;
   wakeups?: LogWakeups;
+  tails?: LogTails;
+  /**
+   * Checks, before each event the workspace's tail hands over, that the caller may still read the
+   * log (throws as the caller's session would: UNAUTHENTICATED, FORBIDDEN). By default a
+   * read-only transaction of its own; a subscription passes the one it answers the event in.
+   */
+  authorize?: (event: LogEvent) => Promise<void>;
   batchSize?: number;
 }
 
-const COLUMNS = `id, seq::text as seq, xid::text as xid, workspace_id as "workspaceId", type, entity_type as "entityType", entity_id as "entityId",
-  actor_type as "actorType", actor_id as "actorId", payload, metadata, version, created_at as "createdAt"`;
-
 /**
  * Follows the caller's workspace log: the events after `after` (or from now), in log order, then
- * new ones as they commit, until `signal` aborts. Each read is its own read-only transaction
- * under the caller's identity, so a removed membership or a revoked key ends the follow at the
- * next read (UNAUTHENTICATED or FORBIDDEN is thrown), as a bad or expired cursor does at the
- * start (CURSOR_UNKNOWN, CURSOR_EXPIRED).
+ * new ones as they commit, until `signal` aborts. A follower reads what it is behind on its own,
+ * under the caller's identity, then takes its events from the workspace's tail (one reader for
+ * all followers of the workspace in this process, see LogTails); every event the tail hands over
+ * is authorized under the caller's identity first, and so is each change of a membership or a key
+ * in the workspace. So a removed membership or a revoked key ends the follow at once
+ * (UNAUTHENTICATED or FORBIDDEN is thrown), as a bad or expired
+ * cursor does at the start (CURSOR_UNKNOWN, CURSOR_EXPIRED).
  *
  * Sequence numbers are given at insert but transactions commit out of order, so a reader that
  * went by `seq` alone could pass an event whose transaction commits later. The follower reads
@@ -59,7 +67,7 @@ const COLUMNS = `id, seq::text as seq, xid::text as xid, workspace_id as "worksp
  * delivery back until it ends.
  */
 export async function* followLog(options: FollowLogOptions): AsyncGenerator<LogEvent, void, undefined> {
-  const { sql, identity, signal, pollMs, wakeups = processLogWakeups, batchSize = 100 } = options;
+  const { sql, identity, signal, pollMs, wakeups = processLogWakeups, tails = processLogTails, batchSize = 100 } = options;
   const workspaceId = identity.workspaceId;
   if (!workspaceId) throw chiefError(ErrorCode.FORBIDDEN, 'A subscription follows one workspace: name it (x-chief-workspace or the token\'s wid)');
   const types = options.types?.length ? JSON.stringify(options.types) : null;
@@ -68,6 +76,8 @@ export async function* followLog(options: FollowLogOptions): AsyncGenerator<LogE
       request.readOnly = true;
       return fn(request);
     });
+  const check = () => read((request) => request.run(async () => undefined));
+  const authorize = options.authorize ?? check;
 
   let position: LogPosition = await read((request) =>
     request.run(async ({ sql: tx }) => {
@@ -99,24 +109,56 @@ export async function* followLog(options: FollowLogOptions): AsyncGenerator<LogE
     }),
   );
 
-  while (!signal.aborted) {
-    const mark = wakeups.mark(workspaceId);
-    const batch = await read((request) =>
-      request.run(({ sql: tx }) =>
-        tx.unsafe<Omit<LogEvent, 'cursor'>[]>(
-          `select ${COLUMNS} from ops.events
-            where workspace_id = $1::uuid and (xid, seq) > ($2::xid8, $3::bigint) and xid < pg_snapshot_xmin(pg_current_snapshot())
-              ${types ? 'and type in (select json_array_elements_text($5::json))' : ''}
-            order by xid, seq limit $4::int`,
-          [workspaceId, position.xid, position.seq, batchSize, ...(types ? [types] : [])],
+  let attached: { listener: TailListener; leave(): void } | null = null;
+  try {
+    while (!signal.aborted) {
+      if (attached) {
+        const { listener } = attached;
+        const event = listener.queue.shift();
+        if (event === RECHECK_ACCESS) {
+          await check();
+        } else if (event) {
+          await authorize(event);
+          if (signal.aborted) return;
+          position = event;
+          yield event;
+        } else if (listener.failure) {
+          throw listener.failure;
+        } else if (listener.detached) {
+          attached = null; // it fell behind: catch up from `position` on its own
+        } else {
+          await listener.waitForMore(signal);
+        }
+        continue;
+      }
+      const joined = tails.join({ sql, workspaceId, position, types: options.types?.length ? options.types : null, pollMs, wakeups, batchSize });
+      if ('listener' in joined) {
+        attached = joined;
+        continue;
+      }
+      // The workspace's tail has read past this follower: read the gap under the caller's identity.
+      // The tail's read ended before this one starts, so this one's gate is past `ahead` too.
+      const { ahead } = joined;
+      const batch = await read((request) =>
+        request.run(({ sql: tx }) =>
+          tx.unsafe<Omit<LogEvent, 'cursor'>[]>(
+            `select ${LOG_COLUMNS} from ops.events
+              where workspace_id = $1::uuid and (xid, seq) > ($2::xid8, $3::bigint) and (xid, seq) <= ($5::xid8, $6::bigint)
+                ${types ? 'and type in (select json_array_elements_text($7::json))' : ''}
+              order by xid, seq limit $4::int`,
+            [workspaceId, position.xid, position.seq, batchSize, ahead.xid, ahead.seq, ...(types ? [types] : [])],
+          ),
         ),
-      ),
-    );
-    for (const row of batch) {
-      if (signal.aborted) return;
-      position = { xid: row.xid, seq: row.seq };
-      yield { ...row, cursor: encodeLogCursor(position) };
+      );
+      for (const row of batch) {
+        if (signal.aborted) return;
+        position = { xid: row.xid, seq: row.seq };
+        yield { ...row, cursor: encodeLogCursor(position) };
+      }
+      // All of the gap was read: what is left in it is of other types.
+      if (batch.length < batchSize) position = ahead;
     }
-    if (batch.length < batchSize) await wakeups.wait(workspaceId, mark, pollMs, signal);
+  } finally {
+    attached?.leave();
   }
 }

@@ -27,6 +27,7 @@ export {
 export { encodeLogCursor, decodeLogCursor } from './logCursor.ts';
 export { LogWakeups, processLogWakeups } from './logWakeups.ts';
 export { followLog, type LogEvent } from './followLog.ts';
+export { LogTails, processLogTails } from './logTails.ts';
 export { logSubscription } from './logSubscription.ts';
 export { SERVICE_RESTART, TOKEN_EXPIRED } from './serveSubscriptions.ts';
 export { acceptWebSockets } from './acceptWebSockets.ts';

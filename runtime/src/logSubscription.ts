@@ -7,7 +7,7 @@ import { followLog, type LogEvent } from './followLog.ts';
 
 /** What a subscription's context has beyond a query's: the log, followed under the subscriber's identity. */
 export interface LiveScope {
-  follow(options: { after: string | null; types: readonly string[] | null; signal: AbortSignal }): AsyncGenerator<LogEvent, void, undefined>;
+  follow(options: { after: string | null; types: readonly string[] | null; signal: AbortSignal; authorize?: (event: LogEvent) => Promise<void> }): AsyncGenerator<LogEvent, void, undefined>;
   /** A read-only session for one event's payload, under the subscriber's identity. */
   eventSession(): RequestSession;
   /** The cursor of the event being delivered: the transport sends it with the result (`extensions.cursor`). */
@@ -21,7 +21,7 @@ export interface LiveScope {
 export function createLiveScope(sql: SqlClient, identity: Identity, config: Config, resumeAfter?: string): LiveScope {
   const { retentionHours, pollMs } = config.subscriptions;
   return {
-    follow: ({ after, types, signal }) => followLog({ sql, identity, after: resumeAfter ?? after, types, signal, retentionHours, pollMs }),
+    follow: ({ after, types, signal, authorize }) => followLog({ sql, identity, after: resumeAfter ?? after, types, signal, authorize, retentionHours, pollMs }),
     eventSession() {
       const session = new RequestSession(sql, identity, { statementTimeoutMs: config.limits.timeoutMs });
       session.readOnly = true;
@@ -80,27 +80,46 @@ function abortable<T>(start: (signal: AbortSignal) => AsyncGenerator<T, void, un
 
 async function* followPayloads<TArgs extends { after?: string | null }, TContext extends LiveContext>(spec: LogSubscription<TArgs, TContext>, args: TArgs, ctx: TContext, signal: AbortSignal) {
   if (!ctx.live) throw new Error('logSubscription: subscriptions are served over graphql-ws (serveSubscriptions)');
-  for await (const event of ctx.live.follow({ after: args.after ?? null, types: spec.types(args), signal })) {
-    const session = ctx.live.eventSession();
-    ctx.session = session;
-    ctx.loaders = new LoaderRegistry();
-    let payload: object | null;
+  const live = ctx.live;
+  // An event the workspace's tail hands over is authorized in the session that then answers it.
+  let authorized: RequestSession | undefined;
+  const authorize = async () => {
+    const session = live.eventSession();
     try {
-      payload = await spec.payload(event, ctx, args);
+      await session.run(async () => undefined);
     } catch (error) {
       await session.finish(false);
       throw error;
     }
-    if (!payload) {
-      await session.finish(true);
-      continue;
+    authorized = session;
+  };
+  try {
+    for await (const event of live.follow({ after: args.after ?? null, types: spec.types(args), signal, authorize })) {
+      const session = authorized ?? live.eventSession();
+      authorized = undefined;
+      ctx.session = session;
+      ctx.loaders = new LoaderRegistry();
+      let payload: object | null;
+      try {
+        payload = await spec.payload(event, ctx, args);
+      } catch (error) {
+        await session.finish(false);
+        throw error;
+      }
+      if (!payload) {
+        await session.finish(true);
+        continue;
+      }
+      live.cursor = event.cursor;
+      try {
+        yield payload;
+      } finally {
+        // Resumed once the payload went out (or the subscriber left): its reads are over.
+        await session.finish(true);
+      }
     }
-    ctx.live.cursor = event.cursor;
-    try {
-      yield payload;
-    } finally {
-      // Resumed once the payload went out (or the subscriber left): its reads are over.
-      await session.finish(true);
-    }
+  } finally {
+    // Stopped between the check and the event: the check's transaction ends here.
+    await authorized?.finish(true);
   }
 }
