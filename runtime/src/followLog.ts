@@ -2,27 +2,11 @@ import type { SqlClient } from '@chief/db';
 import { ErrorCode, chiefError } from './errors.ts';
 import type { Identity } from './identity.ts';
 import { runOperation, type RequestSession } from './createRequestSession.ts';
-import { decodeLogCursor, encodeLogCursor, type LogPosition } from './logCursor.ts';
-import { processLogWakeups, type LogWakeups } from './logWakeups.ts';
-import { LOG_COLUMNS, RECHECK_ACCESS, processLogTails, type LogTails, type TailListener } from './logTails.ts';
+import { LOG_COLUMNS, decodeLogCursor, encodeLogCursor, type LogEvent, type LogPosition } from './logCursor.ts';
 
-/** An event of the log as a follower reads it, with the cursor that resumes after it. */
-export interface LogEvent {
-  id: string;
-  seq: string;
-  xid: string;
-  workspaceId: string;
-  type: string;
-  entityType: string | null;
-  entityId: string | null;
-  actorType: string;
-  actorId: string | null;
-  payload: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  version: number;
-  createdAt: Date;
-  cursor: string;
-}
+export type { LogEvent } from './logCursor.ts';
+import { processLogWakeups, type LogWakeups } from './logWakeups.ts';
+import { RECHECK_ACCESS, processLogTails, type LogTails, type TailListener } from './logTails.ts';
 
 export interface FollowLogOptions {
   sql: SqlClient;

@@ -8,6 +8,36 @@ export interface LogPosition {
   seq: string;
 }
 
+/** An event of the log as a follower reads it, with the cursor that resumes after it. */
+export interface LogEvent {
+  id: string;
+  seq: string;
+  xid: string;
+  workspaceId: string;
+  type: string;
+  entityType: string | null;
+  entityId: string | null;
+  actorType: string;
+  actorId: string | null;
+  payload: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  version: number;
+  createdAt: Date;
+  cursor: string;
+}
+
+/** (xid, seq) order: negative when `a` comes first. */
+export function compareLogPositions(a: LogPosition, b: LogPosition): number {
+  const xid = BigInt(a.xid) - BigInt(b.xid);
+  if (xid !== 0n) return xid < 0n ? -1 : 1;
+  const seq = BigInt(a.seq) - BigInt(b.seq);
+  return seq === 0n ? 0 : seq < 0n ? -1 : 1;
+}
+
+/** A LogEvent's columns (all but the cursor), as every reader of the log selects them. */
+export const LOG_COLUMNS = `id, seq::text as seq, xid::text as xid, workspace_id as "workspaceId", type, entity_type as "entityType", entity_id as "entityId",
+  actor_type as "actorType", actor_id as "actorId", payload, metadata, version, created_at as "createdAt"`;
+
 const DIGITS = /^\d{1,20}$/;
 const PREFIX = 'log1';
 

@@ -1,21 +1,9 @@
 import type { SqlClient } from '@chief/db';
 import type { Identity } from './identity.ts';
 import { runOperation } from './createRequestSession.ts';
-import { encodeLogCursor, type LogPosition } from './logCursor.ts';
+import { LOG_COLUMNS, compareLogPositions, encodeLogCursor, type LogEvent, type LogPosition } from './logCursor.ts';
 import type { LogWakeups } from './logWakeups.ts';
 import { eventCatalog, isEventType } from './eventCatalog.ts';
-import type { LogEvent } from './followLog.ts';
-
-/** (xid, seq) order: negative when `a` comes first. */
-export function compareLogPositions(a: LogPosition, b: LogPosition): number {
-  const xid = BigInt(a.xid) - BigInt(b.xid);
-  if (xid !== 0n) return xid < 0n ? -1 : 1;
-  const seq = BigInt(a.seq) - BigInt(b.seq);
-  return seq === 0n ? 0 : seq < 0n ? -1 : 1;
-}
-
-export const LOG_COLUMNS = `id, seq::text as seq, xid::text as xid, workspace_id as "workspaceId", type, entity_type as "entityType", entity_id as "entityId",
-  actor_type as "actorType", actor_id as "actorId", payload, metadata, version, created_at as "createdAt"`;
 
 /**
  * One batch past `position` below the delivery gate, and whether committed events wait behind it
