@@ -8,6 +8,7 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 COPY runtime/package.json runtime/
 COPY drizzle/package.json drizzle/
+COPY subgraphs/comms/package.json subgraphs/comms/
 COPY subgraphs/core/package.json subgraphs/core/
 COPY subgraphs/ops/package.json subgraphs/ops/
 COPY subgraphs/work/package.json subgraphs/work/

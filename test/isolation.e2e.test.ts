@@ -21,6 +21,12 @@ interface Seeded {
   apiKeyId: string;
   taskId: string;
   taskLinkId: string;
+  otherContactId: string;
+  relationshipId: string;
+  interestId: string;
+  syncJobId: string;
+  communicationId: string;
+  threadId: string;
 }
 
 async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
@@ -42,7 +48,30 @@ async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
     { input: { title: "Follow up", assigneeId: ws.users.member.memberId, founderId: ws.founderId, contactId: core.contact.id, dealId: deal.createDeal.id } }, { token },
   ));
   const link = expectData(await chief.request<Ids<'linkTask'>>(LINK_TASK, { taskId: task.createTask.id, externalId: `LIN-${ws.id}` }, { token, headers: { 'idempotency-key': seedKey(ws) } }));
+  const graph = expectData(await chief.request<Ids<'other' | 'job'>>(
+    `mutation($i: ID!) {
+      other: createContact(input: { name: "Grace", email: "grace@example.test" }) { id }
+      job: startSyncJob(input: { integrationId: $i, jobType: FULL_SYNC }) { id }
+    }`, { i: core.integration.id }, { token },
+  ));
+  const edges = expectData(await chief.request<Ids<'relateContacts' | 'recordContactInterest'>>(
+    `mutation($a: ID!, $b: ID!) {
+      relateContacts(input: { contactId: $a, otherContactId: $b, type: COLLEAGUE }) { id }
+      recordContactInterest(input: { contactId: $a, category: "technology", topic: "compilers", confidence: 0.7, evidence: { source: MANUAL } }) { id }
+    }`, { a: core.contact.id, b: graph.other.id }, { token },
+  ));
+  const ingested = expectData(await chief.request<{ ingestCommunications: { results: { communication: { id: string; thread: { id: string } } }[] } }>(
+    `mutation($items: [CommunicationInput!]!, $job: ID) { ingestCommunications(items: $items, syncJobId: $job) { results { communication { id thread { id } } } } }`,
+    { job: graph.job.id, items: [{ platform: 'GMAIL', externalId: `seed-${ws.id}`, threadExternalId: 'seed-thread', founderId: ws.founderId, direction: 'INBOUND', sender: { address: 'ada@example.test' }, subject: 'Ada writes', content: 'Hello', receivedAt: new Date().toISOString() }] },
+    { token },
+  )).ingestCommunications.results[0]!.communication;
   return {
+    otherContactId: graph.other.id,
+    relationshipId: edges.relateContacts.id,
+    interestId: edges.recordContactInterest.id,
+    syncJobId: graph.job.id,
+    communicationId: ingested.id,
+    threadId: ingested.thread.id,
     ws,
     contactId: core.contact.id,
     dealId: deal.createDeal.id,
@@ -240,6 +269,55 @@ describe('tenant isolation between two workspaces', () => {
         else expect(expectData(listed).apiKeys.edges.map((e) => e.node.id)).toEqual([a.apiKeyId]);
         expectNotFound(await ask('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id }), 'revokeApiKey');
         expect(expectData(await entities('core', 'ApiKey', id))._entities).toEqual([null]);
+      },
+      'core.contact_relationships': async () => {
+        expect(errorOf(await ask('mutation($a: ID!, $b: ID!) { relateContacts(input: { contactId: $a, otherContactId: $b, type: FRIEND }) { id } }', { a: a.contactId, b: b.contactId })).code).toBe('NOT_FOUND');
+        expectNotFound(await ask('mutation($id: ID!) { unrelateContacts(id: $id) }', { id: b.relationshipId }), 'unrelateContacts');
+        const mine = expectData(await ask<{ contact: { relationships: { id: string }[] } }>('query($id: ID!) { contact(id: $id) { relationships { id } } }', { id: a.contactId }));
+        expect(mine.contact.relationships.map((r) => r.id)).toEqual([a.relationshipId]);
+        expect(expectData(await entities('core', 'ContactRelationship', b.relationshipId))._entities).toEqual([null]);
+      },
+      'core.contact_interests': async () => {
+        const record = await ask('mutation($c: ID!) { recordContactInterest(input: { contactId: $c, category: "technology", topic: "compilers", confidence: 1, evidence: { source: MANUAL } }) { id } }', { c: b.contactId });
+        expect(errorOf(record).code).toBe('NOT_FOUND');
+        expectNotFound(await ask('mutation($id: ID!) { removeContactInterest(id: $id) }', { id: b.interestId }), 'removeContactInterest');
+        expect(expectData(await entities('core', 'ContactInterest', b.interestId))._entities).toEqual([null]);
+      },
+      'core.sync_jobs': async () => {
+        expectHidden(await ask('query($id: ID!) { syncJob(id: $id) { id } }', { id: b.syncJobId }), 'syncJob');
+        expect(expectData(await ask<{ syncJobs: Page<{ id: string }> }>('{ syncJobs { edges { node { id } } } }')).syncJobs.edges.map((e) => e.node.id)).toEqual([a.syncJobId]);
+        expectNotFound(await ask('mutation($id: ID!) { updateSyncJob(id: $id, input: { cursor: "x" }) { id } }', { id: b.syncJobId }), 'updateSyncJob');
+        expectNotFound(await ask('mutation($id: ID!) { finishSyncJob(id: $id, input: { status: CANCELLED }) { id } }', { id: b.syncJobId }), 'finishSyncJob');
+        const ingest = await ask('mutation($j: ID!) { ingestCommunications(items: [], syncJobId: $j) { created } }', { j: b.syncJobId });
+        expect(errorOf(ingest)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'syncJobId' });
+        expect(errorOf(await ask('mutation($i: ID!) { startSyncJob(input: { integrationId: $i, jobType: FULL_SYNC }) { id } }', { i: b.integrationId })).code).toBe('NOT_FOUND');
+        expect(expectData(await entities('core', 'SyncJob', b.syncJobId))._entities).toEqual([null]);
+      },
+      'comms.threads': async () => {
+        expectHidden(await ask('query($id: ID!) { thread(id: $id) { id } }', { id: b.threadId }), 'thread');
+        expect(expectData(await ask<{ threads: Page<{ id: string }> }>('{ threads { edges { node { id } } } }')).threads.edges.map((e) => e.node.id)).toEqual([a.threadId]);
+        expect(expectData(await entities('comms', 'Thread', b.threadId))._entities).toEqual([null]);
+      },
+      'comms.communications': async () => {
+        const id = b.communicationId;
+        expectHidden(await ask('query($id: ID!) { communication(id: $id) { id } }', { id }), 'communication');
+        expect(expectData(await ask<{ communications: Page<{ id: string }> }>('{ communications { edges { node { id } } } }')).communications.edges.map((e) => e.node.id)).toEqual([a.communicationId]);
+        for (const mutation of ['markCommunicationRead', 'markCommunicationUnread', 'archiveCommunication', 'setCommunicationFollowUp', 'clearCommunicationFollowUp']) {
+          expectNotFound(await ask(`mutation($id: ID!) { ${mutation}(id: $id) { id } }`, { id }), mutation);
+        }
+        // The same platform and external id in A is A's own communication, never B's.
+        const same = { platform: 'GMAIL', externalId: `seed-${b.ws.id}`, direction: 'INBOUND', sender: { address: 'x@example.test' }, receivedAt: new Date().toISOString() };
+        const mine = expectData(await ask<{ ingestCommunications: { results: { outcome: string; communication: { id: string } }[] } }>(
+          'mutation($items: [CommunicationInput!]!) { ingestCommunications(items: $items) { results { outcome communication { id } } } }', { items: [same] },
+        ));
+        expect(mine.ingestCommunications.results[0]!.outcome).toBe('CREATED');
+        expect(mine.ingestCommunications.results[0]!.communication.id).not.toBe(id);
+        await sql.unsafe(`delete from comms.communications where id = ${literal(mine.ingestCommunications.results[0]!.communication.id)}`);
+        const inbox = expectData(await ask<{ founder: { inbox: Page<{ id: string }> } }>('query($f: ID!) { founder(id: $f) { inbox { edges { node { id } } } } }', { f: a.ws.founderId }));
+        expect(inbox.founder.inbox.edges.map((e) => e.node.id)).toEqual([a.communicationId]);
+        const extended = expectData(await entities('comms', 'Contact', b.contactId, 'id communications { edges { node { id } } }'));
+        expect(extended._entities).toEqual([{ id: b.contactId, communications: { edges: [] } }]);
+        expect(expectData(await entities('comms', 'Communication', id))._entities).toEqual([null]);
       },
       'work.tasks': async () => {
         const id = b.taskId;

@@ -37,6 +37,8 @@ export interface TenantPolicyOptions {
   write: 'own' | 'admin';
   /** Member columns that make a row "own" for a member (e.g. created_by, assignee). */
   ownerColumns?: AnyPgColumn[];
+  /** A further predicate that makes a row "own" (e.g. the founder whose inbox it is is the caller). */
+  ownedWhen?: SQL;
   /** The column that records who made a row; a new row must name the caller (null for a key). */
   createdBy?: AnyPgColumn;
   /** Whether write API keys may write to a 'own' table (default true); not where secrets live. */
@@ -50,10 +52,11 @@ export interface TenantPolicyOptions {
  * for a table that carries `workspace_id`. Viewers (and read-only keys) only read.
  */
 export function tenantPolicies(table: string, workspaceId: AnyPgColumn, options: TenantPolicyOptions) {
-  const { write, ownerColumns = [], createdBy, keysWrite = true, read = 'member' } = options;
+  const { write, ownerColumns = [], ownedWhen, createdBy, keysWrite = true, read = 'member' } = options;
   const here = inWorkspace(workspaceId);
   const readable = read === 'admin' ? isAdmin : isMember;
-  const ownRows = ownerColumns.length ? sql.join(ownerColumns.map(isMemberSelf), sql` or `) : sql`false`;
+  const owning = [...ownerColumns.map(isMemberSelf), ...(ownedWhen ? [ownedWhen] : [])];
+  const ownRows = owning.length ? sql.join(owning, sql` or `) : sql`false`;
   // A write key holds the member role without being a member: it changes every ordinary row.
   const changeable = keysWrite ? sql`${ownRows} or ${isApiKey}` : ownRows;
   const mayChange = write === 'admin' ? isAdmin : sql`(${isAdmin} or (${canWrite} and (${changeable})))`;

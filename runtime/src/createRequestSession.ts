@@ -271,6 +271,19 @@ export class RequestSession {
   }
 
   /**
+   * Runs `fn` under a savepoint of its own inside a mutation: when it fails, only what `fn` wrote
+   * is rolled back (the refusal translated to a client error) and the mutation goes on. Batched
+   * ingestion writes each item so, and one bad item never blocks or half-writes the others.
+   */
+  async savepoint<T>(session: Session, fn: (session: Session) => Promise<T>, inputPath = 'input'): Promise<T> {
+    try {
+      return (await session.sql.savepoint((sp) => fn(this.session(sp, session)))) as T;
+    } catch (error) {
+      throw translateDatabaseError(error, inputPath, await collidingColumns(session.sql, error));
+    }
+  }
+
+  /**
    * Runs `fn` with the claims pointed at another workspace, then restores them; used when a
    * mutation creates a workspace and must write its first rows and events inside it (as the
    * member it has just made the caller there).

@@ -14,6 +14,11 @@ export const eventEntities = {
   api_key: 'ApiKey',
   task: 'Task',
   task_link: 'TaskLink',
+  contact_relationship: 'ContactRelationship',
+  contact_interest: 'ContactInterest',
+  sync_job: 'SyncJob',
+  thread: 'Thread',
+  communication: 'Communication',
 } as const;
 
 export type EventEntity = keyof typeof eventEntities;
@@ -52,6 +57,20 @@ export const eventCatalog = {
   'core.integration.disconnected': event('integration', { platform: text }),
   'core.api_key.created': event('api_key', { name: text, scopes: z.array(z.enum(['read', 'write'])) }),
   'core.api_key.revoked': event('api_key', { name: text }),
+  'core.contact_relationship.created': event('contact_relationship', { type: text, contactIds: z.array(id) }),
+  'core.contact_relationship.updated': event('contact_relationship', { changed }),
+  'core.contact_relationship.deleted': event('contact_relationship', { type: text, contactIds: z.array(id) }),
+  'core.contact_interest.created': event('contact_interest', { contactId: id, category: text, topic: text, confidence: z.number() }),
+  'core.contact_interest.reinforced': event('contact_interest', { contactId: id, confidence: z.number(), evidenceCount: z.number().int() }),
+  'core.contact_interest.deleted': event('contact_interest', { contactId: id, category: text, topic: text }),
+  'core.sync_job.started': event('sync_job', { integrationId: id, jobType: text }),
+  'core.sync_job.progressed': event('sync_job', { seen: z.number().int(), written: z.number().int(), failed: z.number().int(), cursor: text.nullable().optional() }),
+  'core.sync_job.finished': event('sync_job', { status: text, seen: z.number().int(), written: z.number().int(), failed: z.number().int() }),
+  'comms.thread.created': event('thread', { platform: text, externalId: text }),
+  'comms.communication.received': event('communication', {
+    platform: text, externalId: text, direction: text, urgency: text, threadId: id.nullable(), contactIds: z.array(id),
+  }),
+  'comms.communication.updated': event('communication', { changed }),
   'work.task.created': event('task', { title: text, status: text, priority: text, assigneeId: id.nullable() }),
   'work.task.updated': event('task', { changed, from: z.strictObject({ status: text }), to: z.strictObject({ status: text }) }),
   'work.task.deleted': event('task', { title: text }),

@@ -77,22 +77,27 @@ export function parsePage(args: PageArgs, maxPageSize: number): Page {
 }
 
 /**
- * Keyset predicate for lists ordered by (created_at desc, id desc): rows strictly after the
- * cursor. Stable under inserts, and an index range scan rather than an OFFSET.
+ * Keyset predicate for lists ordered by (an instant desc, id desc), created_at unless the list
+ * says otherwise: rows strictly after the cursor. Stable under inserts, and an index range scan rather than an OFFSET.
  */
 export function afterCursor(createdAt: AnyColumn, id: AnyColumn, page: Page): SQL | undefined {
   if (!page.after) return undefined;
   return sql`(${createdAt}, ${id}) < (${page.after.createdAt}::timestamptz, ${page.after.id}::uuid)`;
 }
 
-/** Builds a connection from up to `limit + 1` rows in list order. */
-export function toConnection<T extends { createdAt: string; id: string }>(rows: T[], page: Page): Connection<T> {
+/**
+ * Builds a connection from up to `limit + 1` rows in list order. `sortField` is the row's
+ * instant the list is ordered by (created_at unless a list says otherwise, e.g. an inbox by
+ * received_at), kept as Postgres' exact text so the cursor is exact.
+ */
+export function toConnection<T extends { id: string }>(rows: T[], page: Page, sortField = 'createdAt'): Connection<T> {
   const nodes = rows.slice(0, page.limit);
+  const cursorOf = (node: T) => encodeCursor({ createdAt: (node as Record<string, unknown>)[sortField] as string, id: node.id });
   // A cursor is made only when asked for: most pages are read for their nodes.
   const edges = nodes.map((node) => ({
     node,
     get cursor() {
-      return encodeCursor(node);
+      return cursorOf(node);
     },
   }));
   const [first, last] = [nodes[0], nodes.at(-1)];
@@ -101,8 +106,8 @@ export function toConnection<T extends { createdAt: string; id: string }>(rows: 
     pageInfo: {
       hasNextPage: rows.length > page.limit,
       hasPreviousPage: page.after !== null,
-      startCursor: first ? encodeCursor(first) : null,
-      endCursor: last ? encodeCursor(last) : null,
+      startCursor: first ? cursorOf(first) : null,
+      endCursor: last ? cursorOf(last) : null,
     },
   };
 }

@@ -88,16 +88,24 @@ export function loadById<T extends ListTable>(scope: RequestScope, table: T, id:
     .load(id.toLowerCase());
 }
 
+/**
+ * The instant a list is ordered by, newest first: created_at unless given (an inbox orders by
+ * received_at). A timestamp column in string mode, so cursors keep Postgres' microseconds.
+ */
+type SortColumn = AnyPgColumn;
+
+const sortFieldOf = (table: PgTable, column: SortColumn) => reading(table).fieldOf.get(column.name) ?? column.name;
+
 /** One page of a table, newest first, by keyset. */
-export async function listPage<T extends ListTable>(db: Database, table: T, where: SQL | undefined, page: Page): Promise<Connection<Row<T>>> {
+export async function listPage<T extends ListTable>(db: Database, table: T, where: SQL | undefined, page: Page, sortBy: SortColumn = table.createdAt): Promise<Connection<Row<T>>> {
   const query = db
     .select()
     .from(table as PgTable)
-    .where(and(where, afterCursor(table.createdAt, table.id, page)))
-    .orderBy(desc(table.createdAt), desc(table.id))
+    .where(and(where, afterCursor(sortBy, table.id, page)))
+    .orderBy(desc(sortBy), desc(table.id))
     .limit(page.limit + 1);
-  const rows = (await selectRows(db, query, table)) as (Row<T> & { createdAt: string; id: string })[];
-  return toConnection(rows, page) as Connection<Row<T>>;
+  const rows = (await selectRows(db, query, table)) as (Row<T> & { id: string })[];
+  return toConnection(rows, page, sortFieldOf(table as PgTable, sortBy)) as Connection<Row<T>>;
 }
 
 /**
@@ -111,20 +119,52 @@ export async function listPagesByParent<T extends ListTable>(
   parentIds: readonly string[],
   where: SQL | undefined,
   page: Page,
+  sortBy: SortColumn = table.createdAt,
 ): Promise<Connection<Row<T>>[]> {
-  const position = sql<number>`row_number() over (partition by ${parentColumn} order by ${table.createdAt} desc, ${table.id} desc)`.as('position');
+  const position = sql<number>`row_number() over (partition by ${parentColumn} order by ${sortBy} desc, ${table.id} desc)`.as('position');
   const numbered = db
     .select({ ...getTableColumns(table as PgTable), position })
     .from(table as PgTable)
-    .where(and(anyUuid(parentColumn, parentIds), where, afterCursor(table.createdAt, table.id, page)))
+    .where(and(anyUuid(parentColumn, parentIds), where, afterCursor(sortBy, table.id, page)))
     .as('numbered');
   const query = db.select().from(numbered).where(lte(numbered.position, page.limit + 1)).orderBy(numbered.position);
-  const rows = (await selectRows(db, query, table)) as (Row<T> & { createdAt: string; id: string })[];
-  const parentKey = (parentColumn as unknown as { name: string }).name;
-  const parentField = reading(table as PgTable).fieldOf.get(parentKey) ?? parentKey;
+  const rows = (await selectRows(db, query, table)) as (Row<T> & { id: string })[];
+  const parentField = sortFieldOf(table as PgTable, parentColumn);
+  const sortField = sortFieldOf(table as PgTable, sortBy);
   return groupByKey(parentIds, rows, (row) => (row as Record<string, unknown>)[parentField] as string).map(
-    (group) => toConnection(group, page) as Connection<Row<T>>,
+    (group) => toConnection(group, page, sortField) as Connection<Row<T>>,
   );
+}
+
+/**
+ * The same page for many parents held in an array column (e.g. the communications of 50
+ * contacts, each naming its contacts in `contact_ids`): one statement that unnests the array,
+ * numbers rows per parent and keeps the first `limit + 1` of each.
+ */
+export async function listPagesByArrayParent<T extends ListTable>(
+  db: Database,
+  table: T,
+  parentsColumn: AnyPgColumn,
+  parentIds: readonly string[],
+  where: SQL | undefined,
+  page: Page,
+  sortBy: SortColumn = table.createdAt,
+): Promise<Connection<Row<T>>[]> {
+  const parent = sql<string>`parent.id`;
+  const position = sql<number>`row_number() over (partition by ${parent} order by ${sortBy} desc, ${table.id} desc)`.as('position');
+  const numbered = db
+    .select({ ...getTableColumns(table as PgTable), parentId: sql<string>`${parent}`.as('parent_id'), position })
+    .from(table as PgTable)
+    .innerJoin(sql`lateral unnest(${parentsColumn}) as parent(id)`, anyUuid(parent, parentIds))
+    .where(and(where, afterCursor(sortBy, table.id, page)))
+    .as('numbered');
+  const query = db.select().from(numbered).where(lte(numbered.position, page.limit + 1)).orderBy(numbered.position);
+  const { sql: text, params } = query.toSQL();
+  const raw = await db.$client.unsafe(text, params as never[]);
+  const { read } = reading(table as PgTable);
+  const rows = raw.map((r) => ({ parentId: r.parent_id as string, row: read(r) as Row<T> & { id: string } }));
+  const sortField = sortFieldOf(table as PgTable, sortBy);
+  return groupByKey(parentIds, rows, (r) => r.parentId).map((group) => toConnection(group.map((r) => r.row), page, sortField) as Connection<Row<T>>);
 }
 
 /** Maps GraphQL enum names (CLOSED_WON) to the database's values (closed_won). */

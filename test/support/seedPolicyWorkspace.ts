@@ -19,7 +19,8 @@ const rowsBy = `mutation($founderId: ID, $platform: IntegrationPlatform!, $email
 
 /**
  * Made through the API, so every row and event is what the application really writes. The owner
- * and the member each make a contact, a deal, an integration, a task and a task link.
+ * and the member each make a contact, a deal, an integration, a task and a task link, a
+ * relationship and an interest, a sync job, and a communication in its thread.
  */
 export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name: string): Promise<PolicyWorkspace> {
   const ws = await createWorkspaceFixture(chief, name);
@@ -47,6 +48,25 @@ export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name:
       { t: task.createTask.id, x: `LIN-${role}` }, { token: who.token, headers: { 'idempotency-key': `link-${role}` } },
     ));
     tasks[role] = task.createTask.id;
+    // The contact graph, a sync job and a communication in its thread (ingested under the job).
+    const graph = expectData(await chief.request<Ids<'other' | 'job'>>(
+      `mutation($i: ID!, $email: String!) {
+        other: createContact(input: { name: "Grace", email: $email }) { id }
+        job: startSyncJob(input: { integrationId: $i, jobType: INCREMENTAL_SYNC }) { id }
+      }`, { i: made.integration.id, email: `grace-${role}@contacts.test` }, { token: who.token },
+    ));
+    expectData(await chief.request(
+      `mutation($a: ID!, $b: ID!, $job: ID!, $items: [CommunicationInput!]!) {
+        relateContacts(input: { contactId: $a, otherContactId: $b, type: COLLEAGUE }) { id }
+        recordContactInterest(input: { contactId: $a, category: "sport", topic: "sailing", confidence: 0.6, evidence: { source: MANUAL } }) { id }
+        ingestCommunications(items: $items, syncJobId: $job) { created }
+      }`,
+      {
+        a: made.contact.id, b: graph.other.id, job: graph.job.id,
+        items: [{ platform: 'GMAIL', externalId: `policy-${role}`, threadExternalId: `policy-thread-${role}`, direction: 'INBOUND', sender: { address: `${role}@contacts.test` }, receivedAt: new Date().toISOString() }],
+      },
+      { token: who.token },
+    ));
   }
   const assigned = expectData(await chief.request<Ids<'createTask'>>(
     'mutation($m: ID!) { createTask(input: { title: "For the member", assigneeId: $m }) { id } }', { m: member.memberId }, { token: owner.token },

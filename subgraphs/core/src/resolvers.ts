@@ -1,9 +1,12 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import {
-  DateScalar, DateTimeScalar, JSONObjectScalar, entityChanges, enumValues, forbidden, listPage, loadById, notFound, parseId, parsePage, withSession,
+  DateScalar, DateTimeScalar, JSONObjectScalar, entityChanges, enumValues, forbidden, listPage, loadById, notFound, parseFirst, parseId, parsePage, withSession,
   type ApiKeySigner, type PageArgs, type SecretBox, type SubgraphContext,
 } from '@chief/runtime';
-import { apiKeys, contacts, dealStage, deals, founders, integrationPlatform, integrationStatus, integrations, members, roleType, workspaces } from './models/index.ts';
+import {
+  apiKeys, contactInterests, contactRelationships, contacts, dealStage, deals, founders, integrationPlatform, integrationStatus, integrations, interestSource, members,
+  relationshipType, roleType, syncJobStatus, syncJobType, syncJobs, workspaces,
+} from './models/index.ts';
 import { createWorkspace, currentWorkspace, myWorkspaces, rolesIn, updateWorkspace } from './domain/workspaces.ts';
 import { changeMemberRole, inviteMember, removeMember } from './domain/members.ts';
 import { createFounder, updateFounder } from './domain/founders.ts';
@@ -11,6 +14,10 @@ import { createContact, deleteContact, listContacts, updateContact } from './dom
 import { createDeal, deleteDeal, listDeals, updateDeal } from './domain/deals.ts';
 import { connectIntegration, disconnectIntegration } from './domain/integrations.ts';
 import { createApiKey, revokeApiKey } from './domain/apiKeys.ts';
+import {
+  GOING_COLD_BELOW, decayedStrength, interestsOf, listGoingCold, recordContactInterest, relateContacts, relationshipsOf, removeContactInterest, unrelateContacts,
+} from './domain/contactGraph.ts';
+import { finishSyncJob, listSyncJobs, loadFollowedJob, startSyncJob, updateSyncJob } from './domain/syncJobs.ts';
 
 type Ctx = SubgraphContext;
 type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
@@ -25,6 +32,9 @@ async function one<T>(promise: Promise<T | null>, type: string, id: string): Pro
 
 const page = (ctx: Ctx, args: PageArgs) => parsePage(args, ctx.config.maxPageSize);
 
+/** A short list's `first`: 0..100, 20 when left out. */
+const firstOf = (args: Args) => parseFirst(args.first as number | null | undefined, 100);
+
 export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: SecretBox; apiKeySigner: ApiKeySigner }): GraphQLResolverMap<Ctx> {
   return {
     DateTime: DateTimeScalar,
@@ -35,11 +45,21 @@ export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: Se
     IntegrationPlatform: enumValues(integrationPlatform.enumValues),
     IntegrationStatus: enumValues(integrationStatus.enumValues),
     ApiKeyScope: enumValues(['read', 'write']),
+    RelationshipType: enumValues(relationshipType.enumValues),
+    InterestSource: enumValues(interestSource.enumValues),
+    SyncJobType: enumValues(syncJobType.enumValues),
+    SyncJobStatus: enumValues(syncJobStatus.enumValues),
+    SyncJobEnd: enumValues(['completed', 'failed', 'cancelled']),
 
     Subscription: {
       contactChanged: entityChanges({ entity: 'contact', field: 'contact', load: (ctx, id) => loadById(ctx, contacts, id) }),
       dealChanged: entityChanges({ entity: 'deal', field: 'deal', load: (ctx, id) => loadById(ctx, deals, id) }),
       memberChanged: entityChanges({ entity: 'member', field: 'member', load: (ctx, id) => loadById(ctx, members, id) }),
+      syncJobChanged: entityChanges<{ after?: string | null; id?: string | null }>({
+        entity: 'sync_job',
+        field: 'syncJob',
+        load: (ctx, id, args) => loadFollowedJob(ctx, id, args.id == null ? null : parseId(args.id)),
+      }),
     },
 
     Query: {
@@ -56,6 +76,15 @@ export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: Se
       contacts: (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
         const p = page(ctx, args);
         return withSession(ctx, (session) => listContacts(session, p, args.filter));
+      },
+      goingCold: (_: unknown, args: PageArgs & { below?: number | null }, ctx: Ctx) => {
+        const p = page(ctx, args);
+        return withSession(ctx, (session) => listGoingCold(session, p, args.below ?? GOING_COLD_BELOW));
+      },
+      syncJob: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, syncJobs, parseId(args.id)), 'SyncJob', String(args.id)),
+      syncJobs: (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
+        const p = page(ctx, args);
+        return withSession(ctx, (session) => listSyncJobs(session, p, args.filter));
       },
       deal: (_: unknown, args: Args, ctx: Ctx) => one(loadById(ctx, deals, parseId(args.id)), 'Deal', String(args.id)),
       deals: (_: unknown, args: PageArgs & { filter?: unknown }, ctx: Ctx) => {
@@ -91,6 +120,13 @@ export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: Se
       disconnectIntegration: (_: unknown, args: Args, ctx: Ctx) => disconnectIntegration(ctx.session, args.id),
       createApiKey: (_: unknown, args: Args, ctx: Ctx) => createApiKey(ctx.session, apiKeySigner, args.input),
       revokeApiKey: (_: unknown, args: Args, ctx: Ctx) => revokeApiKey(ctx.session, args.id),
+      relateContacts: (_: unknown, args: Args, ctx: Ctx) => relateContacts(ctx.session, args.input),
+      unrelateContacts: (_: unknown, args: Args, ctx: Ctx) => unrelateContacts(ctx.session, args.id),
+      recordContactInterest: (_: unknown, args: Args, ctx: Ctx) => recordContactInterest(ctx.session, args.input),
+      removeContactInterest: (_: unknown, args: Args, ctx: Ctx) => removeContactInterest(ctx.session, args.id),
+      startSyncJob: (_: unknown, args: Args, ctx: Ctx) => startSyncJob(ctx.session, args.input),
+      updateSyncJob: (_: unknown, args: Args, ctx: Ctx) => updateSyncJob(ctx.session, args.id, args.input),
+      finishSyncJob: (_: unknown, args: Args, ctx: Ctx) => finishSyncJob(ctx.session, args.id, args.input),
     },
 
     Viewer: {
@@ -124,8 +160,34 @@ export function createCoreResolvers({ secretBox, apiKeySigner }: { secretBox: Se
     Contact: {
       __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, contacts, ref.id),
       name: (c: Row<typeof contacts>) => c.fullName,
-      relationshipStrength: (c: Row<typeof contacts>) => Number(c.relationshipStrength),
+      relationshipStrength: (c: Row<typeof contacts>) => decayedStrength(Number(c.relationshipStrength), c.lastInteractionAt),
+      strengthAtLastInteraction: (c: Row<typeof contacts>) => Number(c.relationshipStrength),
       founder: (c: Row<typeof contacts>, _: Args, ctx: Ctx) => (c.founderId ? loadById(ctx, founders, c.founderId) : null),
+      // Each relationship remembers whose list it is in, for otherContact.
+      relationships: async (c: Row<typeof contacts>, args: Args, ctx: Ctx) =>
+        (await relationshipsOf(ctx, c.id, firstOf(args))).map((r) => ({ ...r, seenFrom: c.id })),
+      interests: (c: Row<typeof contacts>, args: Args, ctx: Ctx) => interestsOf(ctx, c.id, firstOf(args)),
+    },
+
+    ContactRelationship: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, contactRelationships, ref.id),
+      strength: (r: Row<typeof contactRelationships>) => Number(r.strength),
+      contacts: async (r: Row<typeof contactRelationships>, _: Args, ctx: Ctx) =>
+        (await Promise.all([r.contactAId, r.contactBId].map((id) => loadById(ctx, contacts, id)))).filter((c) => c !== null),
+      otherContact: (r: Row<typeof contactRelationships> & { seenFrom?: string }, _: Args, ctx: Ctx) =>
+        loadById(ctx, contacts, r.seenFrom === r.contactAId ? r.contactBId : r.seenFrom === r.contactBId ? r.contactAId : r.contactBId),
+    },
+
+    ContactInterest: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, contactInterests, ref.id),
+      contact: (i: Row<typeof contactInterests>, _: Args, ctx: Ctx) => loadById(ctx, contacts, i.contactId),
+      confidence: (i: Row<typeof contactInterests>) => Number(i.confidence),
+    },
+
+    SyncJob: {
+      __resolveReference: (ref: { id: string }, ctx: Ctx) => loadById(ctx, syncJobs, ref.id),
+      integration: (j: Row<typeof syncJobs>, _: Args, ctx: Ctx) => loadById(ctx, integrations, j.integrationId),
+      progressPercent: (j: Row<typeof syncJobs>) => (j.itemsTotal ? Math.min(100, Math.round((j.itemsSeen / j.itemsTotal) * 1000) / 10) : null),
     },
 
     Deal: {

@@ -12,7 +12,14 @@ type ListArgs = PageArgs & { filter?: unknown };
 /** A reference to an entity another subgraph owns; the gateway fetches its fields there. */
 const ref = (typename: string, id: string | null) => (id ? { __typename: typename, id } : null);
 
-/** Resolver for a task list under a parent entity owned by core. */
+/** The entity a task came from, where its owning subgraph exists (a union member of TaskSourceNode). */
+const SOURCE_TYPENAMES: Partial<Record<Task['sourceType'], string>> = { communication: 'Communication' };
+const sourceNode = (t: Task) => {
+  const typename = SOURCE_TYPENAMES[t.sourceType];
+  return typename && t.sourceId ? { __typename: typename, id: t.sourceId } : null;
+};
+
+/** Resolver for a task list under a parent entity owned by another subgraph. */
 const tasksOf =
   (parent: Parameters<typeof tasksUnder>[1]) =>
   (entity: { id: string }, args: ListArgs, ctx: Ctx) =>
@@ -58,7 +65,7 @@ export const workResolvers = {
 
   Task: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => loadById(ctx, tasks, reference.id),
-    source: (t: Task) => ({ type: t.sourceType, id: t.sourceId }),
+    source: (t: Task) => ({ type: t.sourceType, id: t.sourceId, node: sourceNode(t) }),
     founder: (t: Task) => ref('Founder', t.founderId),
     assignee: (t: Task) => ref('Member', t.assigneeMemberId),
     contact: (t: Task) => ref('Contact', t.contactId),
@@ -76,4 +83,6 @@ export const workResolvers = {
   Founder: { __resolveReference: (r: { id: string }) => r, tasks: tasksOf('founder') },
   Contact: { __resolveReference: (r: { id: string }) => r, relatedTasks: tasksOf('contact') },
   Deal: { __resolveReference: (r: { id: string }) => r, relatedTasks: tasksOf('deal') },
+  Communication: { __resolveReference: (r: { id: string }) => r, tasks: tasksOf('communication') },
+  TaskSourceNode: { __resolveType: (node: { __typename: string }) => node.__typename },
 } as GraphQLResolverMap<Ctx>;

@@ -12,6 +12,11 @@ const contactFields = {
   jobTitle: text(200).nullish(),
   tags: z.array(z.string().trim().min(1, 'tags must not be empty').max(50)).max(50).nullish(),
   notes: text(10_000).nullish(),
+  // `platform:handle`, lowercased so ingestion's lookup (by the GIN index) matches whatever case a platform sends.
+  handles: z
+    .array(z.string().trim().regex(/^[a-z0-9_]{2,30}:\S{1,200}$/i, 'a handle is platform:handle, e.g. slack:U024BE7LH').transform((h) => h.toLowerCase()))
+    .max(20)
+    .nullish(),
   founderId: z.uuid('must be an id').nullish(),
 };
 const createContactInput = z.object(contactFields);
@@ -26,6 +31,7 @@ function columnsOf(input: z.infer<typeof updateContactInput>) {
     company: input.company,
     jobTitle: input.jobTitle,
     tags: input.tags === null ? [] : input.tags,
+    handles: input.handles === null ? [] : input.handles,
     notes: input.notes,
     founderId: input.founderId,
     isArchived: input.isArchived === null ? false : input.isArchived,

@@ -24,7 +24,9 @@ export const contacts = core.table(
     bio: text('bio'),
     notes: text('notes'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
-    /** 0..1; decays without interaction (relationship scoring job). */
+    /** Chat handles that identify the contact on a platform, as `platform:handle` (e.g. `slack:U024BE7LH`); ingestion matches senders by them. */
+    handles: text('handles').array().notNull().default(sql`'{}'::text[]`),
+    /** 0..1 as of last_interaction_at; what it has decayed to since is core.decayed_strength (README). */
     relationshipStrength: numeric('relationship_strength', { precision: 3, scale: 2 }).notNull().default('0'),
     lastInteractionAt: timestamp('last_interaction_at', { withTimezone: true, mode: 'date' }),
     /** Where the contact came from: 'manual' or an integration platform. */
@@ -43,6 +45,7 @@ export const contacts = core.table(
     index('ix_contacts_workspace_created').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
     index('ix_contacts_workspace_company').on(t.workspaceId, t.company),
     index('ix_contacts_tags').using('gin', t.tags),
+    index('ix_contacts_handles').using('gin', t.handles),
     index('ix_contacts_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
     check('ck_contacts_full_name', sql`char_length(btrim(${t.fullName})) between 1 and 200`),
     check('ck_contacts_email', sql`${t.email} is null or ${t.email} ~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'`),

@@ -6,3 +6,6 @@ export { contacts } from './contacts.ts';
 export { deals } from './deals.ts';
 export { integrations } from './integrations.ts';
 export { apiKeys } from './apiKeys.ts';
+export { contactRelationships } from './contactRelationships.ts';
+export { contactInterests, type InterestEvidence } from './contactInterests.ts';
+export { syncJobs } from './syncJobs.ts';

@@ -31,6 +31,7 @@ export const integrations = core.table(
   },
   (t) => [
     foreignKey({ name: 'fk_integrations_workspace', columns: [t.workspaceId], foreignColumns: [workspaces.id] }).onDelete('cascade'),
+    unique('uq_integrations_workspace_id').on(t.workspaceId, t.id),
     unique('uq_integrations_workspace_founder_platform').on(t.workspaceId, t.founderId, t.platform).nullsNotDistinct(),
     index('ix_integrations_workspace_created').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
     // Credentials live here: partner API keys read integrations but never connect or change them.

@@ -177,11 +177,17 @@ export async function listTasks(session: Session, page: Page, filter: TaskFilter
   return listPage(session.db, tasks, filterSql(filter), page);
 }
 
-/** Which parent a batched task list hangs under. */
-const parentColumns = { assignee: tasks.assigneeMemberId, founder: tasks.founderId, contact: tasks.contactId, deal: tasks.dealId } satisfies Record<string, AnyPgColumn>;
+/** Which parent a batched task list hangs under: a column, and for a source the kind it must be. */
+const parentColumns = {
+  assignee: { column: tasks.assigneeMemberId },
+  founder: { column: tasks.founderId },
+  contact: { column: tasks.contactId },
+  deal: { column: tasks.dealId },
+  communication: { column: tasks.sourceId, where: eq(tasks.sourceType, 'communication') },
+} satisfies Record<string, { column: AnyPgColumn; where?: SQL }>;
 
 /**
- * The tasks under one parent (member, founder, contact, deal), batched: every parent asked for
+ * The tasks under one parent (member, founder, contact, deal, the communication they came from), batched: every parent asked for
  * with the same page and filter in one request shares one statement.
  */
 export function tasksUnder(
@@ -193,6 +199,9 @@ export function tasksUnder(
 ): Promise<Connection<Task>> {
   const key = `work.tasks:${parent}:${JSON.stringify([page, filter])}`;
   return scope.loaders
-    .get<string, Connection<Task>>(key, (ids) => withSession(scope, ({ db }) => listPagesByParent(db, tasks, parentColumns[parent], ids, filterSql(filter), page)))
+    .get<string, Connection<Task>>(key, (ids) => {
+      const { column, where } = parentColumns[parent] as { column: AnyPgColumn; where?: SQL };
+      return withSession(scope, ({ db }) => listPagesByParent(db, tasks, column, ids, and(where, filterSql(filter)), page));
+    })
     .load(parentId);
 }

@@ -1,0 +1,137 @@
+import { createHash } from 'node:crypto';
+import { GraphQLError } from 'graphql';
+import type { z } from 'zod';
+import { badUserInput } from './errors.ts';
+import { requireRole } from './requireRole.ts';
+import { appendEvent } from './appendEvent.ts';
+import type { RequestSession, Session } from './createRequestSession.ts';
+
+/** What ingesting one item did: `IngestOutcome` in every ingesting subgraph's SDL. */
+export type IngestOutcome = 'CREATED' | 'UPDATED' | 'UNCHANGED';
+
+/** An item's own error: the code, the field at fault (`items.3.subject`), what to do. */
+export interface IngestItemError {
+  code: string;
+  field: string | null;
+  message: string;
+}
+
+export interface IngestItemResult<R> {
+  index: number;
+  outcome: IngestOutcome | null;
+  node: R | null;
+  error: IngestItemError | null;
+}
+
+export interface IngestBatchResult<R> {
+  results: IngestItemResult<R>[];
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+}
+
+export interface IngestBatch<I, R, P> {
+  /** The mutation's argument that holds the items: item errors name `<argument>.<index>.<field>`. */
+  argument: string;
+  /** The most items one call takes; a longer batch is refused whole, before anything is written. */
+  maxItems: number;
+  item: z.ZodType<I>;
+  /** Reads what the whole batch needs in one go (the rows it may already hold, the contacts it names). */
+  prepare(session: Session, items: I[]): Promise<P>;
+  /** Writes one valid item under its own savepoint, with its event; says what it did. */
+  write(session: Session, item: I, prepared: P): Promise<{ outcome: IngestOutcome; node: R }>;
+  /** After the items, with what was written (e.g. the contacts' relationship strength). */
+  finish?(session: Session, written: { item: I; outcome: IngestOutcome; node: R }[]): Promise<void>;
+}
+
+/** The most items any ingestion call takes; each domain's mutation documents its own limit. */
+export const MAX_INGEST_ITEMS = 500;
+
+/**
+ * Batched, idempotent ingestion, as connectors and partners bring data in: the batch's size is
+ * checked first (over the maximum, nothing is written), then each item is validated, and each valid
+ * one is written under its own savepoint, so an invalid or refused item reports its own error (by
+ * index and field) and never blocks or half-writes the others. One transaction for the call; its
+ * sync job, if named, moves by what the call saw, wrote and failed.
+ */
+export async function ingestBatch<I, R, P>(
+  request: RequestSession,
+  rawItems: unknown,
+  syncJobId: string | null | undefined,
+  spec: IngestBatch<I, R, P>,
+): Promise<IngestBatchResult<R>> {
+  const raw = Array.isArray(rawItems) ? rawItems : [];
+  if (raw.length > spec.maxItems) throw badUserInput(spec.argument, `${spec.argument}: at most ${spec.maxItems} items per call (got ${raw.length}); split the batch`);
+  const results: IngestItemResult<R>[] = raw.map((_, index) => ({ index, outcome: null, node: null, error: null }));
+  const valid: { index: number; item: I }[] = [];
+  raw.forEach((value, index) => {
+    const parsed = spec.item.safeParse(value);
+    if (parsed.success) return valid.push({ index, item: parsed.data });
+    const issue = parsed.error.issues[0]!;
+    const field = [spec.argument, index, ...issue.path.map(String)].join('.');
+    results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: ${issue.message}` };
+  });
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    const job = syncJobId ? await runningSyncJob(session, syncJobId) : null;
+    const prepared = await spec.prepare(session, valid.map((v) => v.item));
+    const written: { item: I; outcome: IngestOutcome; node: R }[] = [];
+    for (const { index, item } of valid) {
+      try {
+        const done = await request.savepoint(session, (sp) => spec.write(sp, item, prepared), `${spec.argument}.${index}`);
+        Object.assign(results[index]!, done);
+        written.push({ item, ...done });
+      } catch (error) {
+        // A refusal is the item's; anything else is a bug of ours and fails the call.
+        if (!(error instanceof GraphQLError)) throw error;
+        results[index]!.error = { code: String(error.extensions.code), field: (error.extensions.field as string | undefined) ?? null, message: error.message };
+      }
+    }
+    await spec.finish?.(session, written.filter((w) => w.outcome !== 'UNCHANGED'));
+    const count = (outcome: IngestOutcome) => results.filter((r) => r.outcome === outcome).length;
+    const summary = { results, created: count('CREATED'), updated: count('UPDATED'), unchanged: count('UNCHANGED'), failed: results.filter((r) => r.error).length };
+    if (job) await advanceSyncJob(session, job, { seen: raw.length, written: summary.created + summary.updated, failed: summary.failed });
+    return summary;
+  });
+}
+
+/** The named sync job, which must be running in the caller's workspace: checked before any item is written. */
+async function runningSyncJob(session: Session, id: string): Promise<string> {
+  const [job] = await session.sql<{ id: string; status: string }[]>`select id, status from core.sync_jobs where id = ${id}`;
+  if (!job) throw badUserInput('syncJobId', 'syncJobId: no such sync job in this workspace');
+  if (job.status !== 'running') throw badUserInput('syncJobId', `syncJobId: the sync job is ${job.status}; only a running job takes items`);
+  return job.id;
+}
+
+/** Moves a sync job's counts by one call's, with its progress event. */
+async function advanceSyncJob(session: Session, id: string, by: { seen: number; written: number; failed: number }): Promise<void> {
+  const [row] = await session.sql<{ items_seen: number; items_written: number; items_failed: number }[]>`
+    update core.sync_jobs set items_seen = items_seen + ${by.seen}, items_written = items_written + ${by.written}, items_failed = items_failed + ${by.failed}
+    where id = ${id} returning items_seen, items_written, items_failed`;
+  if (!row) throw new Error(`advanceSyncJob: sync job ${id} is not writable by this caller`);
+  await appendEvent(session, {
+    type: 'core.sync_job.progressed', entityId: id,
+    payload: { seen: row.items_seen, written: row.items_written, failed: row.items_failed },
+  });
+}
+
+/**
+ * The fingerprint of what a connector sent for one item (not what people did with it since: read,
+ * follow-up, archive): the same item sent again matches it and is UNCHANGED, with no write and
+ * no event. Keys are sorted, so the order a connector lists fields in does not matter.
+ */
+export function sourceHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

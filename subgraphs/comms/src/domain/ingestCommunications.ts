@@ -1,0 +1,254 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { appendEvent, ingestBatch, refuseWrite, sourceHash, type IngestOutcome, type RequestSession, type Session } from '@chief/runtime';
+import { commsPlatform, communications, direction, threads, urgency, type Recipient } from '../models/index.ts';
+
+type Communication = typeof communications.$inferSelect;
+
+/** The most communications one ingestCommunications call takes (README: the ingestion contract). */
+export const MAX_COMMUNICATIONS_PER_CALL = 200;
+
+/** How much one communication moves a contact's relationship strength toward 1 (core's formula, README). */
+const INTERACTION_WEIGHT = 0.15;
+
+const participant = z.object({
+  address: z.string().trim().min(1, 'must not be empty').max(320),
+  name: z.string().trim().max(200).nullish(),
+});
+const sentiment = z.object({
+  score: z.number().min(-1, 'must be from -1 to 1').max(1, 'must be from -1 to 1'),
+  label: z.enum(['positive', 'negative', 'neutral', 'mixed']),
+  confidence: z.number().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1'),
+  keywords: z.array(z.string().trim().min(1).max(100)).max(50).nullish(),
+});
+
+const communicationItem = z.object({
+  platform: z.enum(commsPlatform.enumValues),
+  externalId: z.string().trim().min(1, 'must not be empty').max(500),
+  threadExternalId: z.string().trim().min(1, 'must not be empty').max(500).nullish(),
+  founderId: z.uuid('must be an id').nullish(),
+  direction: z.enum(direction.enumValues),
+  sender: participant,
+  recipients: z.array(participant.extend({ kind: z.enum(['to', 'cc', 'bcc']).nullish() })).max(500).nullish(),
+  subject: z.string().max(1000).nullish(),
+  content: z.string().max(200_000).nullish(),
+  receivedAt: z.date(),
+  sentAt: z.date().nullish(),
+  urgency: z.enum(urgency.enumValues).nullish(),
+  topics: z.array(z.string().trim().min(1, 'must not be empty').max(100)).max(20).nullish(),
+  sentiment: sentiment.nullish(),
+  metadata: z.record(z.string(), z.unknown()).nullish(),
+});
+
+type CommunicationItem = z.infer<typeof communicationItem>;
+
+/** Who an address is in the workspace, as core matched it. */
+interface Match {
+  contactId: string | null;
+  memberId: string | null;
+}
+
+interface Prepared {
+  existing: Map<string, Communication>;
+  threads: Map<string, string>;
+  matches: Map<string, Match>;
+}
+
+const itemKey = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
+
+/**
+ * What core matches an address by: an email address (any platform) by itself, lowercased; a chat
+ * handle as `platform:handle`, as Contact.handles holds it.
+ */
+export const lookupKey = (platform: string, address: string) => (address.includes('@') ? address.toLowerCase() : `${platform}:${address.toLowerCase()}`);
+
+/** The item as the connector sent it, normalised: what the source hash covers and what `changed` compares. */
+function sourceOf(item: CommunicationItem) {
+  return {
+    threadExternalId: item.threadExternalId ?? null,
+    founderId: item.founderId ?? null,
+    direction: item.direction,
+    sender: { address: item.sender.address, name: item.sender.name ?? null },
+    recipients: (item.recipients ?? []).map((r) => ({ address: r.address, name: r.name ?? null, kind: r.kind ?? 'to' })),
+    subject: item.subject ?? null,
+    content: item.content ?? '',
+    receivedAt: item.receivedAt.toISOString(),
+    sentAt: item.sentAt?.toISOString() ?? null,
+    urgency: item.urgency ?? 'normal',
+    topics: item.topics ?? [],
+    sentiment: item.sentiment ? { ...item.sentiment, keywords: item.sentiment.keywords ?? [] } : null,
+    metadata: item.metadata ?? {},
+  };
+}
+
+type Source = ReturnType<typeof sourceOf>;
+
+/** The fields of a stored row a new version of the item is compared with. */
+function storedSource(row: Communication, threadExternalId: string | null): Source {
+  return {
+    threadExternalId,
+    founderId: row.founderId,
+    direction: row.direction,
+    sender: { address: row.senderAddress, name: row.senderName },
+    recipients: row.recipients.map((r) => ({ address: r.address, name: r.name, kind: r.kind })),
+    subject: row.subject,
+    content: row.content,
+    receivedAt: new Date(row.receivedAt).toISOString(),
+    sentAt: row.sentAt?.toISOString() ?? null,
+    urgency: row.urgency,
+    topics: row.topics,
+    sentiment: row.sentiment ? { ...row.sentiment, keywords: row.sentiment.keywords ?? [] } : null,
+    metadata: row.metadata,
+  };
+}
+
+async function prepare(session: Session, items: CommunicationItem[]): Promise<Prepared> {
+  const platforms = items.map((i) => i.platform);
+  const externalIds = items.map((i) => i.externalId);
+  const existingRows = items.length
+    ? await session.db
+        .select()
+        .from(communications)
+        .where(sql`(${communications.platform}::text, ${communications.externalId}) in (select * from unnest(${`{${platforms.join(',')}}`}::text[], ${pgArray(externalIds)}::text[]))`)
+    : [];
+  const threaded = items.filter((i) => i.threadExternalId);
+  const threadRows = threaded.length
+    ? await session.db
+        .select({ id: threads.id, platform: threads.platform, externalId: threads.externalId })
+        .from(threads)
+        .where(sql`(${threads.platform}::text, ${threads.externalId}) in (select * from unnest(${`{${threaded.map((i) => i.platform).join(',')}}`}::text[], ${pgArray(threaded.map((i) => i.threadExternalId!))}::text[]))`)
+    : [];
+  const keys = [...new Set(items.flatMap((i) => [i.sender, ...(i.recipients ?? [])].map((p) => lookupKey(i.platform, p.address))))];
+  const matched = keys.length
+    ? await session.sql<{ key: string; contact_id: string | null; member_id: string | null }[]>`select key, contact_id, member_id from core.match_participants(${pgArray(keys)}::text[])`
+    : [];
+  return {
+    existing: new Map(existingRows.map((row) => [itemKey(row.platform, row.externalId), row])),
+    threads: new Map(threadRows.map((t) => [itemKey(t.platform, t.externalId), t.id])),
+    matches: new Map(matched.map((m) => [m.key, { contactId: m.contact_id, memberId: m.member_id }])),
+  };
+}
+
+/** A text[] literal for a parameter, every element quoted (ids and handles may hold commas or quotes). */
+function pgArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+}
+
+/** The thread an item belongs to, made on first sight (with its event). */
+async function threadFor(session: Session, item: CommunicationItem, prepared: Prepared): Promise<{ id: string; made: boolean } | null> {
+  if (!item.threadExternalId) return null;
+  const known = prepared.threads.get(itemKey(item.platform, item.threadExternalId));
+  if (known) return { id: known, made: false };
+  const [made] = await session.db
+    .insert(threads)
+    .values({ workspaceId: session.identity.workspaceId!, platform: item.platform, externalId: item.threadExternalId, subject: item.subject ?? null, founderId: item.founderId ?? null, createdBy: session.memberId })
+    .onConflictDoNothing()
+    .returning({ id: threads.id });
+  if (made) {
+    await appendEvent(session, { type: 'comms.thread.created', entityId: made.id, payload: { platform: item.platform, externalId: item.threadExternalId } });
+    return { id: made.id, made: true };
+  }
+  // Another transaction made it first and has committed.
+  const [other] = await session.db.select({ id: threads.id }).from(threads).where(and(eq(threads.platform, item.platform), eq(threads.externalId, item.threadExternalId)));
+  if (!other) throw new Error('threadFor: a thread that conflicted on insert is not visible');
+  return { id: other.id, made: false };
+}
+
+function columnsOf(item: CommunicationItem, prepared: Prepared, threadId: string | null, hash: string) {
+  const match = (address: string): Match => prepared.matches.get(lookupKey(item.platform, address)) ?? { contactId: null, memberId: null };
+  const sender = match(item.sender.address);
+  const recipients: Recipient[] = (item.recipients ?? []).map((r) => ({ address: r.address, name: r.name ?? null, kind: r.kind ?? 'to', ...match(r.address) }));
+  const contactIds = [...new Set([sender.contactId, ...recipients.map((r) => r.contactId)].filter((id): id is string => id !== null))];
+  return {
+    founderId: item.founderId ?? null,
+    threadId,
+    platform: item.platform,
+    externalId: item.externalId,
+    direction: item.direction,
+    senderAddress: item.sender.address,
+    senderName: item.sender.name ?? null,
+    senderContactId: sender.contactId,
+    senderMemberId: sender.memberId,
+    recipients,
+    contactIds,
+    subject: item.subject ?? null,
+    content: item.content ?? '',
+    receivedAt: item.receivedAt.toISOString(),
+    sentAt: item.sentAt ?? null,
+    urgency: item.urgency ?? 'normal',
+    topics: item.topics ?? [],
+    sentiment: item.sentiment ? { ...item.sentiment, keywords: item.sentiment.keywords ?? [] } : null,
+    metadata: item.metadata ?? {},
+    sourceHash: hash,
+  };
+}
+
+// Key order does not count: jsonb keeps keys in its own order.
+const canonical = (value: unknown) => sourceHash(value);
+
+async function writeCommunication(session: Session, item: CommunicationItem, prepared: Prepared): Promise<{ outcome: IngestOutcome; node: Communication }> {
+  const source = sourceOf(item);
+  const hash = sourceHash({ platform: item.platform, externalId: item.externalId, ...source });
+  const key = itemKey(item.platform, item.externalId);
+  let existing = prepared.existing.get(key);
+  if (existing?.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
+  const thread = await threadFor(session, item, prepared);
+  const values = columnsOf(item, prepared, thread?.id ?? null, hash);
+  if (!existing) {
+    const [row] = await session.db
+      .insert(communications)
+      .values({ ...values, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
+      .onConflictDoNothing()
+      .returning();
+    if (row) {
+      await appendEvent(session, {
+        type: 'comms.communication.received', entityId: row.id,
+        payload: { platform: row.platform, externalId: row.externalId, direction: row.direction, urgency: row.urgency, threadId: row.threadId, contactIds: row.contactIds },
+        links: [
+          ...(row.threadId ? [{ linkType: 'references' as const, entityType: 'thread', entityId: row.threadId }] : []),
+          ...row.contactIds.slice(0, 8).map((id) => ({ linkType: 'references' as const, entityType: 'contact', entityId: id })),
+        ],
+      });
+      remember(prepared, item, thread, row);
+      return { outcome: 'CREATED', node: row };
+    }
+    // Another call ingested the same item first and has committed: compare with what it wrote.
+    [existing] = await session.db.select().from(communications).where(and(eq(communications.platform, item.platform), eq(communications.externalId, item.externalId)));
+    if (!existing) throw new Error('writeCommunication: a communication that conflicted on insert is not visible');
+    if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
+  }
+  const before = storedSource(existing, existing.threadId === (thread?.id ?? null) ? source.threadExternalId : null);
+  const changed = (Object.keys(source) as (keyof Source)[]).filter((field) => canonical(source[field]) !== canonical(before[field]));
+  const [row] = await session.db.update(communications).set(values).where(eq(communications.id, existing.id)).returning();
+  if (!row) return refuseWrite(session, communications, 'Communication', existing.id);
+  await appendEvent(session, { type: 'comms.communication.updated', entityId: row.id, payload: { changed: changed.length ? changed : ['source'] } });
+  remember(prepared, item, thread, row);
+  return { outcome: 'UPDATED', node: row };
+}
+
+/** Once an item is written, the rest of the batch sees it (the same item twice in one batch, a thread's later messages). */
+function remember(prepared: Prepared, item: CommunicationItem, thread: { id: string } | null, row: Communication) {
+  prepared.existing.set(itemKey(item.platform, item.externalId), row);
+  if (thread && item.threadExternalId) prepared.threads.set(itemKey(item.platform, item.threadExternalId), thread.id);
+}
+
+/**
+ * ingestCommunications: the unified inbox's way in. Idempotent on (workspace, platform, external
+ * id): an item sent again unchanged is UNCHANGED (no write, no event), a changed one is UPDATED
+ * (its source fields; what people did with it, read or follow-up, stays). New items move their
+ * contacts' relationship strength and last interaction (core.record_interactions).
+ */
+export function ingestCommunications(request: RequestSession, items: unknown, syncJobId: string | null | undefined) {
+  return ingestBatch(request, items, syncJobId, {
+    argument: 'items',
+    maxItems: MAX_COMMUNICATIONS_PER_CALL,
+    item: communicationItem,
+    prepare,
+    write: writeCommunication,
+    async finish(session, written) {
+      const touches = written.filter((w) => w.outcome === 'CREATED').flatMap((w) => w.node.contactIds.map((id) => ({ id, at: w.node.receivedAt })));
+      if (!touches.length) return;
+      await session.sql`select core.record_interactions(${pgArray(touches.map((t) => t.id))}::uuid[], ${pgArray(touches.map((t) => t.at))}::timestamptz[], ${INTERACTION_WEIGHT})`;
+    },
+  });
+}
