@@ -1,6 +1,7 @@
 import { runOperation, type Identity } from '@chief/runtime';
 import type { SqlClient } from '@chief/db';
-import { createContact, createDeal, createFounder, createWorkspace, inviteMember } from '@chief/subgraph-core';
+import { createContact, createDeal, createFounder, createWorkspace, inviteMember, recordContactInterest, relateContacts } from '@chief/subgraph-core';
+import { ingestCommunications } from '@chief/subgraph-comms';
 import { createTask } from '@chief/subgraph-work';
 
 /** Fixed ids, so development tokens can name the demo workspace without a lookup. */
@@ -53,6 +54,84 @@ export async function loadDemoData(sql: SqlClient): Promise<boolean> {
       { title: 'Review Q3 burn with finance', priority: 'medium', status: 'done', completedAt: new Date(Date.now() - day) },
     ];
     for (const t of taskSeeds) await createTask(r, { ...t, founderId: founder.id });
+    await loadDemoInbox(r, founder.id, contacts);
     return true;
   });
+}
+
+type Request = Parameters<typeof createTask>[0];
+
+/**
+ * A realistic week of Ada's inbox: email threads with an investor and customers, Slack with the
+ * team, a cold intro; ingested like a connector would, so the contacts' strength, last interaction
+ * and events are what ingestion makes of it. Plus how the contacts know each other and what they
+ * care about.
+ */
+async function loadDemoInbox(r: Request, founderId: string, contacts: { id: string }[]) {
+  const hour = 3_600_000;
+  const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * hour).toISOString();
+  const ada = { address: 'ada@acme.test', name: 'Ada Lovelace' };
+  const to = (address: string, name: string) => [{ address, name, kind: 'to' }];
+  const threads: [thread: string, subject: string, from: { address: string; name: string }, platform: string, messages: [hoursAgo: number, inbound: boolean, content: string, urgency?: string][]][] = [
+    ['term-sheet', 'Seed term sheet: Compilers Capital', { address: 'grace@navy.test', name: 'Grace Hopper' }, 'gmail', [
+      [150, true, 'Ada, attached is our draft term sheet for the seed. Valuation cap and pro-rata are open to discussion.', 'high'],
+      [146, false, 'Thanks Grace. We will come back with comments on the pro-rata clause by Thursday.'],
+      [98, true, 'Any update on the comments? Our partnership meets on Monday and I would love to bring this in.', 'urgent'],
+      [20, true, 'Quick nudge on the term sheet: can we find 20 minutes tomorrow?', 'urgent'],
+    ]],
+    ['licence', 'Bletchley Labs: annual licence', { address: 'alan@bletchley.test', name: 'Alan Turing' }, 'gmail', [
+      [130, true, 'We are keen to move from the pilot to an annual licence. Could you send a proposal for 40 seats?', 'high'],
+      [126, false, 'Great news, Alan. Proposal coming this week, with volume pricing.'],
+      [60, true, 'Our procurement team asks for the security questionnaire with the proposal.', 'normal'],
+    ]],
+    ['pilot', 'Orbit pilot kickoff', { address: 'kj@orbit.test', name: 'Katherine Johnson' }, 'gmail', [
+      [110, true, 'We are ready to kick off the pilot. Which week suits your team?', 'normal'],
+      [40, true, 'Sharing our data schema ahead of the kickoff. Happy to walk you through it.', 'low'],
+    ]],
+    ['vitamin', 'Intro: Acme x Vitamin Ventures', { address: 'linus@vitamin.test', name: 'Linus Pauling' }, 'gmail', [
+      [170, true, 'Hedy suggested we talk. We lead seed rounds in robotics. Coffee next week?', 'normal'],
+    ]],
+    ['hardware', '#hardware', { address: 'hedy@spread.test', name: 'Hedy Lamarr' }, 'slack', [
+      [90, true, 'The new actuator samples arrived; latency is 30% better than spec.', 'normal'],
+      [30, true, 'Can someone from your team join our Friday review?', 'high'],
+      [5, true, 'Friday review moved to 3pm.', 'normal'],
+    ]],
+  ];
+  // The team's own channel: internal, its senders matched to members by email.
+  const team = [['admin@acme.test', 'Adam Admin'], ['member@acme.test', 'Mia Member']] as const;
+  const standup = [
+    'Shipped the firmware fix for the gripper.', 'Bletchley wants the security questionnaire, who owns it?', 'I do, draft by Wednesday.',
+    'Orbit pilot needs two engineers in week 2.', 'Investor update draft is in the shared drive.', 'Burn for October came in 8% under plan.',
+    'Grace is waiting on our term sheet comments.', 'Legal review of the pro-rata clause done.', 'Hedy asked for someone at Friday review.',
+    'I can go on Friday.', 'Demo unit back from repair.', 'Hiring: two onsite interviews tomorrow.',
+  ];
+  const internal = standup.map((content, n) => ({
+    platform: 'slack', externalId: `demo-standup-${n}`, threadExternalId: 'demo-standup', founderId, direction: 'internal',
+    sender: { address: team[n % 2]![0], name: team[n % 2]![1] }, recipients: to(ada.address, ada.name), subject: n === 0 ? '#standup' : null,
+    content, receivedAt: new Date(at(160 - n * 13)), urgency: content.includes('waiting') ? 'high' : 'low', topics: ['team'],
+  }));
+  const items = [...internal, ...threads.flatMap(([thread, subject, from, platform, messages]) =>
+    messages.map(([hoursAgo, inbound, content, urgency], n) => ({
+      platform,
+      externalId: `demo-${thread}-${n}`,
+      threadExternalId: `demo-${thread}`,
+      founderId,
+      direction: inbound ? 'inbound' : 'outbound',
+      sender: inbound ? from : ada,
+      recipients: inbound ? to(ada.address, ada.name) : to(from.address, from.name),
+      subject: n === 0 ? subject : `Re: ${subject}`,
+      content,
+      receivedAt: new Date(at(hoursAgo)),
+      urgency: urgency ?? 'normal',
+      topics: thread === 'term-sheet' || thread === 'vitamin' ? ['fundraising'] : ['customers'],
+      sentiment: { score: urgency === 'urgent' ? -0.1 : 0.5, label: urgency === 'urgent' ? 'neutral' : 'positive', confidence: 0.7, keywords: [] },
+    })),
+  )];
+  await ingestCommunications(r, items, null);
+  const [grace, alan, kj, linus, hedy] = contacts.map((c) => c.id);
+  await relateContacts(r, { contactId: hedy, otherContactId: linus, type: 'introduced_by', strength: 0.7 });
+  await relateContacts(r, { contactId: grace, otherContactId: linus, type: 'investor', strength: 0.5 });
+  await relateContacts(r, { contactId: alan, otherContactId: kj, type: 'colleague', strength: 0.4 });
+  await recordContactInterest(r, { contactId: grace, category: 'investing', topic: 'developer tools', confidence: 0.8, evidence: { source: 'manual' } });
+  await recordContactInterest(r, { contactId: hedy, category: 'technology', topic: 'actuators', confidence: 0.7, evidence: { source: 'manual' } });
 }

@@ -30,6 +30,25 @@ const steps: { mutation: string; query: string; variables?: (made: Made, ws: Wor
   { mutation: 'updateFounder', query: 'mutation($id: ID!) { updateFounder(id: $id, input: { title: "CTO" }) { id } }', variables: (m) => ({ id: m.founder }) },
   { mutation: 'createContact', query: 'mutation { createContact(input: { name: "Cat", email: "cat@log.test" }) { id } }', keep: (d) => ({ contact: d.createContact!.id }) },
   { mutation: 'updateContact', query: 'mutation($id: ID!) { updateContact(id: $id, input: { company: "Catalog Inc" }) { id } }', variables: (m) => ({ id: m.contact }) },
+  { mutation: 'createContact', query: 'mutation { createContact(input: { name: "Dog", email: "dog@log.test" }) { id } }', keep: (d) => ({ other: d.createContact!.id }) },
+  {
+    mutation: 'relateContacts',
+    query: 'mutation($a: ID!, $b: ID!) { relateContacts(input: { contactId: $a, otherContactId: $b, type: FRIEND }) { id } }',
+    variables: (m) => ({ a: m.contact, b: m.other }),
+    keep: (d) => ({ relationship: d.relateContacts!.id }),
+  },
+  // Named the other way round, it is the same relationship: its update event.
+  { mutation: 'relateContacts', query: 'mutation($a: ID!, $b: ID!) { relateContacts(input: { contactId: $b, otherContactId: $a, type: COLLEAGUE }) { id } }', variables: (m) => ({ a: m.contact, b: m.other }) },
+  { mutation: 'unrelateContacts', query: 'mutation($id: ID!) { unrelateContacts(id: $id) }', variables: (m) => ({ id: m.relationship }) },
+  {
+    mutation: 'recordContactInterest',
+    query: 'mutation($c: ID!) { recordContactInterest(input: { contactId: $c, category: "food", topic: "fish", confidence: 0.5, evidence: { source: MANUAL } }) { id } }',
+    variables: (m) => ({ c: m.contact }),
+    keep: (d) => ({ interest: d.recordContactInterest!.id }),
+  },
+  // Again: reinforced.
+  { mutation: 'recordContactInterest', query: 'mutation($c: ID!) { recordContactInterest(input: { contactId: $c, category: "Food", topic: "Fish", confidence: 0.9, evidence: { source: MANUAL } }) { id } }', variables: (m) => ({ c: m.contact }) },
+  { mutation: 'removeContactInterest', query: 'mutation($id: ID!) { removeContactInterest(id: $id) }', variables: (m) => ({ id: m.interest }) },
   { mutation: 'createDeal', query: 'mutation($c: ID!) { createDeal(input: { title: "Pilot", contactId: $c }) { id } }', variables: (m) => ({ c: m.contact }), keep: (d) => ({ deal: d.createDeal!.id }) },
   { mutation: 'updateDeal', query: 'mutation($id: ID!) { updateDeal(id: $id, input: { stage: CLOSED_WON }) { id } }', variables: (m) => ({ id: m.deal }) },
   {
@@ -37,6 +56,32 @@ const steps: { mutation: string; query: string; variables?: (made: Made, ws: Wor
     query: 'mutation { connectIntegration(input: { platform: SLACK, credentials: { token: "t" } }) { id } }',
     keep: (d) => ({ integration: d.connectIntegration!.id }),
   },
+  {
+    mutation: 'startSyncJob',
+    query: 'mutation($i: ID!) { startSyncJob(input: { integrationId: $i, jobType: FULL_SYNC }) { id } }',
+    variables: (m) => ({ i: m.integration }),
+    keep: (d) => ({ job: d.startSyncJob!.id }),
+  },
+  { mutation: 'updateSyncJob', query: 'mutation($id: ID!) { updateSyncJob(id: $id, input: { cursor: "page-2" }) { id } }', variables: (m) => ({ id: m.job }) },
+  {
+    mutation: 'ingestCommunications',
+    query: 'mutation($job: ID, $items: [CommunicationInput!]!) { ingestCommunications(items: $items, syncJobId: $job) { results { communication { id } } } }',
+    variables: (m) => ({ job: m.job, items: [{ platform: 'SLACK', externalId: 'cat-1', threadExternalId: 'cat-thread', direction: 'INBOUND', sender: { address: 'cat@log.test' }, content: 'Hi', receivedAt: '2026-11-30T09:00:00Z' }] }),
+    keep: (d) => ({ communication: (d.ingestCommunications as unknown as { results: { communication: { id: string } }[] }).results[0]!.communication.id }),
+  },
+  // The same item, changed: its update event.
+  {
+    mutation: 'ingestCommunications',
+    query: 'mutation($items: [CommunicationInput!]!) { ingestCommunications(items: $items) { created } }',
+    variables: () => ({ items: [{ platform: 'SLACK', externalId: 'cat-1', threadExternalId: 'cat-thread', direction: 'INBOUND', sender: { address: 'cat@log.test' }, content: 'Hi again', receivedAt: '2026-11-30T09:00:00Z' }] }),
+  },
+  { mutation: 'finishSyncJob', query: 'mutation($id: ID!) { finishSyncJob(id: $id, input: { status: COMPLETED }) { id } }', variables: (m) => ({ id: m.job }) },
+  { mutation: 'markCommunicationRead', query: 'mutation($id: ID!) { markCommunicationRead(id: $id) { id } }', variables: (m) => ({ id: m.communication }) },
+  { mutation: 'markCommunicationUnread', query: 'mutation($id: ID!) { markCommunicationUnread(id: $id) { id } }', variables: (m) => ({ id: m.communication }) },
+  { mutation: 'setCommunicationFollowUp', query: 'mutation($id: ID!) { setCommunicationFollowUp(id: $id, input: { note: "Reply" }) { id } }', variables: (m) => ({ id: m.communication }) },
+  { mutation: 'clearCommunicationFollowUp', query: 'mutation($id: ID!) { clearCommunicationFollowUp(id: $id) { id } }', variables: (m) => ({ id: m.communication }) },
+  { mutation: 'archiveCommunication', query: 'mutation($id: ID!) { archiveCommunication(id: $id) { id } }', variables: (m) => ({ id: m.communication }) },
+  { mutation: 'unarchiveCommunication', query: 'mutation($id: ID!) { unarchiveCommunication(id: $id) { id } }', variables: (m) => ({ id: m.communication }) },
   { mutation: 'disconnectIntegration', query: 'mutation($id: ID!) { disconnectIntegration(id: $id) { id } }', variables: (m) => ({ id: m.integration }) },
   { mutation: 'createApiKey', query: 'mutation { createApiKey(input: { name: "Catalog" }) { apiKey { id } } }', keep: (d) => ({ key: d.createApiKey!.apiKey.id }) },
   { mutation: 'revokeApiKey', query: 'mutation($id: ID!) { revokeApiKey(id: $id) { id } }', variables: (m) => ({ id: m.key }) },
@@ -72,7 +117,7 @@ describe('the events every mutation writes', () => {
 
   it('runs every mutation of the API', () => {
     const api = buildSchema(readFileSync('schema/api.graphql', 'utf8'));
-    expect(steps.map((s) => s.mutation).sort()).toEqual(Object.keys(api.getMutationType()!.getFields()).sort());
+    expect([...new Set(steps.map((s) => s.mutation))].sort()).toEqual(Object.keys(api.getMutationType()!.getFields()).sort());
   });
 
   it('are every catalogued type, each read back through the catalog, about the entity of its type', async () => {

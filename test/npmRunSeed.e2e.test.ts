@@ -31,6 +31,11 @@ describe('npm run seed', () => {
         (select count(*)::int from core.contacts where workspace_id = '${DEMO_WORKSPACE_ID}') as contacts,
         (select count(*)::int from core.deals where workspace_id = '${DEMO_WORKSPACE_ID}') as deals,
         (select count(*)::int from work.tasks where workspace_id = '${DEMO_WORKSPACE_ID}') as tasks,
+        (select count(*)::int from comms.threads where workspace_id = '${DEMO_WORKSPACE_ID}') as threads,
+        (select count(*)::int from comms.communications where workspace_id = '${DEMO_WORKSPACE_ID}') as communications,
+        (select count(*)::int from core.contact_relationships where workspace_id = '${DEMO_WORKSPACE_ID}') as relationships,
+        (select count(*)::int from core.contact_interests where workspace_id = '${DEMO_WORKSPACE_ID}') as interests,
+        (select count(*)::int from core.contacts where workspace_id = '${DEMO_WORKSPACE_ID}' and last_interaction_at is not null) as "contactsInTouch",
         (select count(*)::int from ops.events where workspace_id = '${DEMO_WORKSPACE_ID}') as events`);
       return row!;
     } finally {
@@ -42,9 +47,10 @@ describe('npm run seed', () => {
   it('loads the demo workspace into a fresh database, migrating it first', async () => {
     expect(await seed()).toMatch(new RegExp(`Acme Robotics \\(${DEMO_WORKSPACE_ID}\\): loaded`));
     const counts = await demoCounts();
-    expect(counts).toMatchObject({ workspaces: 1, members: 4, founders: 1, contacts: 5, deals: 3, tasks: 7 });
+    expect(counts).toMatchObject({ workspaces: 1, members: 4, founders: 1, contacts: 5, deals: 3, tasks: 7, threads: 6, communications: 25, relationships: 3, interests: 2, contactsInTouch: 5 });
     // One event per row made through the API (the owner's membership comes with the workspace).
-    expect(counts.events).toBe(counts.workspaces + counts.members - 1 + counts.founders + counts.contacts + counts.deals + counts.tasks);
+    const rows = counts.founders + counts.contacts + counts.deals + counts.tasks + counts.threads + counts.communications + counts.relationships + counts.interests;
+    expect(counts.events).toBe(counts.workspaces + counts.members - 1 + rows);
   });
 
   it('changes nothing when the demo workspace is already there', async () => {

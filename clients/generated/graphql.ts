@@ -128,7 +128,7 @@ export type ContactListQueryVariables = Exact<{
 }>;
 
 
-export type ContactListQuery = { contacts: { edges: Array<{ node: { id: string, name: string, email: string | null, company: string | null, tags: Array<string> } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type ContactListQuery = { contacts: { edges: Array<{ node: { id: string, name: string, email: string | null, company: string | null, tags: Array<string> | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ContactPageQueryVariables = Exact<{
   id: string | number;

@@ -30,3 +30,4 @@ export { inviteMember } from './domain/members.ts';
 export { createFounder } from './domain/founders.ts';
 export { createContact } from './domain/contacts.ts';
 export { createDeal } from './domain/deals.ts';
+export { recordContactInterest, relateContacts } from './domain/contactGraph.ts';
