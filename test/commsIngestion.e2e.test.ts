@@ -3,6 +3,7 @@ import { connectAsOwner, literal, type OwnerSql } from './support/databaseOwner.
 import { errorOf, expectData, startTestChief, type Ids, type TestChief } from './support/startTestChief.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 import { decayedStrength } from '../subgraphs/core/src/domain/contactGraph.ts';
+import { connectSubscriptions, latestLogCursor } from './support/subscriptionClient.ts';
 
 const INGEST = `mutation Ingest($items: [CommunicationInput!]!, $syncJobId: ID) {
   ingestCommunications(items: $items, syncJobId: $syncJobId) {
@@ -240,6 +241,36 @@ describe('comms: idempotent ingestion, the inbox and the contact graph', () => {
     expect(await attempt(`sentiment = '{"score": 0.1, "label": "neutral", "confidence": 2}'`)).toBe('ck_communications_sentiment');
     expect(await attempt(`follow_up_needed = false, follow_up_note = 'x'`)).toBe('ck_communications_follow_up');
     expect(await attempt(`sentiment = '{"score": -1, "label": "negative", "confidence": 0, "keywords": []}'`)).toBe('accepted');
+  });
+
+  it('streams arrivals at least as urgent as asked, and the progress of a sync job, live', async () => {
+    const after = await latestLogCursor(chief, ws.users.owner.token);
+    const client = connectSubscriptions(chief.gatewayUrl, { authorization: `Bearer ${ws.users.member.token}` });
+    try {
+      const urgent = client.watch<{ communicationReceived: { cursor: string; communication: { externalId: string; urgency: string; sender: { contact: { name: string } | null } } } }>(
+        'subscription($after: String) { communicationReceived(minUrgency: HIGH, after: $after) { cursor communication { externalId urgency sender { contact { name } } } } }', { after },
+      );
+      const integration = expectData(await chief.request<Ids<'connectIntegration'>>(
+        'mutation { connectIntegration(input: { platform: SLACK, credentials: { token: "t" } }) { id } }', {}, { token: ws.users.owner.token },
+      )).connectIntegration.id;
+      const job = expectData(await chief.request<Ids<'startSyncJob'>>(
+        'mutation($i: ID!) { startSyncJob(input: { integrationId: $i, jobType: INCREMENTAL_SYNC }) { id } }', { i: integration }, { token: ws.users.owner.token },
+      )).startSyncJob.id;
+      const progress = client.watch<{ syncJobChanged: { action: string; syncJob: { status: string; itemsSeen: number } } }>(
+        'subscription($id: ID, $after: String) { syncJobChanged(id: $id, after: $after) { action syncJob { status itemsSeen } } }', { id: job, after },
+      );
+      await ingest([message(50, { urgency: 'NORMAL' }), message(51, { urgency: 'URGENT' })], ws.users.owner.token, job);
+      expectData(await chief.request('mutation($id: ID!) { finishSyncJob(id: $id, input: { status: COMPLETED }) { id } }', { id: job }, { token: ws.users.owner.token }));
+      const [arrived] = await urgent.until(1);
+      expect(arrived!.data!.communicationReceived.communication).toEqual({ externalId: 'msg-51', urgency: 'URGENT', sender: { contact: { name: 'Ada' } } });
+      const changes = await progress.until(3);
+      expect(changes.map((c) => c.data!.syncJobChanged.action)).toEqual(['CREATED', 'UPDATED', 'UPDATED']);
+      // Each change is read when delivered: the job as it is by then.
+      expect(changes.at(-1)!.data!.syncJobChanged.syncJob).toEqual({ status: 'COMPLETED', itemsSeen: 2 });
+      expect(urgent.results).toHaveLength(1);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('costs the same number of statements for the inbox with contacts, their communications and tasks, at two sizes', async () => {
