@@ -122,6 +122,20 @@ describe('comms: idempotent ingestion, the inbox and the contact graph', () => {
     expect(stored).not.toContain('msg-12');
   });
 
+  it('refuses a second copy of an item in one batch, and an item from the future', async () => {
+    const result = expectData(await ingest([message(15), message(15, { subject: 'Other' }), message(16, { receivedAt: new Date(NOW + 48 * HOUR).toISOString() })])).ingestCommunications;
+    expect(result.results.map((r) => [r.outcome, r.error?.field ?? null])).toEqual([['CREATED', null], [null, 'items.1.externalId'], [null, 'items.2.receivedAt']]);
+    const again = expectData(await ingest([message(15), message(15, { subject: 'Other' })])).ingestCommunications;
+    expect(again).toMatchObject({ unchanged: 1, updated: 0, failed: 1 });
+  });
+
+  it('keeps a communication, and its workspace, when its thread is deleted', async () => {
+    const [row] = await sql.unsafe(`select id, thread_id from comms.communications where workspace_id = ${literal(ws.id)} and external_id = 'msg-15'`);
+    await sql.unsafe(`delete from comms.threads where id = ${literal(row!.thread_id as string)}`);
+    const [after] = await sql.unsafe(`select workspace_id, thread_id from comms.communications where id = ${literal(row!.id as string)}`);
+    expect(after).toEqual({ workspace_id: ws.id, thread_id: null });
+  });
+
   it('refuses a batch over the maximum whole, before writing anything', async () => {
     const before = (await rows()).length;
     const result = await ingest(Array.from({ length: 201 }, (_, n) => message(1000 + n)));
@@ -182,6 +196,8 @@ describe('comms: idempotent ingestion, the inbox and the contact graph', () => {
     )).startSyncJob.id;
     await ingest([message(40), message(41, { sentiment: { score: 5, label: 'x', confidence: 1 } })], ws.users.owner.token, job);
     await ingest([message(40), message(42)], ws.users.owner.token, job);
+    // A plain member may not move a job the owner started: refused before any item is written.
+    expect(errorOf(await ingest([message(44)], ws.users.member.token, job))).toMatchObject({ code: 'FORBIDDEN', field: undefined });
     const progress = expectData(await chief.request<{ syncJob: Record<string, unknown> }>(
       'query($id: ID!) { syncJob(id: $id) { status itemsSeen itemsWritten itemsFailed progressPercent } }', { id: job }, { token: ws.users.owner.token },
     ));

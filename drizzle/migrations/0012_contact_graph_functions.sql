@@ -44,7 +44,9 @@ BEGIN
   IF cardinality(contact_ids) <> cardinality(ats) THEN
     RAISE EXCEPTION 'core.record_interactions: % contacts and % instants', cardinality(contact_ids), cardinality(ats);
   END IF;
-  FOR r IN SELECT x.contact_id, x.at FROM unnest(contact_ids, ats) AS x(contact_id, at) ORDER BY x.at LOOP
+  -- By contact, then time: each contact's interactions in time order, and concurrent calls lock
+  -- contacts in the same order (no deadlock). No interaction counts as later than now.
+  FOR r IN SELECT x.contact_id, least(x.at, now()) AS at FROM unnest(contact_ids, ats) AS x(contact_id, at) ORDER BY x.contact_id, x.at LOOP
     UPDATE core.contacts c SET
       relationship_strength = least(1, round(CASE
         WHEN c.last_interaction_at IS NULL OR r.at >= c.last_interaction_at THEN

@@ -37,6 +37,13 @@ BEGIN
   END LOOP;
 END $$;
 --> statement-breakpoint
+-- drizzle-kit writes the thread reference's ON DELETE SET NULL for both of its columns, which
+-- would clear workspace_id too: it clears only thread_id, like every other tenant reference.
+ALTER TABLE comms.communications DROP CONSTRAINT IF EXISTS fk_communications_thread;
+--> statement-breakpoint
+ALTER TABLE comms.communications ADD CONSTRAINT fk_communications_thread FOREIGN KEY (workspace_id, thread_id)
+  REFERENCES comms.threads (workspace_id, id) ON DELETE SET NULL (thread_id);
+--> statement-breakpoint
 CALL core.attach_column_triggers('updated_at', 'set_updated_at', 'UPDATE', 'core.set_updated_at');
 --> statement-breakpoint
 CALL core.attach_column_triggers('created_by', 'keep_created_by', 'UPDATE OF created_by', 'core.keep_created_by');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { z } from 'zod';
-import { badUserInput } from './errors.ts';
+import { badUserInput, forbidden } from './errors.ts';
 import { requireRole } from './requireRole.ts';
 import { appendEvent } from './appendEvent.ts';
 import type { RequestSession, Session } from './createRequestSession.ts';
@@ -37,11 +37,15 @@ export interface IngestBatch<I, R, P> {
   /** The most items one call takes; a longer batch is refused whole, before anything is written. */
   maxItems: number;
   item: z.ZodType<I>;
+  /** The item's natural key ((platform, external id)): a batch may name each item once. */
+  keyOf(item: I): string;
   /** Reads what the whole batch needs in one go (the rows it may already hold, the contacts it names). */
   prepare(session: Session, items: I[]): Promise<P>;
+  /** The stored row when the item is already held exactly as sent: UNCHANGED, without a savepoint or a statement. */
+  unchanged(item: I, prepared: P): R | null;
   /** Writes one valid item under its own savepoint, with its event; says what it did. */
   write(session: Session, item: I, prepared: P): Promise<{ outcome: IngestOutcome; node: R }>;
-  /** After the items, with what was written (e.g. the contacts' relationship strength). */
+  /** After the items, with those written (created or updated), e.g. to move the contacts' relationship strength. */
   finish?(session: Session, written: { item: I; outcome: IngestOutcome; node: R }[]): Promise<void>;
 }
 
@@ -65,19 +69,39 @@ export async function ingestBatch<I, R, P>(
   if (raw.length > spec.maxItems) throw badUserInput(spec.argument, `${spec.argument}: at most ${spec.maxItems} items per call (got ${raw.length}); split the batch`);
   const results: IngestItemResult<R>[] = raw.map((_, index) => ({ index, outcome: null, node: null, error: null }));
   const valid: { index: number; item: I }[] = [];
+  const seen = new Map<string, number>();
   raw.forEach((value, index) => {
     const parsed = spec.item.safeParse(value);
-    if (parsed.success) return valid.push({ index, item: parsed.data });
-    const issue = parsed.error.issues[0]!;
-    const field = [spec.argument, index, ...issue.path.map(String)].join('.');
-    results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: ${issue.message}` };
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = [spec.argument, index, ...issue.path.map(String)].join('.');
+      results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: ${issue.message}` };
+      return;
+    }
+    // The same item twice in one batch would be written twice (and again on every re-send): the later one is refused.
+    const key = spec.keyOf(parsed.data);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const field = `${spec.argument}.${index}.externalId`;
+      results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: the same item as ${spec.argument}.${first}; send each item once per batch` };
+      return;
+    }
+    seen.set(key, index);
+    valid.push({ index, item: parsed.data });
   });
   return request.mutate(async (session) => {
     requireRole(session, 'member');
     const job = syncJobId ? await runningSyncJob(session, syncJobId) : null;
     const prepared = await spec.prepare(session, valid.map((v) => v.item));
     const written: { item: I; outcome: IngestOutcome; node: R }[] = [];
-    for (const { index, item } of valid) {
+    // In key order: two calls writing the same new items take their locks in the same order.
+    const inKeyOrder = valid.map((v) => ({ ...v, key: spec.keyOf(v.item) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    for (const { index, item } of inKeyOrder) {
+      const same = spec.unchanged(item, prepared);
+      if (same !== null) {
+        Object.assign(results[index]!, { outcome: 'UNCHANGED', node: same });
+        continue;
+      }
       try {
         const done = await request.savepoint(session, (sp) => spec.write(sp, item, prepared), `${spec.argument}.${index}`);
         Object.assign(results[index]!, done);
@@ -88,7 +112,7 @@ export async function ingestBatch<I, R, P>(
         results[index]!.error = { code: String(error.extensions.code), field: (error.extensions.field as string | undefined) ?? null, message: error.message };
       }
     }
-    await spec.finish?.(session, written.filter((w) => w.outcome !== 'UNCHANGED'));
+    await spec.finish?.(session, written);
     const count = (outcome: IngestOutcome) => results.filter((r) => r.outcome === outcome).length;
     const summary = { results, created: count('CREATED'), updated: count('UPDATED'), unchanged: count('UNCHANGED'), failed: results.filter((r) => r.error).length };
     if (job) await advanceSyncJob(session, job, { seen: raw.length, written: summary.created + summary.updated, failed: summary.failed });
@@ -96,19 +120,25 @@ export async function ingestBatch<I, R, P>(
   });
 }
 
-/** The named sync job, which must be running in the caller's workspace: checked before any item is written. */
+/**
+ * The named sync job, which must be running in the caller's workspace and theirs to move: checked
+ * (and locked, so it cannot end meanwhile) before any item is written.
+ */
 async function runningSyncJob(session: Session, id: string): Promise<string> {
   const [job] = await session.sql<{ id: string; status: string }[]>`select id, status from core.sync_jobs where id = ${id}`;
   if (!job) throw badUserInput('syncJobId', 'syncJobId: no such sync job in this workspace');
   if (job.status !== 'running') throw badUserInput('syncJobId', `syncJobId: the sync job is ${job.status}; only a running job takes items`);
-  return job.id;
+  // FOR UPDATE applies the update policy: a job someone else started (and may only they move) is refused here.
+  const [mine] = await session.sql<{ id: string }[]>`select id from core.sync_jobs where id = ${id} and status = 'running' for update`;
+  if (!mine) throw forbidden('syncJobId: this sync job is not yours to move (or has just ended)');
+  return mine.id;
 }
 
 /** Moves a sync job's counts by one call's, with its progress event. */
 async function advanceSyncJob(session: Session, id: string, by: { seen: number; written: number; failed: number }): Promise<void> {
   const [row] = await session.sql<{ items_seen: number; items_written: number; items_failed: number }[]>`
     update core.sync_jobs set items_seen = items_seen + ${by.seen}, items_written = items_written + ${by.written}, items_failed = items_failed + ${by.failed}
-    where id = ${id} returning items_seen, items_written, items_failed`;
+    where id = ${id} and status = 'running' returning items_seen, items_written, items_failed`;
   if (!row) throw new Error(`advanceSyncJob: sync job ${id} is not writable by this caller`);
   await appendEvent(session, {
     type: 'core.sync_job.progressed', entityId: id,

@@ -156,7 +156,8 @@ export async function listPagesByArrayParent<T extends ListTable>(
     .select({ ...getTableColumns(table as PgTable), parentId: sql<string>`${parent}`.as('parent_id'), position })
     .from(table as PgTable)
     .innerJoin(sql`lateral unnest(${parentsColumn}) as parent(id)`, anyUuid(parent, parentIds))
-    .where(and(where, afterCursor(sortBy, table.id, page)))
+    // The overlap lets the array's GIN index find the rows; the join then splits them by parent.
+    .where(and(sql`${parentsColumn} && ${`{${parentIds.filter((id) => UUID_PATTERN.test(id)).join(',')}}`}::uuid[]`, where, afterCursor(sortBy, table.id, page)))
     .as('numbered');
   const query = db.select().from(numbered).where(lte(numbered.position, page.limit + 1)).orderBy(numbered.position);
   const { sql: text, params } = query.toSQL();

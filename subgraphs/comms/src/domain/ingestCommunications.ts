@@ -8,6 +8,9 @@ type Communication = typeof communications.$inferSelect;
 /** The most communications one ingestCommunications call takes (README: the ingestion contract). */
 export const MAX_COMMUNICATIONS_PER_CALL = 200;
 
+/** How far ahead of Chief's clock a connector's clock may run. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
 /** How much one communication moves a contact's relationship strength toward 1 (core's formula, README). */
 const INTERACTION_WEIGHT = 0.15;
 
@@ -26,13 +29,14 @@ const communicationItem = z.object({
   platform: z.enum(commsPlatform.enumValues),
   externalId: z.string().trim().min(1, 'must not be empty').max(500),
   threadExternalId: z.string().trim().min(1, 'must not be empty').max(500).nullish(),
-  founderId: z.uuid('must be an id').nullish(),
+  founderId: z.uuid('must be an id').transform((id) => id.toLowerCase()).nullish(),
   direction: z.enum(direction.enumValues),
   sender: participant,
   recipients: z.array(participant.extend({ kind: z.enum(['to', 'cc', 'bcc']).nullish() })).max(500).nullish(),
   subject: z.string().max(1000).nullish(),
   content: z.string().max(200_000).nullish(),
-  receivedAt: z.date(),
+  // A date far ahead would pin the message atop the inbox and stop its contacts' decay.
+  receivedAt: z.date().refine((at) => at.getTime() <= Date.now() + MAX_CLOCK_SKEW_MS, 'must not be in the future'),
   sentAt: z.date().nullish(),
   urgency: z.enum(urgency.enumValues).nullish(),
   topics: z.array(z.string().trim().min(1, 'must not be empty').max(100)).max(20).nullish(),
@@ -109,14 +113,14 @@ async function prepare(session: Session, items: CommunicationItem[]): Promise<Pr
     ? await session.db
         .select()
         .from(communications)
-        .where(sql`(${communications.platform}::text, ${communications.externalId}) in (select * from unnest(${`{${platforms.join(',')}}`}::text[], ${pgArray(externalIds)}::text[]))`)
+        .where(sql`(${communications.platform}, ${communications.externalId}) in (select * from unnest(${`{${platforms.join(',')}}`}::comms.platform[], ${pgArray(externalIds)}::text[]))`)
     : [];
   const threaded = items.filter((i) => i.threadExternalId);
   const threadRows = threaded.length
     ? await session.db
         .select({ id: threads.id, platform: threads.platform, externalId: threads.externalId })
         .from(threads)
-        .where(sql`(${threads.platform}::text, ${threads.externalId}) in (select * from unnest(${`{${threaded.map((i) => i.platform).join(',')}}`}::text[], ${pgArray(threaded.map((i) => i.threadExternalId!))}::text[]))`)
+        .where(sql`(${threads.platform}, ${threads.externalId}) in (select * from unnest(${`{${threaded.map((i) => i.platform).join(',')}}`}::comms.platform[], ${pgArray(threaded.map((i) => i.threadExternalId!))}::text[]))`)
     : [];
   const keys = [...new Set(items.flatMap((i) => [i.sender, ...(i.recipients ?? [])].map((p) => lookupKey(i.platform, p.address))))];
   const matched = keys.length
@@ -186,12 +190,19 @@ function columnsOf(item: CommunicationItem, prepared: Prepared, threadId: string
 // Key order does not count: jsonb keeps keys in its own order.
 const canonical = (value: unknown) => sourceHash(value);
 
+const hashOf = (item: CommunicationItem) => sourceHash({ platform: item.platform, externalId: item.externalId, ...sourceOf(item) });
+
+/** The stored communication when the item is held exactly as sent. */
+function unchanged(item: CommunicationItem, prepared: Prepared): Communication | null {
+  const existing = prepared.existing.get(itemKey(item.platform, item.externalId));
+  return existing && existing.sourceHash === hashOf(item) ? existing : null;
+}
+
 async function writeCommunication(session: Session, item: CommunicationItem, prepared: Prepared): Promise<{ outcome: IngestOutcome; node: Communication }> {
   const source = sourceOf(item);
-  const hash = sourceHash({ platform: item.platform, externalId: item.externalId, ...source });
+  const hash = hashOf(item);
   const key = itemKey(item.platform, item.externalId);
   let existing = prepared.existing.get(key);
-  if (existing?.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
   const thread = await threadFor(session, item, prepared);
   const values = columnsOf(item, prepared, thread?.id ?? null, hash);
   if (!existing) {
@@ -243,7 +254,9 @@ export function ingestCommunications(request: RequestSession, items: unknown, sy
     argument: 'items',
     maxItems: MAX_COMMUNICATIONS_PER_CALL,
     item: communicationItem,
+    keyOf: (item) => itemKey(item.platform, item.externalId),
     prepare,
+    unchanged,
     write: writeCommunication,
     async finish(session, written) {
       const touches = written.filter((w) => w.outcome === 'CREATED').flatMap((w) => w.node.contactIds.map((id) => ({ id, at: w.node.receivedAt })));
