@@ -149,6 +149,8 @@ describe('comms: idempotent ingestion, the inbox and the contact graph', () => {
       {}, { token: ws.users.admin.token },
     ));
     expect(errorOf(await ingest([message(20)], ws.users.viewer.token)).code).toBe('FORBIDDEN');
+    // Refused for who they are, whatever the batch.
+    expect(errorOf(await ingest(Array.from({ length: 201 }, (_, n) => message(2000 + n)), ws.users.viewer.token)).code).toBe('FORBIDDEN');
     expect(errorOf(await chief.request(INGEST, { items: [message(21)] }, { headers: { authorization: `Bearer ${keys.read.secret}` } })).code).toBe('FORBIDDEN');
     expect(expectData(await ingest([message(22)], ws.users.member.token)).ingestCommunications.created).toBe(1);
     const byKey = await chief.request<IngestResult>(INGEST, { items: [message(23)] }, { headers: { authorization: `Bearer ${keys.write.secret}` } });

@@ -45,6 +45,8 @@ export interface IngestBatch<I, R, P> {
   unchanged(item: I, prepared: P): R | null;
   /** Writes one valid item under its own savepoint, with its event; says what it did. */
   write(session: Session, item: I, prepared: P): Promise<{ outcome: IngestOutcome; node: R }>;
+  /** Input paths of the columns whose name is not the input's (`senderAddress: 'sender.address'`), for database refusals. */
+  inputFields?: Record<string, string>;
   /** After the items, with those written (created or updated), e.g. to move the contacts' relationship strength. */
   finish?(session: Session, written: { item: I; outcome: IngestOutcome; node: R }[]): Promise<void>;
 }
@@ -53,8 +55,8 @@ export interface IngestBatch<I, R, P> {
 export const MAX_INGEST_ITEMS = 500;
 
 /**
- * Batched, idempotent ingestion, as connectors and partners bring data in: the batch's size is
- * checked first (over the maximum, nothing is written), then each item is validated, and each valid
+ * Batched, idempotent ingestion, as connectors and partners bring data in: the caller's role and
+ * the batch's size are checked first (over the maximum, nothing is written), then each item is validated, and each valid
  * one is written under its own savepoint, so an invalid or refused item reports its own error (by
  * index and field) and never blocks or half-writes the others. One transaction for the call; its
  * sync job, if named, moves by what the call saw, wrote and failed.
@@ -65,32 +67,33 @@ export async function ingestBatch<I, R, P>(
   syncJobId: string | null | undefined,
   spec: IngestBatch<I, R, P>,
 ): Promise<IngestBatchResult<R>> {
-  const raw = Array.isArray(rawItems) ? rawItems : [];
-  if (raw.length > spec.maxItems) throw badUserInput(spec.argument, `${spec.argument}: at most ${spec.maxItems} items per call (got ${raw.length}); split the batch`);
-  const results: IngestItemResult<R>[] = raw.map((_, index) => ({ index, outcome: null, node: null, error: null }));
-  const valid: { index: number; item: I }[] = [];
-  const seen = new Map<string, number>();
-  raw.forEach((value, index) => {
-    const parsed = spec.item.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = [spec.argument, index, ...issue.path.map(String)].join('.');
-      results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: ${issue.message}` };
-      return;
-    }
-    // The same item twice in one batch would be written twice (and again on every re-send): the later one is refused.
-    const key = spec.keyOf(parsed.data);
-    const first = seen.get(key);
-    if (first !== undefined) {
-      const field = `${spec.argument}.${index}.externalId`;
-      results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: the same item as ${spec.argument}.${first}; send each item once per batch` };
-      return;
-    }
-    seen.set(key, index);
-    valid.push({ index, item: parsed.data });
-  });
   return request.mutate(async (session) => {
+    // Who may ingest first, then the batch's size: over the maximum, nothing is written.
     requireRole(session, 'member');
+    const raw = Array.isArray(rawItems) ? rawItems : [];
+    if (raw.length > spec.maxItems) throw badUserInput(spec.argument, `${spec.argument}: at most ${spec.maxItems} items per call (got ${raw.length}); split the batch`);
+    const results: IngestItemResult<R>[] = raw.map((_, index) => ({ index, outcome: null, node: null, error: null }));
+    const valid: { index: number; item: I }[] = [];
+    const seen = new Map<string, number>();
+    raw.forEach((value, index) => {
+      const parsed = spec.item.safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        const field = [spec.argument, index, ...issue.path.map(String)].join('.');
+        results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: ${issue.message}` };
+        return;
+      }
+      // The same item twice in one batch would be written twice (and again on every re-send): the later one is refused.
+      const key = spec.keyOf(parsed.data);
+      const first = seen.get(key);
+      if (first !== undefined) {
+        const field = `${spec.argument}.${index}.externalId`;
+        results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: the same item as ${spec.argument}.${first}; send each item once per batch` };
+        return;
+      }
+      seen.set(key, index);
+      valid.push({ index, item: parsed.data });
+    });
     const job = syncJobId ? await runningSyncJob(session, syncJobId) : null;
     const prepared = await spec.prepare(session, valid.map((v) => v.item));
     const written: { item: I; outcome: IngestOutcome; node: R }[] = [];
@@ -109,7 +112,8 @@ export async function ingestBatch<I, R, P>(
       } catch (error) {
         // A refusal is the item's; anything else is a bug of ours and fails the call.
         if (!(error instanceof GraphQLError)) throw error;
-        results[index]!.error = { code: String(error.extensions.code), field: (error.extensions.field as string | undefined) ?? null, message: error.message };
+        const field = error.extensions.field as string | undefined;
+        results[index]!.error = { code: String(error.extensions.code), field: field ? inputField(field, `${spec.argument}.${index}.`, spec.inputFields) : null, message: error.message };
       }
     }
     await spec.finish?.(session, written);
@@ -118,6 +122,13 @@ export async function ingestBatch<I, R, P>(
     if (job) await advanceSyncJob(session, job, { seen: raw.length, written: summary.created + summary.updated, failed: summary.failed });
     return summary;
   });
+}
+
+/** A database refusal names a column (`items.3.senderAddress`); the client sent an input field (`items.3.sender.address`). */
+function inputField(field: string, prefix: string, inputFields: Record<string, string> = {}): string {
+  if (!field.startsWith(prefix)) return field;
+  const rest = field.slice(prefix.length);
+  return prefix + (inputFields[rest] ?? rest);
 }
 
 /**

@@ -255,6 +255,7 @@ export function ingestCommunications(request: RequestSession, items: unknown, sy
     maxItems: MAX_COMMUNICATIONS_PER_CALL,
     item: communicationItem,
     keyOf: (item) => itemKey(item.platform, item.externalId),
+    inputFields: { senderAddress: 'sender.address', senderName: 'sender.name', threadId: 'threadExternalId' },
     prepare,
     unchanged,
     write: writeCommunication,
