@@ -16,7 +16,7 @@ export { createApiKeySigner, type ApiKeySigner } from './createApiKeySigner.ts';
 export { createHttpServer, sendJson, type RunningServer, type RouteHandler, type RouteContext } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
-export { anyUuid, loadById, listPage, listPagesByParent, listPagesByArrayParent, enumValues } from './queries.ts';
+export { anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, enumValues } from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
 export { runSubgraphProcess, type SubgraphDeps, type SubgraphFactory } from './runSubgraphProcess.ts';
 export { subgraphManifest, subgraphNames, subgraphVariables, type SubgraphEntry, type SubgraphName } from './subgraphManifest.ts';

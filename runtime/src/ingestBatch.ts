@@ -73,7 +73,7 @@ export async function ingestBatch<I, R, P>(
     const raw = Array.isArray(rawItems) ? rawItems : [];
     if (raw.length > spec.maxItems) throw badUserInput(spec.argument, `${spec.argument}: at most ${spec.maxItems} items per call (got ${raw.length}); split the batch`);
     const results: IngestItemResult<R>[] = raw.map((_, index) => ({ index, outcome: null, node: null, error: null }));
-    const valid: { index: number; item: I }[] = [];
+    const valid: { index: number; item: I; key: string }[] = [];
     const seen = new Map<string, number>();
     raw.forEach((value, index) => {
       const parsed = spec.item.safeParse(value);
@@ -92,13 +92,13 @@ export async function ingestBatch<I, R, P>(
         return;
       }
       seen.set(key, index);
-      valid.push({ index, item: parsed.data });
+      valid.push({ index, item: parsed.data, key });
     });
     const job = syncJobId ? await runningSyncJob(session, syncJobId) : null;
     const prepared = await spec.prepare(session, valid.map((v) => v.item));
     const written: { item: I; outcome: IngestOutcome; node: R }[] = [];
     // In key order: two calls writing the same new items take their locks in the same order.
-    const inKeyOrder = valid.map((v) => ({ ...v, key: spec.keyOf(v.item) })).sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+    const inKeyOrder = [...valid].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
     for (const { index, item } of inKeyOrder) {
       const same = spec.unchanged(item, prepared);
       if (same !== null) {
@@ -136,13 +136,13 @@ function inputField(field: string, prefix: string, inputFields: Record<string, s
  * (and locked, so it cannot end meanwhile) before any item is written.
  */
 async function runningSyncJob(session: Session, id: string): Promise<string> {
-  const [job] = await session.sql<{ id: string; status: string }[]>`select id, status from core.sync_jobs where id = ${id}`;
+  // FOR UPDATE applies the update policy: a job someone else started (and only they may move) is not found here.
+  const [mine] = await session.sql<{ id: string }[]>`select id from core.sync_jobs where id = ${id} and status = 'running' for update`;
+  if (mine) return mine.id;
+  const [job] = await session.sql<{ status: string }[]>`select status from core.sync_jobs where id = ${id}`;
   if (!job) throw badUserInput('syncJobId', 'syncJobId: no such sync job in this workspace');
   if (job.status !== 'running') throw badUserInput('syncJobId', `syncJobId: the sync job is ${job.status}; only a running job takes items`);
-  // FOR UPDATE applies the update policy: a job someone else started (and may only they move) is refused here.
-  const [mine] = await session.sql<{ id: string }[]>`select id from core.sync_jobs where id = ${id} and status = 'running' for update`;
-  if (!mine) throw forbidden('syncJobId: this sync job is not yours to move (or has just ended)');
-  return mine.id;
+  throw forbidden('syncJobId: this sync job is not yours to move');
 }
 
 /** Moves a sync job's counts by one call's, with its progress event. */

@@ -67,8 +67,24 @@ async function selectRows<T extends PgTable>(db: Database, query: { toSQL(): { s
  * are not UUIDs match no uuid column and are left out.
  */
 export function anyUuid(column: AnyColumn | SQL, ids: Iterable<string>): SQL {
-  const literal = `{${[...ids].filter((id) => UUID_PATTERN.test(id)).join(',')}}`;
-  return sql`${column} = any(${literal}::uuid[])`;
+  return sql`${column} = any(${uuidArray(ids)}::uuid[])`;
+}
+
+/** A uuid[] literal to pass as one parameter; strings that are not UUIDs are left out. */
+export const uuidArray = (ids: Iterable<string>) => `{${[...ids].filter((id) => UUID_PATTERN.test(id)).join(',')}}`;
+
+/** A text[] literal to pass as one parameter, every element quoted (handles and ids may hold commas or quotes). */
+export const textArray = (values: readonly string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
+
+/** A LIKE pattern that matches `value` anywhere, its own `%`, `_` and `\` taken literally. */
+export const containsPattern = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * `(platform, external_id) in (...)` for a batch of natural keys, in one statement whatever the
+ * batch's size (so the unique index on them serves it). `platformType` is the column's enum.
+ */
+export function naturalKeyIn(platform: AnyColumn, externalId: AnyColumn, platformType: string, keys: readonly { platform: string; externalId: string }[]): SQL {
+  return sql`(${platform}, ${externalId}) in (select * from unnest(${textArray(keys.map((k) => k.platform))}::${sql.raw(platformType)}[], ${textArray(keys.map((k) => k.externalId))}::text[]))`;
 }
 
 /**
@@ -112,7 +128,7 @@ export async function listPage<T extends ListTable>(db: Database, table: T, wher
  * The same page for many parents at once (e.g. the tasks of 50 contacts): one statement that
  * numbers rows per parent and keeps the first `limit + 1` of each.
  */
-export async function listPagesByParent<T extends ListTable>(
+export function listPagesByParent<T extends ListTable>(
   db: Database,
   table: T,
   parentColumn: AnyPgColumn,
@@ -121,27 +137,15 @@ export async function listPagesByParent<T extends ListTable>(
   page: Page,
   sortBy: SortColumn = table.createdAt,
 ): Promise<Connection<Row<T>>[]> {
-  const position = sql<number>`row_number() over (partition by ${parentColumn} order by ${sortBy} desc, ${table.id} desc)`.as('position');
-  const numbered = db
-    .select({ ...getTableColumns(table as PgTable), position })
-    .from(table as PgTable)
-    .where(and(anyUuid(parentColumn, parentIds), where, afterCursor(sortBy, table.id, page)))
-    .as('numbered');
-  const query = db.select().from(numbered).where(lte(numbered.position, page.limit + 1)).orderBy(numbered.position);
-  const rows = (await selectRows(db, query, table)) as (Row<T> & { id: string })[];
-  const parentField = sortFieldOf(table as PgTable, parentColumn);
-  const sortField = sortFieldOf(table as PgTable, sortBy);
-  return groupByKey(parentIds, rows, (row) => (row as Record<string, unknown>)[parentField] as string).map(
-    (group) => toConnection(group, page, sortField) as Connection<Row<T>>,
-  );
+  return pagesPerParent(db, table, { parent: sql`${parentColumn}`, matching: anyUuid(parentColumn, parentIds) }, parentIds, where, page, sortBy);
 }
 
 /**
  * The same page for many parents held in an array column (e.g. the communications of 50
- * contacts, each naming its contacts in `contact_ids`): one statement that unnests the array,
- * numbers rows per parent and keeps the first `limit + 1` of each.
+ * contacts, each naming its contacts in `contact_ids`): the array is unnested, so a row is in the
+ * page of each parent it names.
  */
-export async function listPagesByArrayParent<T extends ListTable>(
+export function listPagesByArrayParent<T extends ListTable>(
   db: Database,
   table: T,
   parentsColumn: AnyPgColumn,
@@ -150,22 +154,36 @@ export async function listPagesByArrayParent<T extends ListTable>(
   page: Page,
   sortBy: SortColumn = table.createdAt,
 ): Promise<Connection<Row<T>>[]> {
-  const parent = sql<string>`parent.id`;
-  const position = sql<number>`row_number() over (partition by ${parent} order by ${sortBy} desc, ${table.id} desc)`.as('position');
-  const numbered = db
-    .select({ ...getTableColumns(table as PgTable), parentId: sql<string>`${parent}`.as('parent_id'), position })
-    .from(table as PgTable)
-    .innerJoin(sql`lateral unnest(${parentsColumn}) as parent(id)`, anyUuid(parent, parentIds))
+  const parent = sql`parent.id`;
+  return pagesPerParent(db, table, {
+    parent,
+    join: { with: sql`lateral unnest(${parentsColumn}) as parent(id)`, on: anyUuid(parent, parentIds) },
     // The overlap lets the array's GIN index find the rows; the join then splits them by parent.
-    .where(and(sql`${parentsColumn} && ${`{${parentIds.filter((id) => UUID_PATTERN.test(id)).join(',')}}`}::uuid[]`, where, afterCursor(sortBy, table.id, page)))
-    .as('numbered');
+    matching: sql`${parentsColumn} && ${uuidArray(parentIds)}::uuid[]`,
+  }, parentIds, where, page, sortBy);
+}
+
+/** What both list-by-parent helpers share: number the matching rows per parent, keep `limit + 1` of each, group them. */
+async function pagesPerParent<T extends ListTable>(
+  db: Database,
+  table: T,
+  by: { parent: SQL; matching: SQL; join?: { with: SQL; on: SQL } },
+  parentIds: readonly string[],
+  where: SQL | undefined,
+  page: Page,
+  sortBy: SortColumn,
+): Promise<Connection<Row<T>>[]> {
+  const position = sql<number>`row_number() over (partition by ${by.parent} order by ${sortBy} desc, ${table.id} desc)`.as('position');
+  const rows = db.select({ ...getTableColumns(table as PgTable), parentId: sql<string>`${by.parent}`.as('parent_id'), position }).from(table as PgTable);
+  const joined = by.join ? rows.innerJoin(by.join.with, by.join.on) : rows;
+  const numbered = joined.where(and(by.matching, where, afterCursor(sortBy, table.id, page))).as('numbered');
   const query = db.select().from(numbered).where(lte(numbered.position, page.limit + 1)).orderBy(numbered.position);
   const { sql: text, params } = query.toSQL();
   const raw = await db.$client.unsafe(text, params as never[]);
   const { read } = reading(table as PgTable);
-  const rows = raw.map((r) => ({ parentId: r.parent_id as string, row: read(r) as Row<T> & { id: string } }));
+  const found = raw.map((r) => ({ parentId: r.parent_id as string, row: read(r) as Row<T> & { id: string } }));
   const sortField = sortFieldOf(table as PgTable, sortBy);
-  return groupByKey(parentIds, rows, (r) => r.parentId).map((group) => toConnection(group.map((r) => r.row), page, sortField) as Connection<Row<T>>);
+  return groupByKey(parentIds, found, (r) => r.parentId).map((group) => toConnection(group.map((r) => r.row), page, sortField) as Connection<Row<T>>);
 }
 
 /** Maps GraphQL enum names (CLOSED_WON) to the database's values (closed_won). */

@@ -1,7 +1,7 @@
 import { and, eq, gte, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, listPage, listPagesByArrayParent, listPagesByParent, loadById, parseId, parseInput, refuseWrite, requireRole, withSession,
+  anyUuid, appendEvent, containsPattern, listPage, listPagesByArrayParent, listPagesByParent, loadById, parseId, parseInput, refuseWrite, requireRole, withSession,
   type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { commsPlatform, communications, direction, threads, urgency } from '../models/index.ts';
@@ -32,11 +32,9 @@ export type CommunicationFilter = z.infer<typeof communicationFilter>;
 /** Validates a communication filter at the edge, before any statement runs. */
 export const parseCommunicationFilter = (raw: unknown): CommunicationFilter => parseInput(communicationFilter, raw, 'filter');
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 function filterSql(filter: CommunicationFilter): SQL | undefined {
   const f = filter ?? {};
-  const pattern = f.text ? `%${escapeLike(f.text)}%` : null;
+  const pattern = f.text ? containsPattern(f.text) : null;
   return and(
     f.includeArchived ? undefined : isNull(communications.archivedAt),
     f.platform?.length ? inArray(communications.platform, f.platform) : undefined,

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, ingestBatch, refuseWrite, sourceHash, type IngestOutcome, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, ingestBatch, naturalKeyIn, refuseWrite, sourceHash, textArray, type IngestOutcome, type RequestSession, type Session } from '@chief/runtime';
 import { commsPlatform, communications, direction, threads, urgency, type Recipient } from '../models/index.ts';
 
 type Communication = typeof communications.$inferSelect;
@@ -56,6 +56,8 @@ interface Prepared {
   existing: Map<string, Communication>;
   threads: Map<string, string>;
   matches: Map<string, Match>;
+  /** Each item's source hash, worked out once (content runs to 200,000 characters). */
+  hashes: WeakMap<CommunicationItem, string>;
 }
 
 const itemKey = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
@@ -107,42 +109,30 @@ function storedSource(row: Communication, threadExternalId: string | null): Sour
 }
 
 async function prepare(session: Session, items: CommunicationItem[]): Promise<Prepared> {
-  const platforms = items.map((i) => i.platform);
-  const externalIds = items.map((i) => i.externalId);
-  const existingRows = items.length
-    ? await session.db
-        .select()
-        .from(communications)
-        .where(sql`(${communications.platform}, ${communications.externalId}) in (select * from unnest(${`{${platforms.join(',')}}`}::comms.platform[], ${pgArray(externalIds)}::text[]))`)
-    : [];
-  const threaded = items.filter((i) => i.threadExternalId);
-  const threadRows = threaded.length
-    ? await session.db
-        .select({ id: threads.id, platform: threads.platform, externalId: threads.externalId })
-        .from(threads)
-        .where(sql`(${threads.platform}, ${threads.externalId}) in (select * from unnest(${`{${threaded.map((i) => i.platform).join(',')}}`}::comms.platform[], ${pgArray(threaded.map((i) => i.threadExternalId!))}::text[]))`)
-    : [];
+  const threaded = items.filter((i) => i.threadExternalId).map((i) => ({ platform: i.platform, externalId: i.threadExternalId! }));
   const keys = [...new Set(items.flatMap((i) => [i.sender, ...(i.recipients ?? [])].map((p) => lookupKey(i.platform, p.address))))];
-  const matched = keys.length
-    ? await session.sql<{ key: string; contact_id: string | null; member_id: string | null }[]>`select key, contact_id, member_id from core.match_participants(${pgArray(keys)}::text[])`
-    : [];
+  const [existingRows, threadRows, matched] = await Promise.all([
+    items.length ? session.db.select().from(communications).where(naturalKeyIn(communications.platform, communications.externalId, 'comms.platform', items)) : [],
+    threaded.length
+      ? session.db.select({ id: threads.id, platform: threads.platform, externalId: threads.externalId }).from(threads).where(naturalKeyIn(threads.platform, threads.externalId, 'comms.platform', threaded))
+      : [],
+    keys.length
+      ? session.sql<{ key: string; contact_id: string | null; member_id: string | null }[]>`select key, contact_id, member_id from core.match_participants(${textArray(keys)}::text[])`
+      : [],
+  ]);
   return {
     existing: new Map(existingRows.map((row) => [itemKey(row.platform, row.externalId), row])),
     threads: new Map(threadRows.map((t) => [itemKey(t.platform, t.externalId), t.id])),
     matches: new Map(matched.map((m) => [m.key, { contactId: m.contact_id, memberId: m.member_id }])),
+    hashes: new WeakMap(),
   };
 }
 
-/** A text[] literal for a parameter, every element quoted (ids and handles may hold commas or quotes). */
-function pgArray(values: string[]): string {
-  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
-}
-
 /** The thread an item belongs to, made on first sight (with its event). */
-async function threadFor(session: Session, item: CommunicationItem, prepared: Prepared): Promise<{ id: string; made: boolean } | null> {
+async function threadFor(session: Session, item: CommunicationItem, prepared: Prepared): Promise<string | null> {
   if (!item.threadExternalId) return null;
   const known = prepared.threads.get(itemKey(item.platform, item.threadExternalId));
-  if (known) return { id: known, made: false };
+  if (known) return known;
   const [made] = await session.db
     .insert(threads)
     .values({ workspaceId: session.identity.workspaceId!, platform: item.platform, externalId: item.threadExternalId, subject: item.subject ?? null, founderId: item.founderId ?? null, createdBy: session.memberId })
@@ -150,61 +140,55 @@ async function threadFor(session: Session, item: CommunicationItem, prepared: Pr
     .returning({ id: threads.id });
   if (made) {
     await appendEvent(session, { type: 'comms.thread.created', entityId: made.id, payload: { platform: item.platform, externalId: item.threadExternalId } });
-    return { id: made.id, made: true };
+    return made.id;
   }
   // Another transaction made it first and has committed.
   const [other] = await session.db.select({ id: threads.id }).from(threads).where(and(eq(threads.platform, item.platform), eq(threads.externalId, item.threadExternalId)));
   if (!other) throw new Error('threadFor: a thread that conflicted on insert is not visible');
-  return { id: other.id, made: false };
+  return other.id;
 }
 
-function columnsOf(item: CommunicationItem, prepared: Prepared, threadId: string | null, hash: string) {
+/** The row's columns: the item's normalised source, with whom its addresses matched and its thread. */
+function columnsOf(item: CommunicationItem, source: Source, prepared: Prepared, threadId: string | null, hash: string) {
   const match = (address: string): Match => prepared.matches.get(lookupKey(item.platform, address)) ?? { contactId: null, memberId: null };
-  const sender = match(item.sender.address);
-  const recipients: Recipient[] = (item.recipients ?? []).map((r) => ({ address: r.address, name: r.name ?? null, kind: r.kind ?? 'to', ...match(r.address) }));
+  const sender = match(source.sender.address);
+  const recipients: Recipient[] = source.recipients.map((r) => ({ ...r, ...match(r.address) }));
   const contactIds = [...new Set([sender.contactId, ...recipients.map((r) => r.contactId)].filter((id): id is string => id !== null))];
+  const { threadExternalId: _thread, sender: _sender, sentAt, ...same } = source;
   return {
-    founderId: item.founderId ?? null,
-    threadId,
+    ...same,
     platform: item.platform,
     externalId: item.externalId,
-    direction: item.direction,
-    senderAddress: item.sender.address,
-    senderName: item.sender.name ?? null,
+    threadId,
+    senderAddress: source.sender.address,
+    senderName: source.sender.name,
     senderContactId: sender.contactId,
     senderMemberId: sender.memberId,
     recipients,
     contactIds,
-    subject: item.subject ?? null,
-    content: item.content ?? '',
-    receivedAt: item.receivedAt.toISOString(),
     sentAt: item.sentAt ?? null,
-    urgency: item.urgency ?? 'normal',
-    topics: item.topics ?? [],
-    sentiment: item.sentiment ? { ...item.sentiment, keywords: item.sentiment.keywords ?? [] } : null,
-    metadata: item.metadata ?? {},
     sourceHash: hash,
   };
 }
 
-// Key order does not count: jsonb keeps keys in its own order.
-const canonical = (value: unknown) => sourceHash(value);
-
-const hashOf = (item: CommunicationItem) => sourceHash({ platform: item.platform, externalId: item.externalId, ...sourceOf(item) });
+function hashOf(item: CommunicationItem, prepared: Prepared): string {
+  let hash = prepared.hashes.get(item);
+  if (!hash) prepared.hashes.set(item, (hash = sourceHash({ platform: item.platform, externalId: item.externalId, ...sourceOf(item) })));
+  return hash;
+}
 
 /** The stored communication when the item is held exactly as sent. */
 function unchanged(item: CommunicationItem, prepared: Prepared): Communication | null {
   const existing = prepared.existing.get(itemKey(item.platform, item.externalId));
-  return existing && existing.sourceHash === hashOf(item) ? existing : null;
+  return existing && existing.sourceHash === hashOf(item, prepared) ? existing : null;
 }
 
 async function writeCommunication(session: Session, item: CommunicationItem, prepared: Prepared): Promise<{ outcome: IngestOutcome; node: Communication }> {
   const source = sourceOf(item);
-  const hash = hashOf(item);
-  const key = itemKey(item.platform, item.externalId);
-  let existing = prepared.existing.get(key);
-  const thread = await threadFor(session, item, prepared);
-  const values = columnsOf(item, prepared, thread?.id ?? null, hash);
+  const hash = hashOf(item, prepared);
+  let existing = prepared.existing.get(itemKey(item.platform, item.externalId));
+  const threadId = await threadFor(session, item, prepared);
+  const values = columnsOf(item, source, prepared, threadId, hash);
   if (!existing) {
     const [row] = await session.db
       .insert(communications)
@@ -220,7 +204,7 @@ async function writeCommunication(session: Session, item: CommunicationItem, pre
           ...row.contactIds.slice(0, 8).map((id) => ({ linkType: 'references' as const, entityType: 'contact', entityId: id })),
         ],
       });
-      remember(prepared, item, thread, row);
+      rememberThread(prepared, item, threadId);
       return { outcome: 'CREATED', node: row };
     }
     // Another call ingested the same item first and has committed: compare with what it wrote.
@@ -228,19 +212,19 @@ async function writeCommunication(session: Session, item: CommunicationItem, pre
     if (!existing) throw new Error('writeCommunication: a communication that conflicted on insert is not visible');
     if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
   }
-  const before = storedSource(existing, existing.threadId === (thread?.id ?? null) ? source.threadExternalId : null);
-  const changed = (Object.keys(source) as (keyof Source)[]).filter((field) => canonical(source[field]) !== canonical(before[field]));
+  const before = storedSource(existing, existing.threadId === threadId ? source.threadExternalId : null);
+  // Compared by hash: key order does not count (jsonb keeps keys in its own order).
+  const changed = (Object.keys(source) as (keyof Source)[]).filter((field) => sourceHash(source[field]) !== sourceHash(before[field]));
   const [row] = await session.db.update(communications).set(values).where(eq(communications.id, existing.id)).returning();
   if (!row) return refuseWrite(session, communications, 'Communication', existing.id);
   await appendEvent(session, { type: 'comms.communication.updated', entityId: row.id, payload: { changed: changed.length ? changed : ['source'] } });
-  remember(prepared, item, thread, row);
+  rememberThread(prepared, item, threadId);
   return { outcome: 'UPDATED', node: row };
 }
 
-/** Once an item is written, the rest of the batch sees it (the same item twice in one batch, a thread's later messages). */
-function remember(prepared: Prepared, item: CommunicationItem, thread: { id: string } | null, row: Communication) {
-  prepared.existing.set(itemKey(item.platform, item.externalId), row);
-  if (thread && item.threadExternalId) prepared.threads.set(itemKey(item.platform, item.threadExternalId), thread.id);
+/** Once an item is written, the batch's later messages of its thread find the thread. */
+function rememberThread(prepared: Prepared, item: CommunicationItem, threadId: string | null) {
+  if (threadId && item.threadExternalId) prepared.threads.set(itemKey(item.platform, item.threadExternalId), threadId);
 }
 
 /**
@@ -262,7 +246,7 @@ export function ingestCommunications(request: RequestSession, items: unknown, sy
     async finish(session, written) {
       const touches = written.filter((w) => w.outcome === 'CREATED').flatMap((w) => w.node.contactIds.map((id) => ({ id, at: w.node.receivedAt })));
       if (!touches.length) return;
-      await session.sql`select core.record_interactions(${pgArray(touches.map((t) => t.id))}::uuid[], ${pgArray(touches.map((t) => t.at))}::timestamptz[], ${INTERACTION_WEIGHT})`;
+      await session.sql`select core.record_interactions(${textArray(touches.map((t) => t.id))}::uuid[], ${textArray(touches.map((t) => t.at))}::timestamptz[], ${INTERACTION_WEIGHT})`;
     },
   });
 }

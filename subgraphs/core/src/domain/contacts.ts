@@ -1,6 +1,6 @@
 import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, listPage, parseId, parseInput, refuseWrite, requireChanges, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, containsPattern, listPage, parseId, parseInput, refuseWrite, requireChanges, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
 import { contacts } from '../models/index.ts';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -83,8 +83,6 @@ const contactFilter = z
   })
   .nullish();
 
-const escapeLike = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
-
 export async function listContacts(session: Session, page: Page, rawFilter: unknown) {
   const filter = parseInput(contactFilter, rawFilter, 'filter') ?? {};
   const where: (SQL | undefined)[] = [
@@ -93,7 +91,7 @@ export async function listContacts(session: Session, page: Page, rawFilter: unkn
     filter.company ? sql`lower(${contacts.company}) = lower(${filter.company})` : undefined,
   ];
   if (filter.text) {
-    const pattern = `%${escapeLike(filter.text)}%`;
+    const pattern = containsPattern(filter.text);
     where.push(or(ilike(contacts.fullName, pattern), ilike(contacts.email, pattern), ilike(contacts.company, pattern)));
   }
   return listPage(session.db, contacts, and(...where), page);
