@@ -10,6 +10,8 @@ COPY runtime/package.json runtime/
 COPY drizzle/package.json drizzle/
 COPY subgraphs/comms/package.json subgraphs/comms/
 COPY subgraphs/core/package.json subgraphs/core/
+COPY subgraphs/media/package.json subgraphs/media/
+COPY subgraphs/meetings/package.json subgraphs/meetings/
 COPY subgraphs/ops/package.json subgraphs/ops/
 COPY subgraphs/work/package.json subgraphs/work/
 COPY gateway/package.json gateway/

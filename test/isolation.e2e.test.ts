@@ -27,6 +27,9 @@ interface Seeded {
   syncJobId: string;
   communicationId: string;
   threadId: string;
+  meetingId: string;
+  transcriptId: string;
+  assetId: string;
 }
 
 async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
@@ -65,7 +68,26 @@ async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
     { job: graph.job.id, items: [{ platform: 'GMAIL', externalId: `seed-${ws.id}`, threadExternalId: 'seed-thread', founderId: ws.founderId, direction: 'INBOUND', sender: { address: 'ada@example.test' }, subject: 'Ada writes', content: 'Hello', receivedAt: new Date().toISOString() }] },
     { token },
   )).ingestCommunications.results[0]!.communication;
+  const now = Date.now();
+  const meeting = expectData(await chief.request<{ ingestMeetings: { results: { meeting: { id: string } }[] } }>(
+    `mutation($items: [MeetingInput!]!, $job: ID) { ingestMeetings(items: $items, syncJobId: $job) { results { meeting { id } } } }`,
+    { job: graph.job.id, items: [{ platform: 'ZOOM', externalId: `seed-${ws.id}`, founderId: ws.founderId, title: 'Seed sync', startTime: new Date(now - 3_600_000).toISOString(), endTime: new Date(now - 1_800_000).toISOString(), status: 'COMPLETED', participants: [{ address: 'ada@example.test', attendance: 'ATTENDED' }] }] },
+    { token },
+  )).ingestMeetings.results[0]!.meeting;
+  const transcript = expectData(await chief.request<{ attachTranscript: { results: { transcript: { id: string } }[] } }>(
+    `mutation($items: [TranscriptInput!]!) { attachTranscript(items: $items) { results { transcript { id } } } }`,
+    { items: [{ meetingId: meeting.id, summary: 'Seeded', actionItems: [{ description: 'Follow up' }], chunks: [{ speaker: 'Ada', startSeconds: 0, endSeconds: 5, text: `Hello from ${ws.id}` }] }] },
+    { token },
+  )).attachTranscript.results[0]!.transcript;
+  const asset = expectData(await chief.request<{ ingestMediaAssets: { results: { mediaAsset: { id: string } }[] } }>(
+    `mutation($items: [MediaAssetInput!]!) { ingestMediaAssets(items: $items) { results { mediaAsset { id } } } }`,
+    { items: [{ platform: 'LOOM', externalId: `seed-${ws.id}`, founderId: ws.founderId, kind: 'VIDEO', title: 'Seed walkthrough', url: 'https://www.loom.com/share/seed', author: { address: 'ada@example.test' }, recordedAt: new Date(now).toISOString(), transcript: { summary: 'Seeded', chunks: [{ startSeconds: 0, endSeconds: 3, text: `Hello from ${ws.id}` }] } }] },
+    { token },
+  )).ingestMediaAssets.results[0]!.mediaAsset;
   return {
+    meetingId: meeting.id,
+    transcriptId: transcript.id,
+    assetId: asset.id,
     otherContactId: graph.other.id,
     relationshipId: edges.relateContacts.id,
     interestId: edges.recordContactInterest.id,
@@ -318,6 +340,62 @@ describe('tenant isolation between two workspaces', () => {
         const extended = expectData(await entities('comms', 'Contact', b.contactId, 'id communications { edges { node { id } } }'));
         expect(extended._entities).toEqual([{ id: b.contactId, communications: { edges: [] } }]);
         expect(expectData(await entities('comms', 'Communication', id))._entities).toEqual([null]);
+      },
+      'meetings.meetings': async () => {
+        const id = b.meetingId;
+        expectHidden(await ask('query($id: ID!) { meeting(id: $id) { id } }', { id }), 'meeting');
+        expect(expectData(await ask<{ meetings: Page<{ id: string }> }>('{ meetings { edges { node { id } } } }')).meetings.edges.map((e) => e.node.id)).toEqual([a.meetingId]);
+        // The same platform and external id in A is A's own meeting, never B's.
+        const same = { platform: 'ZOOM', externalId: `seed-${b.ws.id}`, title: 'Mine', startTime: new Date(Date.now() - 3_600_000).toISOString(), endTime: new Date().toISOString() };
+        const mine = expectData(await ask<{ ingestMeetings: { results: { outcome: string; meeting: { id: string } }[] } }>(
+          'mutation($items: [MeetingInput!]!) { ingestMeetings(items: $items) { results { outcome meeting { id } } } }', { items: [same] },
+        )).ingestMeetings.results[0]!;
+        expect(mine.outcome).toBe('CREATED');
+        expect(mine.meeting.id).not.toBe(id);
+        await sql.unsafe(`delete from meetings.meetings where id = ${literal(mine.meeting.id)}`);
+        expect(expectData(await entities('meetings', 'Meeting', id))._entities).toEqual([null]);
+        expect(expectData(await entities('meetings', 'Founder', b.ws.founderId, 'id meetings { edges { node { id } } }'))._entities).toEqual([{ id: b.ws.founderId, meetings: { edges: [] } }]);
+        // work only extends Meeting: it answers the reference it was given, with none of B's tasks.
+        expect(expectData(await entities('work', 'Meeting', id, 'id tasks { edges { node { id } } }'))._entities).toEqual([{ id, tasks: { edges: [] } }]);
+      },
+      'meetings.participants': async () => {
+        // B's contact took part in B's meeting: through A, neither the link nor the meeting shows.
+        const extended = expectData(await entities('meetings', 'Contact', b.contactId, 'id meetings { edges { node { id } } }'));
+        expect(extended._entities).toEqual([{ id: b.contactId, meetings: { edges: [] } }]);
+        const filtered = expectData(await ask<{ meetings: Page<{ id: string }> }>('query($c: ID!) { meetings(filter: { contactId: $c }) { edges { node { id } } } }', { c: b.contactId }));
+        expect(filtered.meetings.edges).toEqual([]);
+        const own = expectData(await ask<{ meeting: { participants: { contact: { id: string } | null }[] } }>('query($id: ID!) { meeting(id: $id) { participants { contact { id } } } }', { id: a.meetingId }));
+        expect(own.meeting.participants).toEqual([{ contact: { id: a.contactId } }]);
+      },
+      'meetings.transcripts': async () => {
+        expectHidden(await ask('query($id: ID!) { transcript(id: $id) { id } }', { id: b.transcriptId }), 'transcript');
+        const attached = expectData(await ask<{ attachTranscript: { results: { error: { code: string; field: string } | null }[] } }>(
+          'mutation($items: [TranscriptInput!]!) { attachTranscript(items: $items) { results { error { code field } } } }', { items: [{ meetingId: b.meetingId, summary: 'Mine' }] },
+        ));
+        expect(attached.attachTranscript.results[0]!.error).toEqual({ code: 'NOT_FOUND', field: 'items.0.meetingId' });
+        expect(expectData(await entities('meetings', 'Transcript', b.transcriptId))._entities).toEqual([null]);
+      },
+      'meetings.transcript_chunks': async () => {
+        expect(expectData(await entities('meetings', 'Transcript', b.transcriptId, 'id chunks { edges { node { text } } }'))._entities).toEqual([null]);
+        const own = expectData(await entities<{ chunks: Page<{ text: string }> }>('meetings', 'Transcript', a.transcriptId, 'id chunks { edges { node { text } } }'));
+        expect(own._entities[0]!.chunks.edges.map((e) => e.node.text)).toEqual([`Hello from ${a.ws.id}`]);
+      },
+      'media.media_assets': async () => {
+        const id = b.assetId;
+        expectHidden(await ask('query($id: ID!) { mediaAsset(id: $id) { id } }', { id }), 'mediaAsset');
+        expect(expectData(await ask<{ mediaAssets: Page<{ id: string }> }>('{ mediaAssets { edges { node { id } } } }')).mediaAssets.edges.map((e) => e.node.id)).toEqual([a.assetId]);
+        expect(expectData(await entities('media', 'MediaAsset', id))._entities).toEqual([null]);
+        expect(expectData(await entities('media', 'Contact', b.contactId, 'id mediaAssets { edges { node { id } } }'))._entities).toEqual([{ id: b.contactId, mediaAssets: { edges: [] } }]);
+      },
+      'media.media_transcripts': async () => {
+        expect(expectData(await entities('media', 'MediaAsset', b.assetId, 'id transcript { summary }'))._entities).toEqual([null]);
+        const own = expectData(await entities<{ transcript: { summary: string } }>('media', 'MediaAsset', a.assetId, 'id transcript { summary }'));
+        expect(own._entities[0]!.transcript).toEqual({ summary: 'Seeded' });
+      },
+      'media.media_chunks': async () => {
+        expect(expectData(await entities('media', 'MediaAsset', b.assetId, 'id transcript { chunks { edges { node { text } } } }'))._entities).toEqual([null]);
+        const own = expectData(await entities<{ transcript: { chunks: Page<{ text: string }> } }>('media', 'MediaAsset', a.assetId, 'id transcript { chunks { edges { node { text } } } }'));
+        expect(own._entities[0]!.transcript.chunks.edges.map((e) => e.node.text)).toEqual([`Hello from ${a.ws.id}`]);
       },
       'work.tasks': async () => {
         const id = b.taskId;

@@ -83,3 +83,15 @@ export async function appendEvent<T extends EventType>(session: Session, event: 
   requestScope.getStore()?.session?.noteAppended(row.workspace_id);
   return { id: row.id, seq: row.seq };
 }
+
+/**
+ * The latest event of a type about an entity, in the workspace in scope: what a later step links
+ * to as its cause (a transcript attached to a meeting is caused by the meeting's ingestion).
+ */
+export async function latestEventOf(session: Session, type: EventType, entityId: string): Promise<string | null> {
+  const [row] = await session.sql<{ id: string }[]>`
+    select id from ops.events
+     where workspace_id = auth.workspace_id() and entity_type = ${eventCatalog[type].entity} and entity_id = ${entityId} and type = ${type}
+     order by seq desc limit 1`;
+  return row?.id ?? null;
+}

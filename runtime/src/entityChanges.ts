@@ -7,7 +7,7 @@ import type { SubgraphContext } from './createSubgraphService.ts';
 export type ChangeAction = 'CREATED' | 'UPDATED' | 'DELETED';
 
 // The catalog's actions that bring an entity into being or end it; every other action updates it.
-const CREATING = new Set(['created', 'invited', 'connected', 'started', 'received']);
+const CREATING = new Set(['created', 'invited', 'connected', 'started', 'received', 'ingested', 'attached']);
 const ENDING = new Set(['deleted', 'removed', 'disconnected', 'revoked']);
 
 export const changeAction = (type: string): ChangeAction => {

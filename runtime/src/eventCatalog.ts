@@ -19,6 +19,9 @@ export const eventEntities = {
   sync_job: 'SyncJob',
   thread: 'Thread',
   communication: 'Communication',
+  meeting: 'Meeting',
+  transcript: 'Transcript',
+  media_asset: 'MediaAsset',
 } as const;
 
 export type EventEntity = keyof typeof eventEntities;
@@ -71,6 +74,16 @@ export const eventCatalog = {
     platform: text, externalId: text, direction: text, urgency: text, threadId: id.nullable(), contactIds: z.array(id),
   }),
   'comms.communication.updated': event('communication', { changed }),
+  'meetings.meeting.ingested': event('meeting', {
+    platform: text, externalId: text, title: text, startTime: text, status: text, participantCount: z.number().int(), contactIds: z.array(id),
+  }),
+  'meetings.meeting.updated': event('meeting', { changed, status: text }),
+  'meetings.transcript.attached': event('transcript', {
+    meetingId: id, status: text, language: text.nullable(), chunkCount: z.number().int(), actionItemCount: z.number().int(), sopStepCount: z.number().int(),
+  }),
+  'meetings.transcript.updated': event('transcript', { meetingId: id, changed, status: text }),
+  'media.asset.ingested': event('media_asset', { platform: text, externalId: text, kind: text, title: text, status: text, chunkCount: z.number().int() }),
+  'media.asset.updated': event('media_asset', { changed, status: text }),
   'work.task.created': event('task', { title: text, status: text, priority: text, assigneeId: id.nullable() }),
   'work.task.updated': event('task', { changed, from: z.strictObject({ status: text }), to: z.strictObject({ status: text }) }),
   'work.task.deleted': event('task', { title: text }),

@@ -3,7 +3,7 @@ export { ErrorCode, chiefError, withHttpStatus, unauthenticated, forbidden, badU
 export { translateDatabaseError } from './databaseErrors.ts';
 export { createInternalTokens, bearerToken, GATEWAY_IDENTITY, UUID_PATTERN, API_KEY_ENDPOINT, type Identity, type InternalTokens } from './identity.ts';
 export { RequestSession, assertOutsideTransaction, runOperation, withSession, callerSettings, type Session, type Database, type MemberRole } from './createRequestSession.ts';
-export { appendEvent, MAX_EVENT_PARTS, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
+export { appendEvent, latestEventOf, MAX_EVENT_PARTS, type NewEvent, type EventActor, type EventLink } from './appendEvent.ts';
 export { eventCatalog, eventEntities, isEventType, readEvent, type CataloguedEvent, type EventEntity, type EventPayload, type EventType } from './eventCatalog.ts';
 export { DEFAULT_PAGE_SIZE, parsePage, parseCursor, parseFirst, encodeSequenceCursor, parseSequenceCursor, isCursor, afterCursor, toConnection, type Page, type PageArgs, type Connection } from './pagination.ts';
 export { LoaderRegistry, byKey, groupByKey } from './LoaderRegistry.ts';
@@ -16,7 +16,10 @@ export { createApiKeySigner, type ApiKeySigner } from './createApiKeySigner.ts';
 export { createHttpServer, sendJson, type RunningServer, type RouteHandler, type RouteContext } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
-export { anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, enumValues } from './queries.ts';
+export {
+  anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, listPagesThroughLink, listPositionPages, parsePositionPage,
+  enumValues, type PositionPage,
+} from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
 export { runSubgraphProcess, type SubgraphDeps, type SubgraphFactory } from './runSubgraphProcess.ts';
 export { subgraphManifest, subgraphNames, subgraphVariables, type SubgraphEntry, type SubgraphName } from './subgraphManifest.ts';
@@ -32,4 +35,5 @@ export { logSubscription } from './logSubscription.ts';
 export { SERVICE_RESTART, TOKEN_EXPIRED } from './serveSubscriptions.ts';
 export { acceptWebSockets } from './acceptWebSockets.ts';
 export { entityChanges } from './entityChanges.ts';
+export { matchParticipants, participantKey, recordInteractions, type ParticipantMatch } from './matchParticipants.ts';
 export { ingestBatch, sourceHash, MAX_INGEST_ITEMS, type IngestBatch, type IngestBatchResult, type IngestOutcome, type IngestItemResult } from './ingestBatch.ts';

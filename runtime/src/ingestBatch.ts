@@ -39,6 +39,8 @@ export interface IngestBatch<I, R, P> {
   item: z.ZodType<I>;
   /** The item's natural key ((platform, external id)): a batch may name each item once. */
   keyOf(item: I): string;
+  /** The input field a second copy of an item is refused on (default `externalId`). */
+  keyField?: string;
   /** Reads what the whole batch needs in one go (the rows it may already hold, the contacts it names). */
   prepare(session: Session, items: I[]): Promise<P>;
   /** The stored row when the item is already held exactly as sent: UNCHANGED, without a savepoint or a statement. */
@@ -87,7 +89,7 @@ export async function ingestBatch<I, R, P>(
       const key = spec.keyOf(parsed.data);
       const first = seen.get(key);
       if (first !== undefined) {
-        const field = `${spec.argument}.${index}.externalId`;
+        const field = `${spec.argument}.${index}.${spec.keyField ?? 'externalId'}`;
         results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: the same item as ${spec.argument}.${first}; send each item once per batch` };
         return;
       }
@@ -124,10 +126,12 @@ export async function ingestBatch<I, R, P>(
   });
 }
 
-/** A database refusal names a column (`items.3.senderAddress`); the client sent an input field (`items.3.sender.address`). */
+/**
+ * A database refusal names a column (`items.3.senderAddress`); the client sent an input field
+ * (`items.3.sender.address`). A writer's own refusal names the field within its item (`meetingId`).
+ */
 function inputField(field: string, prefix: string, inputFields: Record<string, string> = {}): string {
-  if (!field.startsWith(prefix)) return field;
-  const rest = field.slice(prefix.length);
+  const rest = field.startsWith(prefix) ? field.slice(prefix.length) : field;
   return prefix + (inputFields[rest] ?? rest);
 }
 

@@ -1,9 +1,9 @@
-import { type AnyColumn, type SQL, and, desc, getTableColumns, lte, sql } from 'drizzle-orm';
+import { type AnyColumn, type SQL, and, asc, desc, getTableColumns, gt, lte, sql } from 'drizzle-orm';
 import { type AnyPgColumn, type PgTable, getTableConfig } from 'drizzle-orm/pg-core';
 import type { InferSelectModel } from 'drizzle-orm';
 import { withSession, type Database, type RequestSession } from './createRequestSession.ts';
 import { byKey, groupByKey, type LoaderRegistry } from './LoaderRegistry.ts';
-import { afterCursor, toConnection, type Connection, type Page } from './pagination.ts';
+import { afterCursor, encodeSequenceCursor, parseFirst, parseSequenceCursor, toConnection, type Connection, type Page, type PageArgs } from './pagination.ts';
 import { UUID_PATTERN } from './identity.ts';
 
 /** A tenant table as the list helpers need it: an id and a created_at string. */
@@ -167,7 +167,7 @@ export function listPagesByArrayParent<T extends ListTable>(
 async function pagesPerParent<T extends ListTable>(
   db: Database,
   table: T,
-  by: { parent: SQL; matching: SQL; join?: { with: SQL; on: SQL } },
+  by: { parent: SQL; matching: SQL; join?: { with: SQL | PgTable; on: SQL } },
   parentIds: readonly string[],
   where: SQL | undefined,
   page: Page,
@@ -184,6 +184,78 @@ async function pagesPerParent<T extends ListTable>(
   const found = raw.map((r) => ({ parentId: r.parent_id as string, row: read(r) as Row<T> & { id: string } }));
   const sortField = sortFieldOf(table as PgTable, sortBy);
   return groupByKey(parentIds, found, (r) => r.parentId).map((group) => toConnection(group.map((r) => r.row), page, sortField) as Connection<Row<T>>);
+}
+
+/** A page of a list kept in its own order (a transcript's chunks by position): `after` is the last position seen. */
+export interface PositionPage {
+  limit: number;
+  after: number | null;
+}
+
+/** Validates `first`/`after` of a list in position order at the edge. */
+export function parsePositionPage(args: PageArgs, maxPageSize: number): PositionPage {
+  return { limit: parseFirst(args.first, maxPageSize), after: args.after ? Number(parseSequenceCursor(args.after)) : null };
+}
+
+/**
+ * The same page, in position order, for many parents at once (the chunks of 20 transcripts): one
+ * statement that numbers rows per parent and keeps the first `limit + 1` of each. Cursors are
+ * positions (sequence cursors).
+ */
+export async function listPositionPages<T extends PgTable & { id: AnyPgColumn }>(
+  db: Database,
+  table: T,
+  parentColumn: AnyPgColumn,
+  positionColumn: AnyPgColumn,
+  parentIds: readonly string[],
+  page: PositionPage,
+): Promise<Connection<Row<T>>[]> {
+  const position = sql<number>`row_number() over (partition by ${parentColumn} order by ${positionColumn})`.as('rank');
+  const numbered = db
+    .select({ ...getTableColumns(table as PgTable), rank: position })
+    .from(table as PgTable)
+    .where(and(anyUuid(parentColumn, parentIds), page.after === null ? undefined : gt(positionColumn, page.after)))
+    .as('numbered');
+  const query = db.select().from(numbered).where(lte(numbered.rank, page.limit + 1)).orderBy(asc(numbered.rank));
+  const { sql: text, params } = query.toSQL();
+  const raw = await db.$client.unsafe(text, params as never[]);
+  const { read, fieldOf } = reading(table as PgTable);
+  const parentField = fieldOf.get(parentColumn.name)!;
+  const positionField = fieldOf.get(positionColumn.name)!;
+  const rows = raw.map((r) => read(r) as Row<T>);
+  return groupByKey(parentIds, rows, (r) => (r as Record<string, string>)[parentField]!).map((group) => {
+    const nodes = group.slice(0, page.limit);
+    const cursorOf = (node: Row<T>) => encodeSequenceCursor(String((node as Record<string, number>)[positionField]));
+    return {
+      edges: nodes.map((node) => ({ node, cursor: cursorOf(node) })),
+      pageInfo: {
+        hasNextPage: group.length > page.limit,
+        hasPreviousPage: page.after !== null,
+        startCursor: nodes[0] ? cursorOf(nodes[0]) : null,
+        endCursor: nodes.length ? cursorOf(nodes.at(-1)!) : null,
+      },
+    };
+  });
+}
+
+/**
+ * The same page for many parents linked through another table (the meetings of 50 contacts,
+ * through participants): a row is in the page of each parent a link row names.
+ */
+export function listPagesThroughLink<T extends ListTable>(
+  db: Database,
+  table: T,
+  link: { table: PgTable; parentColumn: AnyPgColumn; childColumn: AnyPgColumn },
+  parentIds: readonly string[],
+  where: SQL | undefined,
+  page: Page,
+  sortBy: SortColumn = table.createdAt,
+): Promise<Connection<Row<T>>[]> {
+  return pagesPerParent(db, table, {
+    parent: sql`${link.parentColumn}`,
+    join: { with: link.table, on: sql`${link.childColumn} = ${table.id}` },
+    matching: anyUuid(link.parentColumn, parentIds),
+  }, parentIds, where, page, sortBy);
 }
 
 /** Maps GraphQL enum names (CLOSED_WON) to the database's values (closed_won). */

@@ -20,6 +20,8 @@ export const subgraphManifest = [
   { name: 'work', package: '@chief/subgraph-work', factory: 'createWorkSubgraph', port: 4002, secrets: [] },
   { name: 'ops', package: '@chief/subgraph-ops', factory: 'createOpsSubgraph', port: 4003, secrets: [] },
   { name: 'comms', package: '@chief/subgraph-comms', factory: 'createCommsSubgraph', port: 4004, secrets: [] },
+  { name: 'meetings', package: '@chief/subgraph-meetings', factory: 'createMeetingsSubgraph', port: 4005, secrets: [] },
+  { name: 'media', package: '@chief/subgraph-media', factory: 'createMediaSubgraph', port: 4006, secrets: [] },
 ] as const satisfies readonly SubgraphEntry[];
 
 export interface SubgraphEntry {

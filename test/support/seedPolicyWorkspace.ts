@@ -20,7 +20,9 @@ const rowsBy = `mutation($founderId: ID, $platform: IntegrationPlatform!, $email
 /**
  * Made through the API, so every row and event is what the application really writes. The owner
  * and the member each make a contact, a deal, an integration, a task and a task link, a
- * relationship and an interest, a sync job, and a communication in its thread.
+ * relationship and an interest, a sync job, a communication in its thread, two meetings (the first
+ * with a participant and a transcript with a chunk) and two media assets (the first with a
+ * transcript and a chunk): the second of each lets a copied transcript find a free parent.
  */
 export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name: string): Promise<PolicyWorkspace> {
   const ws = await createWorkspaceFixture(chief, name);
@@ -64,6 +66,28 @@ export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name:
       {
         a: made.contact.id, b: graph.other.id, job: graph.job.id,
         items: [{ platform: 'GMAIL', externalId: `policy-${role}`, threadExternalId: `policy-thread-${role}`, direction: 'INBOUND', sender: { address: `${role}@contacts.test` }, receivedAt: new Date().toISOString() }],
+      },
+      { token: who.token },
+    ));
+    const hour = 3_600_000;
+    const meeting = (n: number) => ({
+      platform: 'ZOOM', externalId: `policy-${role}-${n}`, title: 'Sync', startTime: new Date(Date.now() - 2 * hour).toISOString(), endTime: new Date(Date.now() - hour).toISOString(),
+      participants: [{ address: `${role}@contacts.test`, attendance: 'ATTENDED' }],
+    });
+    const meetings = expectData(await chief.request<{ ingestMeetings: { results: { meeting: { id: string } }[] } }>(
+      'mutation($items: [MeetingInput!]!) { ingestMeetings(items: $items) { results { meeting { id } } } }', { items: [meeting(1), meeting(2)] }, { token: who.token },
+    )).ingestMeetings.results;
+    const asset = (n: number, transcript: unknown) => ({
+      platform: 'LOOM', externalId: `policy-${role}-${n}`, kind: 'VIDEO', title: 'Walkthrough', url: 'https://www.loom.com/share/policy', recordedAt: new Date().toISOString(), transcript,
+    });
+    expectData(await chief.request(
+      `mutation($transcripts: [TranscriptInput!]!, $assets: [MediaAssetInput!]!) {
+        attachTranscript(items: $transcripts) { created }
+        ingestMediaAssets(items: $assets) { created }
+      }`,
+      {
+        transcripts: [{ meetingId: meetings[0]!.meeting.id, chunks: [{ startSeconds: 0, endSeconds: 4, text: 'Hello' }] }],
+        assets: [asset(1, { summary: 'A tour', chunks: [{ startSeconds: 0, endSeconds: 4, text: 'Hello' }] }), asset(2, null)],
       },
       { token: who.token },
     ));

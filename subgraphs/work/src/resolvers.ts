@@ -13,7 +13,7 @@ type ListArgs = PageArgs & { filter?: unknown };
 const ref = (typename: string, id: string | null) => (id ? { __typename: typename, id } : null);
 
 /** The entity a task came from, where its owning subgraph exists (a union member of TaskSourceNode). */
-const SOURCE_TYPENAMES: Partial<Record<Task['sourceType'], string>> = { communication: 'Communication' };
+const SOURCE_TYPENAMES: Partial<Record<Task['sourceType'], string>> = { communication: 'Communication', meeting: 'Meeting' };
 const sourceNode = (t: Task) => {
   const typename = SOURCE_TYPENAMES[t.sourceType];
   return typename && t.sourceId ? { __typename: typename, id: t.sourceId } : null;
@@ -84,5 +84,6 @@ export const workResolvers = {
   Contact: { __resolveReference: (r: { id: string }) => r, relatedTasks: tasksOf('contact') },
   Deal: { __resolveReference: (r: { id: string }) => r, relatedTasks: tasksOf('deal') },
   Communication: { __resolveReference: (r: { id: string }) => r, tasks: tasksOf('communication') },
+  Meeting: { __resolveReference: (r: { id: string }) => r, tasks: tasksOf('meeting') },
   TaskSourceNode: { __resolveType: (node: { __typename: string }) => node.__typename },
 } as GraphQLResolverMap<Ctx>;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, ingestBatch, naturalKeyIn, refuseWrite, sourceHash, textArray, type IngestOutcome, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, ingestBatch, matchParticipants, naturalKeyIn, recordInteractions, refuseWrite, sourceHash, type IngestOutcome, type ParticipantMatch, type RequestSession, type Session } from '@chief/runtime';
 import { commsPlatform, communications, direction, threads, urgency, type Recipient } from '../models/index.ts';
 
 type Communication = typeof communications.$inferSelect;
@@ -46,27 +46,15 @@ const communicationItem = z.object({
 
 type CommunicationItem = z.infer<typeof communicationItem>;
 
-/** Who an address is in the workspace, as core matched it. */
-interface Match {
-  contactId: string | null;
-  memberId: string | null;
-}
-
 interface Prepared {
   existing: Map<string, Communication>;
   threads: Map<string, string>;
-  matches: Map<string, Match>;
+  match: (platform: string, address: string) => ParticipantMatch;
   /** Each item's source hash, worked out once (content runs to 200,000 characters). */
   hashes: WeakMap<CommunicationItem, string>;
 }
 
 const itemKey = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
-
-/**
- * What core matches an address by: an email address (any platform) by itself, lowercased; a chat
- * handle as `platform:handle`, as Contact.handles holds it.
- */
-export const lookupKey = (platform: string, address: string) => (address.includes('@') ? address.toLowerCase() : `${platform}:${address.toLowerCase()}`);
 
 /** The item as the connector sent it, normalised: what the source hash covers and what `changed` compares. */
 function sourceOf(item: CommunicationItem) {
@@ -110,20 +98,18 @@ function storedSource(row: Communication, threadExternalId: string | null): Sour
 
 async function prepare(session: Session, items: CommunicationItem[]): Promise<Prepared> {
   const threaded = items.filter((i) => i.threadExternalId).map((i) => ({ platform: i.platform, externalId: i.threadExternalId! }));
-  const keys = [...new Set(items.flatMap((i) => [i.sender, ...(i.recipients ?? [])].map((p) => lookupKey(i.platform, p.address))))];
+  const addresses = items.flatMap((i) => [i.sender, ...(i.recipients ?? [])].map((p) => ({ platform: i.platform, address: p.address })));
   const [existingRows, threadRows, matched] = await Promise.all([
     items.length ? session.db.select().from(communications).where(naturalKeyIn(communications.platform, communications.externalId, 'comms.platform', items)) : [],
     threaded.length
       ? session.db.select({ id: threads.id, platform: threads.platform, externalId: threads.externalId }).from(threads).where(naturalKeyIn(threads.platform, threads.externalId, 'comms.platform', threaded))
       : [],
-    keys.length
-      ? session.sql<{ key: string; contact_id: string | null; member_id: string | null }[]>`select key, contact_id, member_id from core.match_participants(${textArray(keys)}::text[])`
-      : [],
+    matchParticipants(session, addresses),
   ]);
   return {
     existing: new Map(existingRows.map((row) => [itemKey(row.platform, row.externalId), row])),
     threads: new Map(threadRows.map((t) => [itemKey(t.platform, t.externalId), t.id])),
-    matches: new Map(matched.map((m) => [m.key, { contactId: m.contact_id, memberId: m.member_id }])),
+    match: matched.match,
     hashes: new WeakMap(),
   };
 }
@@ -150,7 +136,7 @@ async function threadFor(session: Session, item: CommunicationItem, prepared: Pr
 
 /** The row's columns: the item's normalised source, with whom its addresses matched and its thread. */
 function columnsOf(item: CommunicationItem, source: Source, prepared: Prepared, threadId: string | null, hash: string) {
-  const match = (address: string): Match => prepared.matches.get(lookupKey(item.platform, address)) ?? { contactId: null, memberId: null };
+  const match = (address: string) => prepared.match(item.platform, address);
   const sender = match(source.sender.address);
   const recipients: Recipient[] = source.recipients.map((r) => ({ ...r, ...match(r.address) }));
   const contactIds = [...new Set([sender.contactId, ...recipients.map((r) => r.contactId)].filter((id): id is string => id !== null))];
@@ -244,9 +230,8 @@ export function ingestCommunications(request: RequestSession, items: unknown, sy
     unchanged,
     write: writeCommunication,
     async finish(session, written) {
-      const touches = written.filter((w) => w.outcome === 'CREATED').flatMap((w) => w.node.contactIds.map((id) => ({ id, at: w.node.receivedAt })));
-      if (!touches.length) return;
-      await session.sql`select core.record_interactions(${textArray(touches.map((t) => t.id))}::uuid[], ${textArray(touches.map((t) => t.at))}::timestamptz[], ${INTERACTION_WEIGHT})`;
+      const touches = written.filter((w) => w.outcome === 'CREATED').flatMap((w) => w.node.contactIds.map((contactId) => ({ contactId, at: w.node.receivedAt })));
+      await recordInteractions(session, touches, INTERACTION_WEIGHT);
     },
   });
 }

@@ -184,10 +184,11 @@ const parentColumns = {
   contact: { column: tasks.contactId },
   deal: { column: tasks.dealId },
   communication: { column: tasks.sourceId, where: eq(tasks.sourceType, 'communication') },
+  meeting: { column: tasks.sourceId, where: eq(tasks.sourceType, 'meeting') },
 } satisfies Record<string, { column: AnyPgColumn; where?: SQL }>;
 
 /**
- * The tasks under one parent (member, founder, contact, deal, the communication they came from), batched: every parent asked for
+ * The tasks under one parent (member, founder, contact, deal, the communication or meeting they came from), batched: every parent asked for
  * with the same page and filter in one request shares one statement.
  */
 export function tasksUnder(

@@ -1,0 +1,66 @@
+-- Hand-written: privileges, tenant-consistent foreign keys to core, the shared triggers and the
+-- status pipelines for the meetings and media schemas, as 0014 did for comms. Idempotent.
+GRANT USAGE ON SCHEMA meetings, media TO chief_app, chief_service;
+--> statement-breakpoint
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA meetings, media TO chief_app, chief_service;
+--> statement-breakpoint
+DO $$
+DECLARE
+  fk record;
+BEGIN
+  FOR fk IN SELECT * FROM (VALUES
+    ('meetings', 'meetings', 'fk_meetings_workspace', 'workspace_id', 'core.workspaces', 'CASCADE'),
+    ('meetings', 'meetings', 'fk_meetings_founder', 'founder_id', 'core.founders', 'SET NULL (founder_id)'),
+    ('meetings', 'meetings', 'fk_meetings_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
+    ('meetings', 'participants', 'fk_participants_contact', 'contact_id', 'core.contacts', 'SET NULL (contact_id)'),
+    ('meetings', 'participants', 'fk_participants_member', 'member_id', 'core.members', 'SET NULL (member_id)'),
+    ('meetings', 'participants', 'fk_participants_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
+    ('meetings', 'transcripts', 'fk_transcripts_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
+    ('meetings', 'transcript_chunks', 'fk_transcript_chunks_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
+    ('media', 'media_assets', 'fk_media_assets_workspace', 'workspace_id', 'core.workspaces', 'CASCADE'),
+    ('media', 'media_assets', 'fk_media_assets_founder', 'founder_id', 'core.founders', 'SET NULL (founder_id)'),
+    ('media', 'media_assets', 'fk_media_assets_author_contact', 'author_contact_id', 'core.contacts', 'SET NULL (author_contact_id)'),
+    ('media', 'media_assets', 'fk_media_assets_author_member', 'author_member_id', 'core.members', 'SET NULL (author_member_id)'),
+    ('media', 'media_assets', 'fk_media_assets_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
+    ('media', 'media_transcripts', 'fk_media_transcripts_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
+    ('media', 'media_chunks', 'fk_media_chunks_created_by', 'created_by', 'core.members', 'SET NULL (created_by)')
+  ) AS t(schema_name, table_name, constraint_name, column_name, target, on_delete)
+  LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = fk.constraint_name) THEN
+      IF fk.column_name = 'workspace_id' THEN
+        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I FOREIGN KEY (workspace_id) REFERENCES %s (id) ON DELETE %s',
+          fk.schema_name, fk.table_name, fk.constraint_name, fk.target, fk.on_delete);
+      ELSE
+        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I FOREIGN KEY (workspace_id, %I) REFERENCES %s (workspace_id, id) ON DELETE %s',
+          fk.schema_name, fk.table_name, fk.constraint_name, fk.column_name, fk.target, fk.on_delete);
+      END IF;
+    END IF;
+  END LOOP;
+END $$;
+--> statement-breakpoint
+CALL core.attach_column_triggers('updated_at', 'set_updated_at', 'UPDATE', 'core.set_updated_at');
+--> statement-breakpoint
+CALL core.attach_column_triggers('created_by', 'keep_created_by', 'UPDATE OF created_by', 'core.keep_created_by');
+--> statement-breakpoint
+-- A status pipeline: the trigger's arguments are the steps allowed ('pending>processing', ...);
+-- staying put is always allowed, any other step is refused as a conflict (SQLSTATE CH409) naming
+-- both ends. Inserts start anywhere: a connector may bring a transcript already completed.
+CREATE OR REPLACE FUNCTION core.check_status_step() RETURNS trigger
+  LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.status IS DISTINCT FROM OLD.status AND NOT (OLD.status::text || '>' || NEW.status::text = ANY (TG_ARGV)) THEN
+    RAISE EXCEPTION '%: status cannot go from % to % (allowed: %)', TG_TABLE_NAME, OLD.status, NEW.status, array_to_string(TG_ARGV, ', ')
+      USING ERRCODE = 'CH409';
+  END IF;
+  RETURN NEW;
+END $$;
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS check_status_step ON meetings.transcripts;
+--> statement-breakpoint
+CREATE TRIGGER check_status_step BEFORE UPDATE OF status ON meetings.transcripts FOR EACH ROW
+  EXECUTE FUNCTION core.check_status_step('pending>processing', 'processing>completed', 'processing>failed', 'failed>pending');
+--> statement-breakpoint
+DROP TRIGGER IF EXISTS check_status_step ON media.media_assets;
+--> statement-breakpoint
+CREATE TRIGGER check_status_step BEFORE UPDATE OF status ON media.media_assets FOR EACH ROW
+  EXECUTE FUNCTION core.check_status_step('pending>processing', 'processing>ready', 'processing>failed', 'failed>pending');

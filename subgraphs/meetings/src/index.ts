@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import { createSubgraphService, type SubgraphDeps } from '@chief/runtime';
+import { meetingsResolvers } from './resolvers.ts';
+
+/** The meetings subgraph's SDL: the contract, readable on its own. */
+export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** Builds the meetings subgraph service (meetings, participants, transcripts; the calendar on core's founders and contacts). */
+export function createMeetingsSubgraph(deps: SubgraphDeps) {
+  return createSubgraphService({ name: 'meetings', typeDefs, resolvers: meetingsResolvers, ...deps });
+}
+export { MAX_MEETINGS_PER_CALL, ingestMeetings } from './domain/ingestMeetings.ts';
+export { MAX_TRANSCRIPTS_PER_CALL, MAX_CHUNKS_PER_TRANSCRIPT, attachTranscript } from './domain/attachTranscript.ts';
