@@ -2,6 +2,8 @@ import { runOperation, type Identity } from '@chief/runtime';
 import type { SqlClient } from '@chief/db';
 import { createContact, createDeal, createFounder, createWorkspace, inviteMember, recordContactInterest, relateContacts } from '@chief/subgraph-core';
 import { ingestCommunications } from '@chief/subgraph-comms';
+import { attachTranscript, ingestMeetings } from '@chief/subgraph-meetings';
+import { ingestMediaAssets } from '@chief/subgraph-media';
 import { createTask } from '@chief/subgraph-work';
 
 /** Fixed ids, so development tokens can name the demo workspace without a lookup. */
@@ -55,6 +57,7 @@ export async function loadDemoData(sql: SqlClient): Promise<boolean> {
     ];
     for (const t of taskSeeds) await createTask(r, { ...t, founderId: founder.id });
     await loadDemoInbox(r, founder.id, contacts);
+    await loadDemoMeetingsAndMedia(r, founder.id, contacts);
     return true;
   });
 }
@@ -69,7 +72,7 @@ type Request = Parameters<typeof createTask>[0];
  */
 async function loadDemoInbox(r: Request, founderId: string, contacts: { id: string }[]) {
   const hour = 3_600_000;
-  const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * hour).toISOString();
+  const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * hour);
   const ada = { address: 'ada@acme.test', name: 'Ada Lovelace' };
   const to = (address: string, name: string) => [{ address, name, kind: 'to' }];
   const threads: [thread: string, subject: string, from: { address: string; name: string }, platform: string, messages: [hoursAgo: number, inbound: boolean, content: string, urgency?: string][]][] = [
@@ -127,11 +130,100 @@ async function loadDemoInbox(r: Request, founderId: string, contacts: { id: stri
       sentiment: { score: urgency === 'urgent' ? -0.1 : 0.5, label: urgency === 'urgent' ? 'neutral' : 'positive', confidence: 0.7, keywords: [] },
     })),
   )];
-  await ingestCommunications(r, items, null);
+  written(await ingestCommunications(r, items, null));
   const [grace, alan, kj, linus, hedy] = contacts.map((c) => c.id);
   await relateContacts(r, { contactId: hedy, otherContactId: linus, type: 'introduced_by', strength: 0.7 });
   await relateContacts(r, { contactId: grace, otherContactId: linus, type: 'investor', strength: 0.5 });
   await relateContacts(r, { contactId: alan, otherContactId: kj, type: 'colleague', strength: 0.4 });
   await recordContactInterest(r, { contactId: grace, category: 'investing', topic: 'developer tools', confidence: 0.8, evidence: { source: 'manual' } });
   await recordContactInterest(r, { contactId: hedy, category: 'technology', topic: 'actuators', confidence: 0.7, evidence: { source: 'manual' } });
+}
+
+/**
+ * The same week's meetings (two with transcripts, summaries and action items, one transcript still
+ * processing, one meeting ahead), a task made from an action item, and a Loom walkthrough and a
+ * deck with their text.
+ */
+async function loadDemoMeetingsAndMedia(r: Request, founderId: string, contacts: { id: string }[]) {
+  const hour = 3_600_000;
+  const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * hour);
+  const meeting = (externalId: string, platform: string, title: string, hoursAgo: number, minutes: number, people: string[], status = 'completed') => ({
+    platform, externalId, founderId, title, status, startTime: at(hoursAgo), endTime: at(hoursAgo - minutes / 60),
+    recordingUrl: status === 'completed' ? `https://recordings.acme.test/${externalId}` : null,
+    participants: [
+      { address: 'ada@acme.test', name: 'Ada Lovelace', role: 'organizer', attendance: status === 'completed' ? 'attended' : 'accepted' },
+      ...people.map((address) => ({ address, attendance: status === 'completed' ? 'attended' : 'invited' })),
+    ],
+  });
+  const held = written(await ingestMeetings(r, [
+    meeting('zoom-term-sheet', 'zoom', 'Seed round: term sheet review', 50, 45, ['grace@navy.test', 'linus@vitamin.test']),
+    meeting('meet-bletchley-scope', 'google_meet', 'Bletchley licence scoping', 98, 60, ['alan@bletchley.test']),
+    meeting('huddle-standup', 'slack', 'Weekly team standup', 74, 20, ['admin@acme.test', 'member@acme.test']),
+    meeting('meet-orbit-kickoff', 'google_meet', 'Orbit pilot kickoff', -46, 30, ['kj@orbit.test'], 'scheduled'),
+  ], null));
+  const [termSheet, bletchley] = held.results.map((result) => result.node!);
+  const lines = (speakers: string[], passages: string[]) =>
+    passages.map((text, i) => ({ speaker: speakers[i % speakers.length], startSeconds: i * 40, endSeconds: i * 40 + 38, text }));
+  written(await attachTranscript(r, [
+    {
+      meetingId: termSheet!.id, status: 'completed', language: 'en', provider: 'fireflies',
+      summary: 'Compilers Capital will lead at a $12M cap; pro rata and the board seat are agreed, the option pool size is still open.',
+      actionItems: [
+        { description: 'Send redlined term sheet to Grace', assignee: 'ada@acme.test', priority: 'urgent', dueDate: at(-24).toISOString().slice(0, 10) },
+        { description: 'Model a 10% vs 15% option pool for Linus', assignee: 'admin@acme.test', priority: 'high' },
+      ],
+      sopSteps: [{ title: 'Collect redlines from counsel' }, { title: 'Confirm the pool size with the board', owner: 'Ada Lovelace' }, { title: 'Sign and circulate' }],
+      chunks: lines(['Grace Hopper', 'Ada Lovelace', 'Linus Pauling'], [
+        'Thanks for making time. We are ready to lead the round at twelve on the cap.',
+        'That works for us. The pro rata rights you asked for are fine.',
+        'Vitamin would like to take a small allocation alongside.',
+        'We want the option pool sized before close, not after.',
+        'Then let us model ten and fifteen percent and decide by Friday.',
+        'I will send the redlined term sheet tomorrow morning.',
+      ]),
+    },
+    {
+      meetingId: bletchley!.id, status: 'completed', language: 'en', provider: 'zoom',
+      summary: 'Bletchley wants an annual licence for 40 seats with SSO; security review first.',
+      actionItems: [{ description: 'Send the security questionnaire answers to Alan', priority: 'medium' }],
+      chunks: lines(['Alan Turing', 'Ada Lovelace'], [
+        'We would start with forty seats across two labs.',
+        'Single sign-on is a must for our security team.',
+        'We can do SSO on the annual plan; I will send our security answers.',
+      ]),
+    },
+    { platform: 'slack', meetingExternalId: 'huddle-standup', status: 'processing' },
+  ], null));
+  await createTask(r, { title: 'Send redlined term sheet to Grace', priority: 'urgent', founderId, contactId: contacts[0]!.id, sourceType: 'meeting', sourceId: termSheet!.id });
+  await recordContactInterest(r, { contactId: contacts[1]!.id, category: 'security', topic: 'single sign-on', confidence: 0.75, evidence: { source: 'meeting', id: bletchley!.id } });
+  written(await ingestMediaAssets(r, [
+    {
+      platform: 'loom', externalId: 'loom-orbit-demo', kind: 'video', title: 'Product walkthrough for Orbit', founderId,
+      url: 'https://www.loom.com/share/orbit-demo', thumbnailUrl: 'https://cdn.loom.test/orbit-demo.jpg', mimeType: 'video/mp4', durationSeconds: 312,
+      status: 'ready', author: { address: 'admin@acme.test' }, recordedAt: at(30),
+      transcript: {
+        language: 'en', summary: 'A five-minute tour of fleet onboarding and the analytics export Orbit asked for.',
+        chunks: lines(['Adam Admin'], ['Here is how a new robot joins the fleet.', 'Telemetry shows up in the dashboard within a minute.', 'And this is the CSV export your data team asked about.']),
+      },
+    },
+    {
+      platform: 'google_drive', externalId: 'drive-seed-deck-v7', kind: 'document', title: 'Seed deck v7', founderId,
+      url: 'https://drive.acme.test/seed-deck-v7', mimeType: 'application/pdf', status: 'ready', author: { address: 'ada@acme.test' }, recordedAt: at(120),
+      transcript: {
+        language: 'en',
+        chunks: [
+          { page: 1, text: 'Acme Robotics: warehouse robots that learn a site in a day.' },
+          { page: 4, text: 'Traction: 14 pilots, 3 paid, $38k MRR.' },
+          { page: 9, text: 'The ask: $3M seed to reach 40 paying sites.' },
+        ],
+      },
+    },
+  ], null));
+}
+
+/** A batch's results, every item written: the demo is ours, an item it gets wrong is a bug. */
+function written<R extends { results: { index: number; error: { field: string | null; message: string } | null }[] }>(result: R): R {
+  const failed = result.results.find((item) => item.error);
+  if (failed) throw new Error(`demo item ${failed.index} refused: ${failed.error!.message}`);
+  return result;
 }

@@ -16,6 +16,9 @@ type Made = Record<string, string>;
 /** What a step's mutation answers: its field, holding the id it made (or the key it made, for createApiKey). */
 type Answer = Record<string, { id: string; apiKey: { id: string } }>;
 
+const catalogMeeting = (title: string) => ({ platform: 'ZOOM', externalId: 'cat-meeting', title, startTime: '2026-11-30T10:00:00Z', endTime: '2026-11-30T10:30:00Z', status: 'COMPLETED' });
+const catalogAsset = (status: string) => ({ platform: 'LOOM', externalId: 'cat-loom', kind: 'VIDEO', title: 'Catalog tour', url: 'https://www.loom.com/share/cat', status, recordedAt: '2026-11-30T11:00:00Z' });
+
 const steps: { mutation: string; query: string; variables?: (made: Made, ws: WorkspaceFixture) => Record<string, unknown>; keep?: (data: Answer) => Made }[] = [
   { mutation: 'createWorkspace', query: 'mutation { createWorkspace(input: { name: "Side project", ownerName: "Owner" }) { id } }' },
   { mutation: 'updateWorkspace', query: 'mutation { updateWorkspace(input: { name: "Catalogued" }) { id } }' },
@@ -75,6 +78,24 @@ const steps: { mutation: string; query: string; variables?: (made: Made, ws: Wor
     query: 'mutation($items: [CommunicationInput!]!) { ingestCommunications(items: $items) { created } }',
     variables: () => ({ items: [{ platform: 'SLACK', externalId: 'cat-1', threadExternalId: 'cat-thread', direction: 'INBOUND', sender: { address: 'cat@log.test' }, content: 'Hi again', receivedAt: '2026-11-30T09:00:00Z' }] }),
   },
+  {
+    mutation: 'ingestMeetings',
+    query: 'mutation($job: ID, $items: [MeetingInput!]!) { ingestMeetings(items: $items, syncJobId: $job) { created } }',
+    variables: (m) => ({ job: m.job, items: [catalogMeeting('Catalog sync')] }),
+  },
+  { mutation: 'ingestMeetings', query: 'mutation($items: [MeetingInput!]!) { ingestMeetings(items: $items) { updated } }', variables: () => ({ items: [catalogMeeting('Catalog sync, moved')] }) },
+  {
+    mutation: 'attachTranscript',
+    query: 'mutation($items: [TranscriptInput!]!) { attachTranscript(items: $items) { created } }',
+    variables: () => ({ items: [{ platform: 'ZOOM', meetingExternalId: 'cat-meeting', status: 'PROCESSING', chunks: [{ startSeconds: 0, endSeconds: 3, text: 'Hi' }] }] }),
+  },
+  {
+    mutation: 'attachTranscript',
+    query: 'mutation($items: [TranscriptInput!]!) { attachTranscript(items: $items) { updated } }',
+    variables: () => ({ items: [{ platform: 'ZOOM', meetingExternalId: 'cat-meeting', status: 'COMPLETED', summary: 'Said hi', chunks: [{ startSeconds: 0, endSeconds: 3, text: 'Hi' }] }] }),
+  },
+  { mutation: 'ingestMediaAssets', query: 'mutation($items: [MediaAssetInput!]!) { ingestMediaAssets(items: $items) { created } }', variables: () => ({ items: [catalogAsset('PENDING')] }) },
+  { mutation: 'ingestMediaAssets', query: 'mutation($items: [MediaAssetInput!]!) { ingestMediaAssets(items: $items) { updated } }', variables: () => ({ items: [catalogAsset('PROCESSING')] }) },
   { mutation: 'finishSyncJob', query: 'mutation($id: ID!) { finishSyncJob(id: $id, input: { status: COMPLETED }) { id } }', variables: (m) => ({ id: m.job }) },
   { mutation: 'markCommunicationRead', query: 'mutation($id: ID!) { markCommunicationRead(id: $id) { id } }', variables: (m) => ({ id: m.communication }) },
   { mutation: 'markCommunicationUnread', query: 'mutation($id: ID!) { markCommunicationUnread(id: $id) { id } }', variables: (m) => ({ id: m.communication }) },

@@ -25,12 +25,12 @@ const INGEST_MEDIA = `mutation IngestMedia($items: [MediaAssetInput!]!) {
   }
 }`;
 
-type Outcome<N> = { created: number; updated: number; unchanged: number; failed: number; results: { index: number; outcome: string | null; error: { code: string; field: string | null; message: string } | null } & N[] };
+type ItemResult<N> = { index: number; outcome: string | null; error: { code: string; field: string | null; message: string } | null } & N;
+type Outcome<N> = { created: number; updated: number; unchanged: number; failed: number; results: ItemResult<N>[] };
 interface MeetingNode { meeting: { id: string; title: string; durationMins: number } | null }
 type Participants = { address: string | null; role: string; attendance: string; contact: { id: string; name: string } | null; member: { id: string } | null }[];
 interface TranscriptNode { transcript: { id: string; status: string; chunkCount: number; actionItems: { id: string; description: string; priority: string | null; dueDate: string | null }[]; sopSteps: { step: number; title: string }[] } | null }
 interface AssetNode { mediaAsset: { id: string; title: string; status: string; author: { contact: { id: string } | null } | null; transcript: { summary: string | null; chunkCount: number } | null } | null }
-type Results<N> = { index: number; outcome: string | null; error: { code: string; field: string | null; message: string } | null }[] & N[];
 
 const HOUR = 3_600_000;
 const NOW = Date.now();
@@ -78,11 +78,11 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
   let adaId: string;
 
   const ingest = (items: unknown[], token = ws.users.owner.token) =>
-    chief.request<{ ingestMeetings: Outcome<MeetingNode> & { results: Results<MeetingNode> } }>(INGEST, { items }, { token });
+    chief.request<{ ingestMeetings: Outcome<MeetingNode> }>(INGEST, { items }, { token });
   const attach = (items: unknown[], token = ws.users.owner.token) =>
-    chief.request<{ attachTranscript: Outcome<TranscriptNode> & { results: Results<TranscriptNode> } }>(ATTACH, { items }, { token });
+    chief.request<{ attachTranscript: Outcome<TranscriptNode> }>(ATTACH, { items }, { token });
   const ingestMedia = (items: unknown[], token = ws.users.owner.token) =>
-    chief.request<{ ingestMediaAssets: Outcome<AssetNode> & { results: Results<AssetNode> } }>(INGEST_MEDIA, { items }, { token });
+    chief.request<{ ingestMediaAssets: Outcome<AssetNode> }>(INGEST_MEDIA, { items }, { token });
   const events = async (type: string) =>
     Number((await sql.unsafe(`select count(*)::int as n from ops.events where workspace_id = ${literal(ws.id)} and type = ${literal(type)}`))[0]!.n);
   const participantsOf = async (id: string) =>

@@ -35,6 +35,11 @@ describe('npm run seed', () => {
         (select count(*)::int from comms.communications where workspace_id = '${DEMO_WORKSPACE_ID}') as communications,
         (select count(*)::int from core.contact_relationships where workspace_id = '${DEMO_WORKSPACE_ID}') as relationships,
         (select count(*)::int from core.contact_interests where workspace_id = '${DEMO_WORKSPACE_ID}') as interests,
+        (select count(*)::int from meetings.meetings where workspace_id = '${DEMO_WORKSPACE_ID}') as meetings,
+        (select count(*)::int from meetings.transcripts where workspace_id = '${DEMO_WORKSPACE_ID}') as transcripts,
+        (select count(*)::int from meetings.transcript_chunks where workspace_id = '${DEMO_WORKSPACE_ID}') as "transcriptChunks",
+        (select count(*)::int from media.media_assets where workspace_id = '${DEMO_WORKSPACE_ID}') as media,
+        (select count(*)::int from media.media_chunks where workspace_id = '${DEMO_WORKSPACE_ID}') as "mediaChunks",
         (select count(*)::int from core.contacts where workspace_id = '${DEMO_WORKSPACE_ID}' and last_interaction_at is not null) as "contactsInTouch",
         (select count(*)::int from ops.events where workspace_id = '${DEMO_WORKSPACE_ID}') as events`);
       return row!;
@@ -47,9 +52,11 @@ describe('npm run seed', () => {
   it('loads the demo workspace into a fresh database, migrating it first', async () => {
     expect(await seed()).toMatch(new RegExp(`Acme Robotics \\(${DEMO_WORKSPACE_ID}\\): loaded`));
     const counts = await demoCounts();
-    expect(counts).toMatchObject({ workspaces: 1, members: 4, founders: 1, contacts: 5, deals: 3, tasks: 7, threads: 6, communications: 25, relationships: 3, interests: 2, contactsInTouch: 5 });
+    expect(counts).toMatchObject({ workspaces: 1, members: 4, founders: 1, contacts: 5, deals: 3, tasks: 8, threads: 6, communications: 25, relationships: 3, interests: 3, meetings: 4, transcripts: 3, transcriptChunks: 9, media: 2, mediaChunks: 6, contactsInTouch: 5 });
     // One event per row made through the API (the owner's membership comes with the workspace).
-    const rows = counts.founders + counts.contacts + counts.deals + counts.tasks + counts.threads + counts.communications + counts.relationships + counts.interests;
+    // Meetings, transcripts and media assets are one event each, whatever their parts.
+    const rows = counts.founders + counts.contacts + counts.deals + counts.tasks + counts.threads + counts.communications + counts.relationships + counts.interests
+      + counts.meetings + counts.transcripts + counts.media;
     expect(counts.events).toBe(counts.workspaces + counts.members - 1 + rows);
   });
 

@@ -199,14 +199,14 @@ CREATE UNIQUE INDEX "uq_participants_meeting_position" ON "meetings"."participan
 CREATE UNIQUE INDEX "uq_participants_meeting_address" ON "meetings"."participants" USING btree ("meeting_id",lower("address"));--> statement-breakpoint
 CREATE UNIQUE INDEX "uq_participants_meeting_contact" ON "meetings"."participants" USING btree ("meeting_id","contact_id") WHERE "meetings"."participants"."contact_id" is not null;--> statement-breakpoint
 CREATE INDEX "ix_participants_workspace_contact" ON "meetings"."participants" USING btree ("workspace_id","contact_id") WHERE "meetings"."participants"."contact_id" is not null;--> statement-breakpoint
-CREATE UNIQUE INDEX "uq_transcript_chunks_transcript_position" ON "meetings"."transcript_chunks" USING btree ("transcript_id","position");--> statement-breakpoint
+CREATE UNIQUE INDEX "uq_transcript_chunks_workspace_transcript_position" ON "meetings"."transcript_chunks" USING btree ("workspace_id","transcript_id","position");--> statement-breakpoint
 CREATE INDEX "ix_transcript_chunks_embedding" ON "meetings"."transcript_chunks" USING hnsw ("embedding" vector_cosine_ops);--> statement-breakpoint
 CREATE UNIQUE INDEX "uq_transcripts_meeting" ON "meetings"."transcripts" USING btree ("meeting_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "uq_media_assets_workspace_platform_external" ON "media"."media_assets" USING btree ("workspace_id","platform","external_id");--> statement-breakpoint
 CREATE INDEX "ix_media_assets_workspace_recorded" ON "media"."media_assets" USING btree ("workspace_id","recorded_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "ix_media_assets_workspace_founder_recorded" ON "media"."media_assets" USING btree ("workspace_id","founder_id","recorded_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "ix_media_assets_workspace_author_contact" ON "media"."media_assets" USING btree ("workspace_id","author_contact_id") WHERE "media"."media_assets"."author_contact_id" is not null;--> statement-breakpoint
-CREATE UNIQUE INDEX "uq_media_chunks_transcript_position" ON "media"."media_chunks" USING btree ("media_transcript_id","position");--> statement-breakpoint
+CREATE UNIQUE INDEX "uq_media_chunks_workspace_transcript_position" ON "media"."media_chunks" USING btree ("workspace_id","media_transcript_id","position");--> statement-breakpoint
 CREATE INDEX "ix_media_chunks_embedding" ON "media"."media_chunks" USING hnsw ("embedding" vector_cosine_ops);--> statement-breakpoint
 CREATE UNIQUE INDEX "uq_media_transcripts_media" ON "media"."media_transcripts" USING btree ("media_id");--> statement-breakpoint
 CREATE POLICY "meetings_select" ON "meetings"."meetings" AS PERMISSIVE FOR SELECT TO "chief_app" USING ("meetings"."meetings"."workspace_id" = (select auth.workspace_id()) and (select auth.caller_role()) is not null);--> statement-breakpoint

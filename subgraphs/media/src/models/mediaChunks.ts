@@ -27,7 +27,7 @@ export const mediaChunks = media.table(
   },
   (t) => [
     foreignKey({ name: 'fk_media_chunks_media_transcript', columns: [t.workspaceId, t.mediaTranscriptId], foreignColumns: [mediaTranscripts.workspaceId, mediaTranscripts.id] }).onDelete('cascade'),
-    uniqueIndex('uq_media_chunks_transcript_position').on(t.mediaTranscriptId, t.position),
+    uniqueIndex('uq_media_chunks_workspace_transcript_position').on(t.workspaceId, t.mediaTranscriptId, t.position),
     index('ix_media_chunks_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
     check('ck_media_chunks_position', sql`${t.position} >= 0`),
     // A time range comes whole, from zero on; a page from one.

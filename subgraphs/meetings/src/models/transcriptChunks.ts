@@ -26,7 +26,7 @@ export const transcriptChunks = schema.table(
   },
   (t) => [
     foreignKey({ name: 'fk_transcript_chunks_transcript', columns: [t.workspaceId, t.transcriptId], foreignColumns: [transcripts.workspaceId, transcripts.id] }).onDelete('cascade'),
-    uniqueIndex('uq_transcript_chunks_transcript_position').on(t.transcriptId, t.position),
+    uniqueIndex('uq_transcript_chunks_workspace_transcript_position').on(t.workspaceId, t.transcriptId, t.position),
     index('ix_transcript_chunks_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
     check('ck_transcript_chunks_position', sql`${t.position} >= 0`),
     check('ck_transcript_chunks_time_range', sql`${t.startSeconds} >= 0 and ${t.endSeconds} >= ${t.startSeconds}`),
