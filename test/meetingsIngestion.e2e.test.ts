@@ -309,7 +309,7 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     const updated = expectData(await ingestMedia([{ ...loom, transcript: { ...loom.transcript, summary: 'A tour of onboarding and billing.' } }])).ingestMediaAssets;
     expect(updated.results[0]).toMatchObject({ outcome: 'UPDATED', mediaAsset: { transcript: { summary: 'A tour of onboarding and billing.' } } });
     expect(await chunkIds()).toEqual(before);
-    const [event] = await sql.unsafe(`select payload from ops.events where workspace_id = ${literal(ws.id)} and type = 'media.asset.updated'`);
+    const [event] = await sql.unsafe(`select payload from ops.events where workspace_id = ${literal(ws.id)} and type = 'media.media_asset.updated'`);
     expect(event!.payload).toEqual({ changed: ['transcript.summary'], status: 'ready' });
     expect(expectData(await ingestMedia([{ ...loom, status: 'PENDING' }])).ingestMediaAssets.results[0]!.error).toMatchObject({ code: 'CONFLICT' });
     const listed = expectData(await chief.request<{ contact: { mediaAssets: { edges: { node: { title: string } }[] } } }>(
@@ -327,9 +327,16 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     const latest = expectData(await chief.request<{ contact: { meetings: { edges: { node: { id: string } }[] } } }>(
       'query($id: ID!) { contact(id: $id) { meetings(first: 2) { edges { node { id } } } } }', { id: adaId }, { token: ws.users.owner.token },
     )).contact.meetings.edges;
+    const taskIds: string[] = [];
     for (const { node } of latest) {
-      expectData(await chief.request('mutation($m: ID!) { createTask(input: { title: "Send the term sheet", sourceType: MEETING, sourceId: $m }) { id } }', { m: node.id }, { token: ws.users.owner.token }));
+      const made = expectData(await chief.request<Ids<'createTask'>>('mutation($m: ID!) { createTask(input: { title: "Send the term sheet", sourceType: MEETING, sourceId: $m }) { id } }', { m: node.id }, { token: ws.users.owner.token }));
+      taskIds.push(made.createTask.id);
     }
+    // A task's source is the meeting itself, from the meetings subgraph.
+    const source = expectData(await chief.request<{ task: { source: unknown } }>(
+      'query($id: ID!) { task(id: $id) { source { type id node { __typename ... on Meeting { id durationMins } } } } }', { id: taskIds[0] }, { token: ws.users.viewer.token },
+    )).task.source;
+    expect(source).toEqual({ type: 'MEETING', id: latest[0]!.node.id, node: { __typename: 'Meeting', id: latest[0]!.node.id, durationMins: expect.any(Number) } });
     const query = `query($f: ID!, $n: Int!) { founder(id: $f) { inbox(first: $n) { edges { node {
       subject contacts { name meetings(first: 2) { edges { node { title durationMins participants { role } transcript { status } tasks(first: 2) { edges { node { title } } } } } } }
     } } } } }`;

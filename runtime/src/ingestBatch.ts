@@ -40,7 +40,7 @@ export interface IngestBatch<I, R, P> {
   /** The item's natural key ((platform, external id)): a batch may name each item once. */
   keyOf(item: I): string;
   /** The input field a second copy of an item is refused on (default `externalId`). */
-  keyField?: string;
+  keyField?: (item: I) => string;
   /** Reads what the whole batch needs in one go (the rows it may already hold, the contacts it names). */
   prepare(session: Session, items: I[]): Promise<P>;
   /** The stored row when the item is already held exactly as sent: UNCHANGED, without a savepoint or a statement. */
@@ -89,7 +89,7 @@ export async function ingestBatch<I, R, P>(
       const key = spec.keyOf(parsed.data);
       const first = seen.get(key);
       if (first !== undefined) {
-        const field = `${spec.argument}.${index}.${spec.keyField ?? 'externalId'}`;
+        const field = `${spec.argument}.${index}.${spec.keyField?.(parsed.data) ?? 'externalId'}`;
         results[index]!.error = { code: 'BAD_USER_INPUT', field, message: `${field}: the same item as ${spec.argument}.${first}; send each item once per batch` };
         return;
       }

@@ -5,11 +5,15 @@ import { startChief } from '../../scripts/startChief.ts';
 /**
  * `npm run bench:ingestion`: communications ingested per second through the gateway in batches of
  * 100 (new items, then the same batches again, all UNCHANGED), and the latency of a founder's
- * inbox (first 20 with each sender's contact) once the workspace holds 10,000 communications. On
+ * inbox (first 20 with each sender's contact) once the workspace holds 10,000 communications;
+ * then meetings in batches of 100 and their transcripts in batches of 20 (100 chunks each). On
  * the embedded PGlite, and on native Postgres too when DATABASE_URL is set; side by side.
  */
 const TOTAL = Number(process.env.BENCH_COMMUNICATIONS ?? 10_000);
 const BATCH = 100;
+const MEETINGS = Number(process.env.BENCH_MEETINGS ?? 400);
+const TRANSCRIPT_BATCH = 20;
+const CHUNKS = 100;
 const INBOX_RUNS = 50;
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 
@@ -31,6 +35,8 @@ async function request<T>(url: string, jwt: string, query: string, variables: Re
 }
 
 const INGEST = 'mutation($items: [CommunicationInput!]!) { ingestCommunications(items: $items) { created unchanged failed } }';
+const INGEST_MEETINGS = 'mutation($items: [MeetingInput!]!) { ingestMeetings(items: $items) { created failed } }';
+const ATTACH = 'mutation($items: [TranscriptInput!]!) { attachTranscript(items: $items) { created failed } }';
 const INBOX = 'query($f: ID!) { founder(id: $f) { inbox(first: 20) { edges { node { subject receivedAt urgency sender { address contact { name } } } } } } }';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -74,7 +80,32 @@ async function measure(label: string, databaseUrl?: string) {
       if (i >= 5) latencies.push(performance.now() - began);
     }
     latencies.sort((a, b) => a - b);
-    return { label, created: fresh.perSecond, unchanged: again.perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    const meeting = (n: number) => ({
+      platform: 'ZOOM', externalId: `bench-meeting-${n}`, founderId: founder, title: `Sync ${n}`, status: 'COMPLETED',
+      startTime: new Date(start + n * 3_600_000).toISOString(), endTime: new Date(start + n * 3_600_000 + 1_800_000).toISOString(),
+      participants: [{ address: 'ada@bench.test' }, { address: `c${n % 50}@bench.test`, attendance: 'ATTENDED' }, { address: `c${(n + 1) % 50}@bench.test` }],
+    });
+    const transcript = (n: number) => ({
+      platform: 'ZOOM', meetingExternalId: `bench-meeting-${n}`, summary: `Summary ${n}`, actionItems: [{ description: `Follow up ${n}` }],
+      chunks: Array.from({ length: CHUNKS }, (_, i) => ({ speaker: `Speaker ${i % 3}`, startSeconds: i * 18, endSeconds: i * 18 + 17, text: `Passage ${i} of meeting ${n}. `.repeat(6) })),
+    });
+    const timed = async (total: number, size: number, send: (from: number) => Promise<{ created: number; failed: number }>) => {
+      const began = performance.now();
+      for (let from = 0; from < total; from += size) {
+        const result = await send(from);
+        if (result.failed || result.created !== Math.min(size, total - from)) throw new Error(`batch at ${from}: ${JSON.stringify(result)}`);
+      }
+      return total / ((performance.now() - began) / 1000);
+    };
+    const range = (from: number, size: number) => Array.from({ length: Math.min(size, MEETINGS - from) }, (_, i) => from + i);
+    const meetingsPerSecond = await timed(MEETINGS, BATCH, async (from) =>
+      (await request<{ ingestMeetings: { created: number; failed: number } }>(chief.gatewayUrl, jwt, INGEST_MEETINGS, { items: range(from, BATCH).map(meeting) })).ingestMeetings);
+    const transcriptsPerSecond = await timed(MEETINGS, TRANSCRIPT_BATCH, async (from) =>
+      (await request<{ attachTranscript: { created: number; failed: number } }>(chief.gatewayUrl, jwt, ATTACH, { items: range(from, TRANSCRIPT_BATCH).map(transcript) })).attachTranscript);
+    return {
+      label, created: fresh.perSecond, unchanged: again.perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99),
+      meetings: meetingsPerSecond, chunks: transcriptsPerSecond * CHUNKS,
+    };
   } finally {
     await chief.stop();
   }
@@ -83,7 +114,8 @@ async function measure(label: string, databaseUrl?: string) {
 const results = [await measure('PGlite (embedded)')];
 if (process.env.DATABASE_URL) results.push(await measure('native Postgres', process.env.DATABASE_URL));
 console.log(`\ningestCommunications, ${TOTAL} communications in batches of ${BATCH}; inbox (first 20, sender's contact) at ${TOTAL}, ${INBOX_RUNS} runs\n`);
-console.log('| database | new items/s | unchanged items/s | inbox p50 ms | inbox p99 ms |');
-console.log('|---|---|---|---|---|');
-for (const r of results) console.log(`| ${r.label} | ${r.created.toFixed(0)} | ${r.unchanged.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} |`);
+console.log(`ingestMeetings, ${MEETINGS} meetings (3 participants) in batches of ${BATCH}; attachTranscript, ${TRANSCRIPT_BATCH} transcripts of ${CHUNKS} chunks per call\n`);
+console.log('| database | new items/s | unchanged items/s | inbox p50 ms | inbox p99 ms | meetings/s | transcript chunks/s |');
+console.log('|---|---|---|---|---|---|---|');
+for (const r of results) console.log(`| ${r.label} | ${r.created.toFixed(0)} | ${r.unchanged.toFixed(0)} | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.meetings.toFixed(0)} | ${r.chunks.toFixed(0)} |`);
 if (results.length === 2) console.log(`\nnative/PGlite: new ${(results[1]!.created / results[0]!.created).toFixed(2)}x, inbox p50 ${(results[0]!.p50 / results[1]!.p50).toFixed(2)}x faster`);

@@ -178,7 +178,7 @@ async function writeAsset(session: Session, item: AssetItem, prepared: Prepared)
     if (row) {
       await writeTranscript(session, row, item, prepared, chunksHash);
       await appendEvent(session, {
-        type: 'media.asset.ingested', entityId: row.id,
+        type: 'media.media_asset.ingested', entityId: row.id,
         payload: { platform: row.platform, externalId: row.externalId, kind: row.kind, title: row.title, status: row.status, chunkCount: chunksOf(item).length },
         links: row.authorContactId ? [{ linkType: 'references', entityType: 'contact', entityId: row.authorContactId }] : [],
       });
@@ -197,7 +197,7 @@ async function writeAsset(session: Session, item: AssetItem, prepared: Prepared)
   const [row] = await session.db.update(mediaAssets).set(values).where(eq(mediaAssets.id, existing.id)).returning();
   if (!row) return refuseWrite(session, mediaAssets, 'MediaAsset', existing.id);
   changed.push(...(await writeTranscript(session, row, item, prepared, chunksHash)));
-  await appendEvent(session, { type: 'media.asset.updated', entityId: row.id, payload: { changed: changed.length ? changed : ['source'], status: row.status } });
+  await appendEvent(session, { type: 'media.media_asset.updated', entityId: row.id, payload: { changed: changed.length ? changed : ['source'], status: row.status } });
   return { outcome: 'UPDATED', node: row };
 }
 
@@ -214,7 +214,7 @@ export function ingestMediaAssets(request: RequestSession, items: unknown, syncJ
     maxItems: MAX_MEDIA_ASSETS_PER_CALL,
     item: assetItem,
     keyOf: (item) => itemKey(item.platform, item.externalId),
-    inputFields: { authorAddress: 'author.address', failureReason: 'failureReason' },
+    inputFields: { authorAddress: 'author.address' },
     prepare,
     unchanged,
     write: writeAsset,

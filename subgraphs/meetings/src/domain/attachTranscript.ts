@@ -156,22 +156,29 @@ async function writeTranscript(session: Session, item: TranscriptItem, prepared:
   const { source, hash, chunksHash } = fingerprint(item, meeting, prepared);
   const chunkCount = item.chunks?.length ?? 0;
   const values = { ...source, chunkCount, sourceHash: hash, chunksHash };
-  const existing = prepared.existing.get(meeting.id);
+  let existing = prepared.existing.get(meeting.id);
   if (!existing) {
     const [row] = await session.db
       .insert(transcripts)
       .values({ ...values, meetingId: meeting.id, completedAt: source.status === 'completed' ? new Date() : null, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
+      .onConflictDoNothing()
       .returning();
-    await insertChunks(session, row!.id, item);
-    // Seed 000's flow: the meeting's ingestion caused its transcript.
-    const cause = await latestEventOf(session, 'meetings.meeting.ingested', meeting.id);
-    await appendEvent(session, {
-      type: 'meetings.transcript.attached', entityId: row!.id,
-      payload: { meetingId: meeting.id, status: row!.status, language: row!.language, chunkCount, actionItemCount: source.actionItems.length, sopStepCount: source.sopSteps.length },
-      links: [{ linkType: 'references', entityType: 'meeting', entityId: meeting.id }, ...(cause ? [{ linkType: 'caused' as const, refEventId: cause }] : [])],
-    });
-    prepared.existing.set(meeting.id, row!);
-    return { outcome: 'CREATED', node: row! };
+    if (row) {
+      await insertChunks(session, row.id, item);
+      // Seed 000's flow: the meeting's ingestion caused its transcript.
+      const cause = await latestEventOf(session, 'meetings.meeting.ingested', meeting.id);
+      await appendEvent(session, {
+        type: 'meetings.transcript.attached', entityId: row.id,
+        payload: { meetingId: meeting.id, status: row.status, language: row.language, chunkCount, actionItemCount: source.actionItems.length, sopStepCount: source.sopSteps.length },
+        links: [{ linkType: 'references', entityType: 'meeting', entityId: meeting.id }, ...(cause ? [{ linkType: 'caused' as const, refEventId: cause }] : [])],
+      });
+      prepared.existing.set(meeting.id, row);
+      return { outcome: 'CREATED', node: row };
+    }
+    // Another call attached one first and has committed: compare with what it wrote.
+    [existing] = await session.db.select().from(transcripts).where(eq(transcripts.meetingId, meeting.id));
+    if (!existing) throw new Error('writeTranscript: a transcript that conflicted on insert is not visible');
+    if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
   }
   const before = storedSource(existing);
   const changed = (Object.keys(source) as (keyof Source)[]).filter((field) => sourceHash(source[field]) !== sourceHash(before[field]));
@@ -202,8 +209,7 @@ export function attachTranscript(request: RequestSession, items: unknown, syncJo
     maxItems: MAX_TRANSCRIPTS_PER_CALL,
     item: transcriptItem,
     keyOf: itemKey,
-    keyField: 'meetingExternalId',
-    inputFields: { meetingId: 'meetingId', completedAt: 'status' },
+    keyField: meetingField,
     prepare,
     unchanged,
     write: writeTranscript,
