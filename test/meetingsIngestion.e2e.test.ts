@@ -63,7 +63,7 @@ const transcript = (n: number, overrides: Record<string, unknown> = {}) => ({
   provider: 'fireflies',
   summary: `Meeting ${n}: terms agreed, hiring next.`,
   actionItems: [
-    { description: 'Send the signed term sheet', assignee: 'owner@alpha.test', priority: 'high', dueDate: '2026-12-10' },
+    { description: 'Send the signed term sheet', assignee: 'owner@alpha.test', priority: 'HIGH', dueDate: '2026-12-10' },
     { description: 'Draft the hiring plan' },
   ],
   sopSteps: [{ title: 'Collect signatures' }, { title: 'File with counsel', owner: 'Owner' }],
@@ -187,11 +187,11 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
 
   it('attaches a transcript with its chunks once, caused by its meeting ingestion, and pages its chunks in order', async () => {
     const first = expectData(await attach([transcript(1, { chunks: chunks(45) }), transcript(99)])).attachTranscript;
-    expect(first).toMatchObject({ created: 1, failed: 1 });
+    expect(first, JSON.stringify(first.results.map((r) => r.error))).toMatchObject({ created: 1, failed: 1 });
     expect(first.results[1]!.error).toMatchObject({ code: 'NOT_FOUND', field: 'items.1.meetingExternalId' });
     const made = first.results[0]!.transcript!;
     expect(made).toMatchObject({ status: 'COMPLETED', chunkCount: 45, sopSteps: [{ step: 1, title: 'Collect signatures' }, { step: 2, title: 'File with counsel' }] });
-    expect(made.actionItems[0]).toMatchObject({ description: 'Send the signed term sheet', priority: 'high', dueDate: '2026-12-10' });
+    expect(made.actionItems[0]).toMatchObject({ description: 'Send the signed term sheet', priority: 'HIGH', dueDate: '2026-12-10' });
     const again = expectData(await attach([transcript(1, { chunks: chunks(45) })])).attachTranscript;
     expect(again.results[0]).toMatchObject({ outcome: 'UNCHANGED', transcript: { id: made.id, actionItems: made.actionItems } });
     expect(await events('meetings.transcript.attached')).toBe(1);
@@ -229,6 +229,36 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     expect(await step('PROCESSING')).toMatchObject({ outcome: 'UPDATED' });
     expect(await step('COMPLETED', { chunks: chunks(3) })).toMatchObject({ outcome: 'UPDATED', transcript: { status: 'COMPLETED', chunkCount: 3 } });
     expect(await step('PENDING')).toMatchObject({ error: { code: 'CONFLICT' } });
+    // Each step of the pipeline is caused by the one before it.
+    const [last] = await sql.unsafe(`select id from ops.events where workspace_id = ${literal(ws.id)} and type = 'meetings.transcript.updated' order by seq desc limit 1`);
+    const causes = expectData(await chief.request<{ event: { causes: { type: string }[] } }>('query($id: ID!) { event(id: $id) { causes(depth: 2) { type } } }', { id: last!.id }, { token: ws.users.owner.token })).event.causes;
+    expect(causes.map((c) => c.type)).toEqual(['meetings.transcript.updated', 'meetings.transcript.updated']);
+  });
+
+  it('lets a member attach no transcript to a meeting that is not theirs, and takes a meeting once per batch', async () => {
+    const refused = expectData(await attach([transcript(10)], ws.users.member.token)).attachTranscript.results[0]!;
+    expect(refused, JSON.stringify(refused.error)).toMatchObject({ outcome: null, error: { code: 'FORBIDDEN' } });
+    expect(Number((await sql.unsafe(`select count(*)::int as n from meetings.transcripts t join meetings.meetings m on m.id = t.meeting_id where m.external_id = 'zoom-10'`))[0]!.n)).toBe(0);
+    const meetingId = (await meetingRows()).find((r) => r.external_id === 'zoom-10')!.id as string;
+    const twice = expectData(await attach([{ ...transcript(10), platform: undefined, meetingExternalId: undefined, meetingId }, transcript(10)])).attachTranscript;
+    expect(twice.results.map((r) => r.outcome ?? r.error!.field)).toEqual(['CREATED', 'items.1.meetingExternalId']);
+    // A chunk read back (its seconds as the database keeps them) and sent again is the same chunk.
+    const odd = [{ speaker: 'Ada', startSeconds: 0.1 + 0.2, endSeconds: 1.0005, text: 'Odd seconds' }];
+    expect(expectData(await attach([transcript(10, { chunks: odd })])).attachTranscript.results[0]!.outcome).toBe('UPDATED');
+    const [chunk] = await sql.unsafe(`select start_seconds::float8 as s, end_seconds::float8 as e from meetings.transcript_chunks c join meetings.transcripts t on t.id = c.transcript_id where t.meeting_id = ${literal(meetingId)}`);
+    const readBack = [{ speaker: 'Ada', startSeconds: chunk!.s, endSeconds: chunk!.e, text: 'Odd seconds' }];
+    expect(expectData(await attach([transcript(10, { chunks: readBack })])).attachTranscript.results[0]!.outcome).toBe('UNCHANGED');
+  });
+
+  it('keeps what a re-sent item leaves out: a status, a transcript', async () => {
+    const { status: _status, ...withoutStatus } = meeting(1, { founderId: ws.founderId });
+    const again = expectData(await ingest([withoutStatus])).ingestMeetings.results[0]!;
+    expect(again.outcome).toBe('UNCHANGED');
+    expect((await meetingRows()).find((r) => r.external_id === 'zoom-1')!.status).toBe('completed');
+    const updates = await events('meetings.meeting.updated');
+    expect(expectData(await ingest([{ ...withoutStatus, title: 'Renamed' }])).ingestMeetings.results[0]!.outcome).toBe('UPDATED');
+    expect((await meetingRows()).find((r) => r.external_id === 'zoom-1')!.status).toBe('completed');
+    expect(await events('meetings.meeting.updated')).toBe(updates + 1);
   });
 
   it('holds duration, the status pipeline, time ranges and action items to the database, under the application role', async () => {
@@ -254,7 +284,13 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     expect(await update(`language = 'english!'`)).toBe('ck_transcripts_language');
     expect(await update(`action_items = '[{"id": "a", "description": "x", "assignee": null, "priority": "low", "due_date": "2026-01-02"}]'`)).toBe('accepted');
     expect(await asApp(`update meetings.transcript_chunks set end_seconds = start_seconds - 1 where workspace_id = ${literal(ws.id)}`)).toBe('ck_transcript_chunks_time_range');
-    expect(await asApp(`update media.media_assets set status = 'ready' where workspace_id = ${literal(ws.id)} and status = 'pending'`)).toMatch(/^CH409|accepted/);
+    const asset = { platform: 'LOOM', externalId: 'loom-pipeline', kind: 'VIDEO', title: 'Pending', url: 'https://www.loom.com/share/p', recordedAt: new Date(NOW).toISOString() };
+    expect(expectData(await ingestMedia([asset])).ingestMediaAssets.created).toBe(1);
+    const a = (set: string) => asApp(`update media.media_assets set ${set} where workspace_id = ${literal(ws.id)} and external_id = 'loom-pipeline'`);
+    expect(await a(`status = 'ready'`)).toMatch(/^CH409: media_assets: status cannot go from pending to ready/);
+    expect(await a(`status = 'processing'`)).toBe('accepted');
+    expect(await a(`status = 'failed'`)).toBe('ck_media_assets_failure_reason');
+    expect(await a(`duration_seconds = 10, kind = 'document'`)).toBe('ck_media_assets_duration_seconds');
   });
 
   it('moves attendees relationship strength once a meeting is held, and not for one still ahead', async () => {
@@ -294,6 +330,22 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     }
   });
 
+  it('counts a meeting ingested ahead of time once it has started, when it is sent again', async () => {
+    const strength = async () => Number((await sql.unsafe(`select relationship_strength::float as s from core.contacts where id = ${literal(adaId)}`))[0]!.s);
+    const soon = Date.now() + 1500;
+    const ahead = meeting(60, { status: 'SCHEDULED', startTime: new Date(soon).toISOString(), endTime: new Date(soon + 1_800_000).toISOString() });
+    expect(expectData(await ingest([ahead])).ingestMeetings.results[0]!.outcome).toBe('CREATED');
+    const before = await strength();
+    expect(expectData(await ingest([ahead])).ingestMeetings.results[0]!.outcome).toBe('UNCHANGED');
+    expect(await strength()).toBe(before);
+    await new Promise((resolve) => setTimeout(resolve, soon - Date.now() + 100));
+    expect(expectData(await ingest([ahead])).ingestMeetings.results[0]!.outcome).toBe('UNCHANGED');
+    const counted = await strength();
+    expect(counted).toBeGreaterThan(before);
+    expect(expectData(await ingest([ahead])).ingestMeetings.results[0]!.outcome).toBe('UNCHANGED');
+    expect(await strength()).toBe(counted);
+  });
+
   it('ingests a Loom video with its transcript once, updates its summary without rewriting its chunks, and refuses a skipped step', async () => {
     const loom = {
       platform: 'LOOM', externalId: 'loom-1', kind: 'VIDEO', title: 'Product walkthrough', url: 'https://www.loom.com/share/abc', durationSeconds: 312,
@@ -311,6 +363,8 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     expect(await chunkIds()).toEqual(before);
     const [event] = await sql.unsafe(`select payload from ops.events where workspace_id = ${literal(ws.id)} and type = 'media.media_asset.updated'`);
     expect(event!.payload).toEqual({ changed: ['transcript.summary'], status: 'ready' });
+    const { transcript: _transcript, ...bare } = { ...loom, transcript: { ...loom.transcript, summary: 'A tour of onboarding and billing.' } };
+    expect(expectData(await ingestMedia([bare])).ingestMediaAssets.results[0]).toMatchObject({ outcome: 'UNCHANGED', mediaAsset: { transcript: { summary: 'A tour of onboarding and billing.', chunkCount: 4 } } });
     expect(expectData(await ingestMedia([{ ...loom, status: 'PENDING' }])).ingestMediaAssets.results[0]!.error).toMatchObject({ code: 'CONFLICT' });
     const listed = expectData(await chief.request<{ contact: { mediaAssets: { edges: { node: { title: string } }[] } } }>(
       'query($id: ID!) { contact(id: $id) { mediaAssets { edges { node { title } } } } }', { id: adaId }, { token: ws.users.viewer.token },

@@ -3,3 +3,4 @@ export { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOpti
 export { runMigrations, migrationsFolder } from './runMigrations.ts';
 export { id, workspaceId, timestamps } from './columns.ts';
 export { appRole, serviceRole, tenantPolicies, servicePolicy, policyPredicates, type TenantPolicyOptions } from './policies.ts';
+export { ownedThrough } from './ownedThrough.ts';

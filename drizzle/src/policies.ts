@@ -39,6 +39,11 @@ export interface TenantPolicyOptions {
   ownerColumns?: AnyPgColumn[];
   /** A further predicate that makes a row "own" (e.g. the founder whose inbox it is is the caller). */
   ownedWhen?: SQL;
+  /**
+   * Who may add a row: any writer (default), or, for a row that belongs to a parent ('owned'),
+   * only who may change it, so a member cannot hang a part on someone else's parent.
+   */
+  insert?: 'writer' | 'owned';
   /** The column that records who made a row; a new row must name the caller (null for a key). */
   createdBy?: AnyPgColumn;
   /** Whether write API keys may write to a 'own' table (default true); not where secrets live. */
@@ -52,7 +57,7 @@ export interface TenantPolicyOptions {
  * for a table that carries `workspace_id`. Viewers (and read-only keys) only read.
  */
 export function tenantPolicies(table: string, workspaceId: AnyPgColumn, options: TenantPolicyOptions) {
-  const { write, ownerColumns = [], ownedWhen, createdBy, keysWrite = true, read = 'member' } = options;
+  const { write, ownerColumns = [], ownedWhen, createdBy, keysWrite = true, read = 'member', insert = 'writer' } = options;
   const here = inWorkspace(workspaceId);
   const readable = read === 'admin' ? isAdmin : isMember;
   const owning = [...ownerColumns.map(isMemberSelf), ...(ownedWhen ? [ownedWhen] : [])];
@@ -60,7 +65,8 @@ export function tenantPolicies(table: string, workspaceId: AnyPgColumn, options:
   // A write key holds the member role without being a member: it changes every ordinary row.
   const changeable = keysWrite ? sql`${ownRows} or ${isApiKey}` : ownRows;
   const mayChange = write === 'admin' ? isAdmin : sql`(${isAdmin} or (${canWrite} and (${changeable})))`;
-  const mayInsert = write === 'admin' ? isAdmin : keysWrite ? canWrite : sql`(${canWrite} and not (${isApiKey}))`;
+  const mayAdd = write === 'admin' ? isAdmin : keysWrite ? canWrite : sql`(${canWrite} and not (${isApiKey}))`;
+  const mayInsert = insert === 'owned' ? sql`${mayAdd} and ${mayChange}` : mayAdd;
   const attributed = createdBy ? sql` and ${namesCaller(createdBy)}` : sql``;
   return [
     pgPolicy(`${table}_select`, { for: 'select', to: appRole, using: sql`${here} and ${readable}` }),

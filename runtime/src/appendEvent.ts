@@ -1,4 +1,5 @@
 import { requestScope, type Session } from './createRequestSession.ts';
+import { textArray } from './queries.ts';
 import { LOG_CHANNEL } from './logWakeups.ts';
 import { callerActor } from './identity.ts';
 import { eventCatalog, isEventType, type EventPayload, type EventType } from './eventCatalog.ts';
@@ -85,13 +86,14 @@ export async function appendEvent<T extends EventType>(session: Session, event: 
 }
 
 /**
- * The latest event of a type about an entity, in the workspace in scope: what a later step links
- * to as its cause (a transcript attached to a meeting is caused by the meeting's ingestion).
+ * The latest event of these types (about one kind of entity) about an entity, in the workspace in
+ * scope: what a later step links to as its cause (a transcript attached to a meeting is caused by
+ * the meeting's ingestion, each step of its pipeline by the one before).
  */
-export async function latestEventOf(session: Session, type: EventType, entityId: string): Promise<string | null> {
+export async function latestEventOf(session: Session, types: readonly EventType[], entityId: string): Promise<string | null> {
   const [row] = await session.sql<{ id: string }[]>`
     select id from ops.events
-     where workspace_id = auth.workspace_id() and entity_type = ${eventCatalog[type].entity} and entity_id = ${entityId} and type = ${type}
+     where workspace_id = auth.workspace_id() and entity_type = ${eventCatalog[types[0]!].entity} and entity_id = ${entityId} and type = any(${textArray(types)}::text[])
      order by seq desc limit 1`;
   return row?.id ?? null;
 }

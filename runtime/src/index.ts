@@ -17,7 +17,7 @@ export { createHttpServer, sendJson, type RunningServer, type RouteHandler, type
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
 export {
-  anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, listPagesThroughLink, listPositionPages, parsePositionPage,
+  anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, listPagesThroughLink, listPositionPages, loadPositionPage, loadOneBy, parsePositionPage,
   enumValues, type PositionPage,
 } from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
@@ -35,5 +35,6 @@ export { logSubscription } from './logSubscription.ts';
 export { SERVICE_RESTART, TOKEN_EXPIRED } from './serveSubscriptions.ts';
 export { acceptWebSockets } from './acceptWebSockets.ts';
 export { entityChanges } from './entityChanges.ts';
-export { matchParticipants, participantKey, recordInteractions, type ParticipantMatch } from './matchParticipants.ts';
-export { ingestBatch, sourceHash, MAX_INGEST_ITEMS, type IngestBatch, type IngestBatchResult, type IngestOutcome, type IngestItemResult } from './ingestBatch.ts';
+export { matchParticipants, recordInteractions, type ParticipantMatch } from './matchParticipants.ts';
+export { MAX_CLOCK_SKEW_MS, pastInstant, languageTag, recordingSeconds, insertInSlices } from './ingestFields.ts';
+export { ingestBatch, sourceHash, type IngestBatch, type IngestBatchResult, type IngestOutcome, type IngestItemResult } from './ingestBatch.ts';

@@ -53,9 +53,6 @@ export interface IngestBatch<I, R, P> {
   finish?(session: Session, written: { item: I; outcome: IngestOutcome; node: R }[]): Promise<void>;
 }
 
-/** The most items any ingestion call takes; each domain's mutation documents its own limit. */
-export const MAX_INGEST_ITEMS = 500;
-
 /**
  * Batched, idempotent ingestion, as connectors and partners bring data in: the caller's role and
  * the batch's size are checked first (over the maximum, nothing is written), then each item is validated, and each valid
@@ -131,6 +128,7 @@ export async function ingestBatch<I, R, P>(
  * (`items.3.sender.address`). A writer's own refusal names the field within its item (`meetingId`).
  */
 function inputField(field: string, prefix: string, inputFields: Record<string, string> = {}): string {
+  if (`${field}.` === prefix) return field;
   const rest = field.startsWith(prefix) ? field.slice(prefix.length) : field;
   return prefix + (inputFields[rest] ?? rest);
 }

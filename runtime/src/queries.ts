@@ -5,6 +5,7 @@ import { withSession, type Database, type RequestSession } from './createRequest
 import { byKey, groupByKey, type LoaderRegistry } from './LoaderRegistry.ts';
 import { afterCursor, encodeSequenceCursor, parseFirst, parseSequenceCursor, toConnection, type Connection, type Page, type PageArgs } from './pagination.ts';
 import { UUID_PATTERN } from './identity.ts';
+import { badUserInput } from './errors.ts';
 
 /** A tenant table as the list helpers need it: an id and a created_at string. */
 type ListTable = PgTable & { id: AnyPgColumn; createdAt: AnyPgColumn };
@@ -105,6 +106,24 @@ export function loadById<T extends ListTable>(scope: RequestScope, table: T, id:
 }
 
 /**
+ * Loads the row whose `column` (unique: a meeting's transcript by meeting id) is `value`, through
+ * the request's DataLoader for that column: one statement for every value asked for in the same tick.
+ */
+export function loadOneBy<T extends ListTable>(scope: RequestScope, table: T, column: AnyPgColumn, value: string): Promise<Row<T> | null> {
+  if (!UUID_PATTERN.test(value)) return Promise.resolve(null);
+  const { byIdLoader, fieldOf } = reading(table as PgTable);
+  const field = fieldOf.get(column.name)!;
+  return scope.loaders
+    .get<string, Row<T> | null>(`${byIdLoader}:${column.name}`, (values) =>
+      withSession(scope, async ({ db }) => {
+        const rows = await selectRows(db, db.select().from(table as PgTable).where(anyUuid(column, values)), table);
+        return byKey(values, rows, (row) => (row as Record<string, string>)[field]!);
+      }),
+    )
+    .load(value.toLowerCase());
+}
+
+/**
  * The instant a list is ordered by, newest first: created_at unless given (an inbox orders by
  * received_at). A timestamp column in string mode, so cursors keep Postgres' microseconds.
  */
@@ -194,7 +213,10 @@ export interface PositionPage {
 
 /** Validates `first`/`after` of a list in position order at the edge. */
 export function parsePositionPage(args: PageArgs, maxPageSize: number): PositionPage {
-  return { limit: parseFirst(args.first, maxPageSize), after: args.after ? Number(parseSequenceCursor(args.after)) : null };
+  const after = args.after ? Number(parseSequenceCursor(args.after)) : null;
+  // Positions are int4: a larger one (another list's cursor) is not one of this list's.
+  if (after !== null && after > 2 ** 31 - 1) throw badUserInput('after', 'after is not a cursor returned by this list');
+  return { limit: parseFirst(args.first, maxPageSize), after };
 }
 
 /**
@@ -236,6 +258,22 @@ export async function listPositionPages<T extends PgTable & { id: AnyPgColumn }>
       },
     };
   });
+}
+
+/** One parent's page of a list in position order, batched with every parent asked for with the same page (listPositionPages). */
+export function loadPositionPage<T extends PgTable & { id: AnyPgColumn }>(
+  scope: RequestScope,
+  table: T,
+  parentColumn: AnyPgColumn,
+  positionColumn: AnyPgColumn,
+  parentId: string,
+  page: PositionPage,
+): Promise<Connection<Row<T>>> {
+  return scope.loaders
+    .get<string, Connection<Row<T>>>(`${reading(table).byIdLoader}:${parentColumn.name}:${JSON.stringify(page)}`, (ids) =>
+      withSession(scope, ({ db }) => listPositionPages(db, table, parentColumn, positionColumn, ids, page)),
+    )
+    .load(parentId);
 }
 
 /**

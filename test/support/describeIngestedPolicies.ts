@@ -11,6 +11,8 @@ export interface IngestedPolicies {
   schema: string;
   /** Tables it must hold (every table of the schema is probed). */
   tables: string[];
+  /** Tables of a parent's parts, owned through their parent: a member may add none to someone else's parent. */
+  parts?: string[];
   /**
    * What a copy of a row `where` names must change to be a new row (beyond its id and external
    * id): a free parent for a one-per-parent table, a free position for an ordered one.
@@ -85,6 +87,16 @@ export function describeIngestedPolicies(spec: IngestedPolicies, more?: (scope: 
         expect(refused(await asCaller(sql, user('member'), await as(owner.memberId))), table).toBe(true);
         // Written, not merely let through: a copy that collided with a key would prove nothing.
         expect(await asCaller(sql, user('member'), await as(member.memberId)), table).toMatchObject({ rows: 1 });
+      }
+    });
+
+    it('lets a member add no part to a parent that is not theirs', async () => {
+      const { owner, member } = a.ws.users;
+      for (const table of spec.parts ?? []) {
+        // The owner's row, copied as the member's own: attributed right, under the owner's parent.
+        const statement = await copy(table, byMember(owner.memberId), { created_by: member.memberId });
+        expect(refused(await asCaller(sql, user('member'), statement)), table).toBe(true);
+        expect(await asCaller(sql, user('admin'), await copy(table, byMember(owner.memberId), { created_by: a.ws.users.admin.memberId })), table).toMatchObject({ rows: 1 });
       }
     });
 

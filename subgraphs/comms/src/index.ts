@@ -10,4 +10,4 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 export function createCommsSubgraph(deps: SubgraphDeps) {
   return createSubgraphService({ name: 'comms', typeDefs, resolvers: commsResolvers, ...deps });
 }
-export { MAX_COMMUNICATIONS_PER_CALL, ingestCommunications } from './domain/ingestCommunications.ts';
+export { ingestCommunications } from './domain/ingestCommunications.ts';

@@ -10,4 +10,4 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 export function createMediaSubgraph(deps: SubgraphDeps) {
   return createSubgraphService({ name: 'media', typeDefs, resolvers: mediaResolvers, ...deps });
 }
-export { MAX_MEDIA_ASSETS_PER_CALL, ingestMediaAssets } from './domain/ingestMediaAssets.ts';
+export { ingestMediaAssets } from './domain/ingestMediaAssets.ts';

@@ -13,6 +13,7 @@ describeIngestedPolicies(
   {
     schema: 'media',
     tables: ['media.media_assets', 'media.media_transcripts', 'media.media_chunks'],
+    parts: ['media.media_transcripts', 'media.media_chunks'],
     fresh: {
       'media.media_transcripts': assetWithoutTranscript,
       'media.media_chunks': async () => ({ position: 1999 }),

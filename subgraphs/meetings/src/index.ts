@@ -10,5 +10,5 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 export function createMeetingsSubgraph(deps: SubgraphDeps) {
   return createSubgraphService({ name: 'meetings', typeDefs, resolvers: meetingsResolvers, ...deps });
 }
-export { MAX_MEETINGS_PER_CALL, ingestMeetings } from './domain/ingestMeetings.ts';
-export { MAX_TRANSCRIPTS_PER_CALL, MAX_CHUNKS_PER_TRANSCRIPT, attachTranscript } from './domain/attachTranscript.ts';
+export { ingestMeetings } from './domain/ingestMeetings.ts';
+export { attachTranscript } from './domain/attachTranscript.ts';

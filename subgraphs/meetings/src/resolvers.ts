@@ -5,7 +5,7 @@ import {
 } from '@chief/runtime';
 import { attendance, meetingPlatform, meetings, meetingStatus, participantRole, transcriptChunks, transcripts, transcriptStatus, type ActionItem, type SopStep } from './models/index.ts';
 import { ingestMeetings } from './domain/ingestMeetings.ts';
-import { attachTranscript } from './domain/attachTranscript.ts';
+import { ACTION_ITEM_PRIORITIES, attachTranscript } from './domain/attachTranscript.ts';
 import { chunksOf, listMeetings, meetingsUnder, parseMeetingFilter, participantsOf, transcriptOf } from './domain/meetings.ts';
 
 type Ctx = SubgraphContext;
@@ -41,6 +41,7 @@ export const meetingsResolvers = {
   ParticipantRole: enumValues(participantRole.enumValues),
   Attendance: enumValues(attendance.enumValues),
   TranscriptStatus: enumValues(transcriptStatus.enumValues),
+  ActionItemPriority: enumValues(ACTION_ITEM_PRIORITIES),
 
   Query: {
     meeting: async (_: unknown, args: Args, ctx: Ctx) => {

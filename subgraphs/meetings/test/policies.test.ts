@@ -13,6 +13,7 @@ describeIngestedPolicies(
   {
     schema: 'meetings',
     tables: ['meetings.meetings', 'meetings.participants', 'meetings.transcripts', 'meetings.transcript_chunks'],
+    parts: ['meetings.participants', 'meetings.transcripts', 'meetings.transcript_chunks'],
     fresh: {
       'meetings.participants': async () => ({ position: 499, address: `copy-${Date.now()}@copies.test`, contact_id: null }),
       'meetings.transcripts': meetingWithoutTranscript,

@@ -1,15 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, ingestBatch, matchParticipants, naturalKeyIn, recordInteractions, refuseWrite, sourceHash, type IngestOutcome, type ParticipantMatch, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, ingestBatch, matchParticipants, naturalKeyIn, pastInstant, recordInteractions, refuseWrite, sourceHash, type IngestOutcome, type ParticipantMatch, type RequestSession, type Session } from '@chief/runtime';
 import { commsPlatform, communications, direction, threads, urgency, type Recipient } from '../models/index.ts';
 
 type Communication = typeof communications.$inferSelect;
 
 /** The most communications one ingestCommunications call takes (README: the ingestion contract). */
-export const MAX_COMMUNICATIONS_PER_CALL = 200;
-
-/** How far ahead of Chief's clock a connector's clock may run. */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_COMMUNICATIONS_PER_CALL = 200;
 
 /** How much one communication moves a contact's relationship strength toward 1 (core's formula, README). */
 const INTERACTION_WEIGHT = 0.15;
@@ -36,7 +33,7 @@ const communicationItem = z.object({
   subject: z.string().max(1000).nullish(),
   content: z.string().max(200_000).nullish(),
   // A date far ahead would pin the message atop the inbox and stop its contacts' decay.
-  receivedAt: z.date().refine((at) => at.getTime() <= Date.now() + MAX_CLOCK_SKEW_MS, 'must not be in the future'),
+  receivedAt: pastInstant,
   sentAt: z.date().nullish(),
   urgency: z.enum(urgency.enumValues).nullish(),
   topics: z.array(z.string().trim().min(1, 'must not be empty').max(100)).max(20).nullish(),

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, ingestBatch, matchParticipants, naturalKeyIn, refuseWrite, sourceHash,
+  anyUuid, appendEvent, ingestBatch, insertInSlices, languageTag, matchParticipants, naturalKeyIn, pastInstant, recordingSeconds, refuseWrite, sourceHash,
   type IngestOutcome, type ParticipantMatch, type RequestSession, type Session,
 } from '@chief/runtime';
 import { assetKind, assetStatus, mediaAssets, mediaChunks, mediaPlatform, mediaTranscripts } from '../models/index.ts';
@@ -10,21 +10,17 @@ type Asset = typeof mediaAssets.$inferSelect;
 type MediaTranscript = typeof mediaTranscripts.$inferSelect;
 
 /** The most assets one ingestMediaAssets call takes (README: the ingestion contract). */
-export const MAX_MEDIA_ASSETS_PER_CALL = 50;
+const MAX_MEDIA_ASSETS_PER_CALL = 50;
 /** The most chunks one asset's transcript holds. */
-export const MAX_CHUNKS_PER_ASSET = 2000;
-/** Chunks per insert statement: well under Postgres' 65,535 parameters. */
-const CHUNKS_PER_STATEMENT = 500;
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+const MAX_CHUNKS_PER_ASSET = 2000;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000);
-const seconds = z.number().min(0, 'must not be negative').max(86_400, 'must be within a day');
 
 const chunkInput = z
   .object({
     speaker: z.string().trim().min(1, 'must not be empty').max(200).nullish(),
-    startSeconds: seconds.nullish(),
-    endSeconds: seconds.nullish(),
+    startSeconds: recordingSeconds.nullish(),
+    endSeconds: recordingSeconds.nullish(),
     page: z.number().int().min(1, 'must be 1 or more').nullish(),
     text: z.string().trim().min(1, 'must not be empty').max(20_000),
   })
@@ -34,7 +30,7 @@ const chunkInput = z
   });
 
 const transcriptInput = z.object({
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag (en, ar-KW)').nullish(),
+  language: languageTag.nullish(),
   summary: z.string().max(20_000).nullish(),
   chunks: z.array(chunkInput).max(MAX_CHUNKS_PER_ASSET).nullish(),
 });
@@ -49,13 +45,13 @@ const assetItem = z
     description: z.string().max(20_000).nullish(),
     url: httpUrl,
     thumbnailUrl: httpUrl.nullish(),
-    mimeType: z.string().regex(/^[a-z0-9.+-]+\/[a-zA-Z0-9.+-]+$/, 'must be a media type (video/mp4)').nullish(),
+    mimeType: z.string().max(255).regex(/^[a-z0-9.+-]+\/[a-zA-Z0-9.+-]+$/, 'must be a media type (video/mp4)').nullish(),
     durationSeconds: z.number().int('must be whole seconds').min(0).max(86_400, 'must be within a day').nullish(),
     sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullish(),
     status: z.enum(assetStatus.enumValues).nullish(),
     failureReason: z.string().trim().min(1, 'must not be empty').max(2000).nullish(),
     author: z.object({ address: z.string().trim().min(1, 'must not be empty').max(320) }).nullish(),
-    recordedAt: z.date().refine((at) => at.getTime() <= Date.now() + MAX_CLOCK_SKEW_MS, 'must not be in the future'),
+    recordedAt: pastInstant,
     transcript: transcriptInput.nullish(),
     metadata: z.record(z.string(), z.unknown()).nullish(),
   })
@@ -70,6 +66,11 @@ type AssetItem = z.infer<typeof assetItem>;
 
 const itemKey = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
 
+/**
+ * The asset as sent, normalised (its transcript apart, with a hash of its own): what the source
+ * hash covers and what `changed` compares. A status left out is null here: a new asset is
+ * PENDING, a held one keeps its own.
+ */
 function sourceOf(item: AssetItem) {
   return {
     founderId: item.founderId ?? null,
@@ -81,7 +82,7 @@ function sourceOf(item: AssetItem) {
     mimeType: item.mimeType ?? null,
     durationSeconds: item.durationSeconds ?? null,
     sizeBytes: item.sizeBytes ?? null,
-    status: item.status ?? 'pending',
+    status: item.status ?? null,
     failureReason: item.failureReason ?? null,
     authorAddress: item.author?.address ?? null,
     recordedAt: item.recordedAt.toISOString(),
@@ -104,7 +105,14 @@ interface Prepared {
   existing: Map<string, Asset>;
   transcripts: Map<string, MediaTranscript>;
   match: (platform: string, address: string) => ParticipantMatch;
-  hashes: WeakMap<AssetItem, { source: Source; hash: string; chunksHash: string }>;
+  hashes: WeakMap<AssetItem, Fingerprint>;
+}
+
+interface Fingerprint {
+  source: Source;
+  hash: string;
+  /** The transcript's own hashes, when the item has one. */
+  transcript: { hash: string; chunksHash: string } | null;
 }
 
 async function prepare(session: Session, items: AssetItem[]): Promise<Prepared> {
@@ -122,61 +130,74 @@ async function prepare(session: Session, items: AssetItem[]): Promise<Prepared> 
   };
 }
 
-function fingerprint(item: AssetItem, prepared: Prepared) {
+function fingerprint(item: AssetItem, prepared: Prepared): Fingerprint {
   let known = prepared.hashes.get(item);
   if (!known) {
     const source = sourceOf(item);
-    const transcript = item.transcript ? { language: item.transcript.language ?? null, summary: item.transcript.summary ?? null, chunks: chunksOf(item) } : null;
-    known = { source, hash: sourceHash({ platform: item.platform, externalId: item.externalId, ...source, transcript }), chunksHash: sourceHash(chunksOf(item)) };
+    const transcript = item.transcript
+      ? { hash: sourceHash({ language: item.transcript.language ?? null, summary: item.transcript.summary ?? null, chunks: chunksOf(item) }), chunksHash: sourceHash(chunksOf(item)) }
+      : null;
+    known = { source, hash: sourceHash({ platform: item.platform, externalId: item.externalId, ...source }), transcript };
     prepared.hashes.set(item, known);
   }
   return known;
 }
 
+/** Whether the asset's transcript is held as the item sends it (an item without one keeps what is held). */
+const transcriptHeld = (asset: Asset, print: Fingerprint, prepared: Prepared) => !print.transcript || prepared.transcripts.get(asset.id)?.sourceHash === print.transcript.hash;
+
 function unchanged(item: AssetItem, prepared: Prepared): Asset | null {
   const existing = prepared.existing.get(itemKey(item.platform, item.externalId));
-  return existing && existing.sourceHash === fingerprint(item, prepared).hash ? existing : null;
+  if (!existing) return null;
+  const print = fingerprint(item, prepared);
+  return existing.sourceHash === print.hash && transcriptHeld(existing, print, prepared) ? existing : null;
 }
 
 /**
- * Writes the asset's transcript as sent: made, updated (its chunks rewritten only when they
- * changed, so their embeddings survive a new summary) or, when the item has none, left as it is.
- * Says which parts changed.
+ * Writes the asset's transcript as sent: made, or updated (its chunks rewritten only when they
+ * changed, so their embeddings survive a new summary). Says which parts changed.
  */
-async function writeTranscript(session: Session, asset: Asset, item: AssetItem, prepared: Prepared, chunksHash: string): Promise<string[]> {
-  if (!item.transcript) return [];
+async function writeTranscript(session: Session, asset: Asset, item: AssetItem, print: Fingerprint, prepared: Prepared): Promise<string[]> {
+  if (!item.transcript || !print.transcript || transcriptHeld(asset, print, prepared)) return [];
   const held = prepared.transcripts.get(asset.id);
-  const values = { language: item.transcript.language ?? null, summary: item.transcript.summary ?? null, chunkCount: chunksOf(item).length, chunksHash };
+  const values = {
+    language: item.transcript.language ?? null, summary: item.transcript.summary ?? null, chunkCount: chunksOf(item).length,
+    sourceHash: print.transcript.hash, chunksHash: print.transcript.chunksHash,
+  };
+  let transcriptId: string;
   const changed = held ? (['language', 'summary'] as const).filter((k) => held[k] !== values[k]).map((k) => `transcript.${k}`) : ['transcript'];
-  let transcriptId = held?.id;
   if (!held) {
     const [made] = await session.db.insert(mediaTranscripts).values({ ...values, mediaId: asset.id, workspaceId: session.identity.workspaceId!, createdBy: session.memberId }).returning();
     transcriptId = made!.id;
-  } else if (changed.length || held.chunksHash !== chunksHash) {
-    await session.db.update(mediaTranscripts).set(values).where(eq(mediaTranscripts.id, held.id));
-  }
-  if (held && held.chunksHash === chunksHash) return changed;
-  if (held) {
+  } else {
+    const [updated] = await session.db.update(mediaTranscripts).set(values).where(eq(mediaTranscripts.id, held.id)).returning({ id: mediaTranscripts.id });
+    if (!updated) return refuseWrite(session, mediaTranscripts, 'MediaTranscript', held.id);
+    transcriptId = updated.id;
+    if (held.chunksHash === print.transcript.chunksHash) return changed;
     changed.push('transcript.chunks');
     await session.db.delete(mediaChunks).where(eq(mediaChunks.mediaTranscriptId, held.id));
   }
-  const rows = chunksOf(item).map((c, position) => ({
+  await insertInSlices(session, mediaChunks, chunksOf(item).map((c, position) => ({
     ...c, startSeconds: c.startSeconds === null ? null : String(c.startSeconds), endSeconds: c.endSeconds === null ? null : String(c.endSeconds),
-    position, mediaTranscriptId: transcriptId!, workspaceId: session.identity.workspaceId!, createdBy: session.memberId,
-  }));
-  for (let at = 0; at < rows.length; at += CHUNKS_PER_STATEMENT) await session.db.insert(mediaChunks).values(rows.slice(at, at + CHUNKS_PER_STATEMENT));
+    position, mediaTranscriptId: transcriptId, workspaceId: session.identity.workspaceId!, createdBy: session.memberId,
+  })));
   return changed;
 }
 
 async function writeAsset(session: Session, item: AssetItem, prepared: Prepared): Promise<{ outcome: IngestOutcome; node: Asset }> {
-  const { source, hash, chunksHash } = fingerprint(item, prepared);
+  const print = fingerprint(item, prepared);
+  const { source, hash } = print;
   const author = source.authorAddress ? prepared.match(item.platform, source.authorAddress) : { contactId: null, memberId: null };
-  const values = { ...source, platform: item.platform, externalId: item.externalId, authorContactId: author.contactId, authorMemberId: author.memberId, sourceHash: hash };
+  const columns = { ...source, platform: item.platform, externalId: item.externalId, authorContactId: author.contactId, authorMemberId: author.memberId, sourceHash: hash };
   let existing = prepared.existing.get(itemKey(item.platform, item.externalId));
   if (!existing) {
-    const [row] = await session.db.insert(mediaAssets).values({ ...values, workspaceId: session.identity.workspaceId!, createdBy: session.memberId }).onConflictDoNothing().returning();
+    const [row] = await session.db
+      .insert(mediaAssets)
+      .values({ ...columns, status: source.status ?? 'pending', workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
+      .onConflictDoNothing()
+      .returning();
     if (row) {
-      await writeTranscript(session, row, item, prepared, chunksHash);
+      await writeTranscript(session, row, item, print, prepared);
       await appendEvent(session, {
         type: 'media.media_asset.ingested', entityId: row.id,
         payload: { platform: row.platform, externalId: row.externalId, kind: row.kind, title: row.title, status: row.status, chunkCount: chunksOf(item).length },
@@ -187,17 +208,23 @@ async function writeAsset(session: Session, item: AssetItem, prepared: Prepared)
     // Another call ingested the same asset first and has committed: compare with what it wrote.
     [existing] = await session.db.select().from(mediaAssets).where(and(eq(mediaAssets.platform, item.platform), eq(mediaAssets.externalId, item.externalId)));
     if (!existing) throw new Error('writeAsset: an asset that conflicted on insert is not visible');
-    if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
     const [held] = await session.db.select().from(mediaTranscripts).where(eq(mediaTranscripts.mediaId, existing.id));
     if (held) prepared.transcripts.set(existing.id, held);
+    if (existing.sourceHash === hash && transcriptHeld(existing, print, prepared)) return { outcome: 'UNCHANGED', node: existing };
   }
+  const effective = { ...source, status: source.status ?? existing.status };
   const before = storedSource(existing);
-  const changed: string[] = (Object.keys(source) as (keyof Source)[]).filter((field) => sourceHash(source[field]) !== sourceHash(before[field]));
-  // The status step is the database's to allow (core.check_status_step): a refused one is this item's CONFLICT.
-  const [row] = await session.db.update(mediaAssets).set(values).where(eq(mediaAssets.id, existing.id)).returning();
-  if (!row) return refuseWrite(session, mediaAssets, 'MediaAsset', existing.id);
-  changed.push(...(await writeTranscript(session, row, item, prepared, chunksHash)));
-  await appendEvent(session, { type: 'media.media_asset.updated', entityId: row.id, payload: { changed: changed.length ? changed : ['source'], status: row.status } });
+  const changed: string[] = (Object.keys(effective) as (keyof Source)[]).filter((field) => sourceHash(effective[field]) !== sourceHash(before[field]));
+  let row = existing;
+  if (existing.sourceHash !== hash) {
+    // The status step is the database's to allow (core.check_status_step): a refused one is this item's CONFLICT.
+    const [updated] = await session.db.update(mediaAssets).set({ ...columns, status: effective.status }).where(eq(mediaAssets.id, existing.id)).returning();
+    if (!updated) return refuseWrite(session, mediaAssets, 'MediaAsset', existing.id);
+    row = updated;
+  }
+  changed.push(...(await writeTranscript(session, row, item, print, prepared)));
+  if (!changed.length) return { outcome: 'UNCHANGED', node: row };
+  await appendEvent(session, { type: 'media.media_asset.updated', entityId: row.id, payload: { changed, status: row.status } });
   return { outcome: 'UPDATED', node: row };
 }
 

@@ -1,7 +1,7 @@
 import { and, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, byKey, containsPattern, listPage, listPagesByParent, listPositionPages, parseInput, withSession,
+  containsPattern, listPage, listPagesByParent, loadOneBy, loadPositionPage, parseInput, withSession,
   type Connection, type LoaderRegistry, type Page, type PositionPage, type RequestSession, type Session,
 } from '@chief/runtime';
 import { assetKind, assetStatus, mediaAssets, mediaChunks, mediaPlatform, mediaTranscripts } from '../models/index.ts';
@@ -56,19 +56,8 @@ export function assetsUnder(scope: Scope, parent: 'author' | 'founder', parentId
 }
 
 /** An asset's transcript, if it has one, batched across the request. */
-export function transcriptOf(scope: Scope, mediaId: string): Promise<MediaTranscript | null> {
-  return scope.loaders
-    .get<string, MediaTranscript | null>('media.media_transcripts:byMedia', (ids) =>
-      withSession(scope, async ({ db }) => byKey(ids, await db.select().from(mediaTranscripts).where(anyUuid(mediaTranscripts.mediaId, ids)), (t) => t.mediaId)),
-    )
-    .load(mediaId);
-}
+export const transcriptOf = (scope: Scope, mediaId: string): Promise<MediaTranscript | null> => loadOneBy(scope, mediaTranscripts, mediaTranscripts.mediaId, mediaId);
 
 /** A page of a transcript's chunks in order, batched: every transcript asked for with the same page shares one statement. */
-export function chunksOf(scope: Scope, transcriptId: string, page: PositionPage): Promise<Connection<Chunk>> {
-  return scope.loaders
-    .get<string, Connection<Chunk>>(`media.media_chunks:${JSON.stringify(page)}`, (ids) =>
-      withSession(scope, ({ db }) => listPositionPages(db, mediaChunks, mediaChunks.mediaTranscriptId, mediaChunks.position, ids, page)),
-    )
-    .load(transcriptId);
-}
+export const chunksOf = (scope: Scope, transcriptId: string, page: PositionPage): Promise<Connection<Chunk>> =>
+  loadPositionPage(scope, mediaChunks, mediaChunks.mediaTranscriptId, mediaChunks.position, transcriptId, page);

@@ -47,7 +47,7 @@ export const mediaAssets = media.table(
     check('ck_media_assets_description', sql`${t.description} is null or char_length(${t.description}) <= 20000`),
     check('ck_media_assets_url', sql`${t.url} ~ '^https?://' and char_length(${t.url}) <= 2000`),
     check('ck_media_assets_thumbnail_url', sql`${t.thumbnailUrl} is null or (${t.thumbnailUrl} ~ '^https?://' and char_length(${t.thumbnailUrl}) <= 2000)`),
-    check('ck_media_assets_mime_type', sql`${t.mimeType} is null or ${t.mimeType} ~ '^[a-z0-9.+-]+/[a-zA-Z0-9.+-]+$'`),
+    check('ck_media_assets_mime_type', sql`${t.mimeType} is null or (char_length(${t.mimeType}) <= 255 and ${t.mimeType} ~ '^[a-z0-9.+-]+/[a-zA-Z0-9.+-]+$')`),
     // Recordings last up to a day; documents have no duration.
     check('ck_media_assets_duration_seconds', sql`${t.durationSeconds} is null or (${t.kind} not in ('document', 'image') and ${t.durationSeconds} between 0 and 86400)`),
     check('ck_media_assets_size_bytes', sql`${t.sizeBytes} is null or ${t.sizeBytes} >= 0`),

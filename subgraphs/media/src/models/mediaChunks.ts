@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, numeric, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
-import { id, tenantPolicies, workspaceId } from '@chief/db';
+import { id, ownedThrough, tenantPolicies, workspaceId } from '@chief/db';
 import { media } from './schema.ts';
 import { mediaTranscripts } from './mediaTranscripts.ts';
-import { ownedAsset } from './ownedAsset.ts';
 
 /**
  * An asset's text in order: a passage of a recording (with its time range) or of a document
@@ -36,8 +35,8 @@ export const mediaChunks = media.table(
     check('ck_media_chunks_text', sql`char_length(${t.text}) between 1 and 20000`),
     check('ck_media_chunks_speaker', sql`${t.speaker} is null or char_length(${t.speaker}) between 1 and 200`),
     ...tenantPolicies('media_chunks', t.workspaceId, {
-      write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy,
-      ownedWhen: sql`${t.mediaTranscriptId} in (select mt.id from media.media_transcripts mt where ${ownedAsset(sql`mt.media_id`)})`,
+      write: 'own', insert: 'owned', createdBy: t.createdBy,
+      ownedWhen: sql`${t.mediaTranscriptId} in (select mt.id from media.media_transcripts mt where ${ownedThrough('media.media_assets', sql`mt.media_id`)})`,
     }),
   ],
 );

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, integer, text, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { id, ownedThrough, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { media } from './schema.ts';
 import { mediaAssets } from './mediaAssets.ts';
-import { ownedAsset } from './ownedAsset.ts';
 
 /**
  * What an asset says, at most one per asset: a video's or audio's transcript, a document's
@@ -19,6 +18,8 @@ export const mediaTranscripts = media.table(
     language: text('language'),
     summary: text('summary'),
     chunkCount: integer('chunk_count').notNull().default(0),
+    /** What the connector sent for it (language, summary, chunks): an asset re-sent without it keeps it as it is. */
+    sourceHash: text('source_hash').notNull(),
     chunksHash: text('chunks_hash').notNull(),
     createdBy: uuid('created_by'),
     ...timestamps(),
@@ -30,6 +31,6 @@ export const mediaTranscripts = media.table(
     check('ck_media_transcripts_language', sql`${t.language} is null or ${t.language} ~ '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$'`),
     check('ck_media_transcripts_summary', sql`${t.summary} is null or char_length(${t.summary}) <= 20000`),
     check('ck_media_transcripts_chunk_count', sql`${t.chunkCount} >= 0`),
-    ...tenantPolicies('media_transcripts', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy, ownedWhen: ownedAsset(t.mediaId) }),
+    ...tenantPolicies('media_transcripts', t.workspaceId, { write: 'own', insert: 'owned', createdBy: t.createdBy, ownedWhen: ownedThrough('media.media_assets', t.mediaId) }),
   ],
 );

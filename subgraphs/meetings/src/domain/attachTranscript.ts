@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, ingestBatch, latestEventOf, naturalKeyIn, notFound, refuseWrite, sourceHash,
+  anyUuid, appendEvent, badUserInput, ingestBatch, insertInSlices, languageTag, latestEventOf, naturalKeyIn, notFound, recordingSeconds, refuseWrite, sourceHash,
   type IngestOutcome, type RequestSession, type Session,
 } from '@chief/runtime';
 import { meetingPlatform, meetings, transcriptChunks, transcripts, transcriptStatus, type ActionItem, type SopStep } from '../models/index.ts';
@@ -11,18 +11,18 @@ type Transcript = typeof transcripts.$inferSelect;
 type MeetingRef = { id: string; platform: string; externalId: string };
 
 /** The most transcripts one attachTranscript call takes (README: the ingestion contract). */
-export const MAX_TRANSCRIPTS_PER_CALL = 20;
+const MAX_TRANSCRIPTS_PER_CALL = 20;
 /** The most chunks one transcript holds (about ten hours of speech in 20-second passages). */
-export const MAX_CHUNKS_PER_TRANSCRIPT = 2000;
-/** Chunks per insert statement: well under Postgres' 65,535 parameters. */
-const CHUNKS_PER_STATEMENT = 500;
+const MAX_CHUNKS_PER_TRANSCRIPT = 2000;
 
-const seconds = z.number().min(0, 'must not be negative').max(86_400, 'must be within a day');
+/** Seed 000's priorities, as the action items' JSON holds them. */
+export const ACTION_ITEM_PRIORITIES = ['low', 'medium', 'high', 'urgent'] as const;
+
 const chunkInput = z
   .object({
     speaker: z.string().trim().min(1, 'must not be empty').max(200).nullish(),
-    startSeconds: seconds,
-    endSeconds: seconds,
+    startSeconds: recordingSeconds,
+    endSeconds: recordingSeconds,
     text: z.string().trim().min(1, 'must not be empty').max(20_000),
   })
   .refine((c) => c.endSeconds >= c.startSeconds, { message: 'must not be before startSeconds', path: ['endSeconds'] });
@@ -31,7 +31,7 @@ const actionItemInput = z.object({
   id: z.uuid('must be an id').transform((id) => id.toLowerCase()).nullish(),
   description: z.string().trim().min(1, 'must not be empty').max(2000),
   assignee: z.string().trim().min(1, 'must not be empty').max(320).nullish(),
-  priority: z.enum(['low', 'medium', 'high', 'urgent']).nullish(),
+  priority: z.enum(ACTION_ITEM_PRIORITIES).nullish(),
   dueDate: z.iso.date('must be a date (YYYY-MM-DD)').nullish(),
 });
 
@@ -48,7 +48,7 @@ const transcriptItem = z
     meetingExternalId: z.string().trim().min(1, 'must not be empty').max(500).nullish(),
     status: z.enum(transcriptStatus.enumValues).nullish(),
     failureReason: z.string().trim().min(1, 'must not be empty').max(2000).nullish(),
-    language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 language tag (en, ar-KW)').nullish(),
+    language: languageTag.nullish(),
     provider: z.string().trim().min(1, 'must not be empty').max(100).nullish(),
     summary: z.string().max(20_000).nullish(),
     actionItems: z.array(actionItemInput).max(100).nullish(),
@@ -62,6 +62,13 @@ const transcriptItem = z
     if ((t.status === 'failed') !== Boolean(t.failureReason)) {
       ctx.addIssue({ code: 'custom', path: ['failureReason'], message: t.failureReason ? 'is only for a FAILED transcript' : 'is required for a FAILED transcript' });
     }
+    const ids = new Map<string, number>();
+    (t.actionItems ?? []).forEach((a, index) => {
+      if (!a.id) return;
+      const first = ids.get(a.id);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['actionItems', index, 'id'], message: `the same id as actionItems.${first}` });
+      else ids.set(a.id, index);
+    });
   });
 
 type TranscriptItem = z.infer<typeof transcriptItem>;
@@ -75,16 +82,20 @@ function actionItemId(meetingId: string, description: string, nth: number): stri
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** The item as sent, normalised: what the hashes cover and what `changed` compares. Chunks apart: they have their own hash. */
+/**
+ * The item as sent, normalised: what the hashes cover and what `changed` compares. Chunks apart:
+ * they have their own hash. A status left out is null here: a new transcript is COMPLETED, a held
+ * one keeps its own.
+ */
 function sourceOf(item: TranscriptItem, meetingId: string) {
   const seen = new Map<string, number>();
   const actionItems: ActionItem[] = (item.actionItems ?? []).map((a) => {
-    const nth = seen.get(a.description) ?? 0;
-    seen.set(a.description, nth + 1);
+    const nth = seen.get(a.description.toLowerCase()) ?? 0;
+    seen.set(a.description.toLowerCase(), nth + 1);
     return { id: a.id ?? actionItemId(meetingId, a.description, nth), description: a.description, assignee: a.assignee ?? null, priority: a.priority ?? null, due_date: a.dueDate ?? null };
   });
   return {
-    status: item.status ?? 'completed',
+    status: item.status ?? null,
     failureReason: item.failureReason ?? null,
     language: item.language ?? null,
     provider: item.provider ?? null,
@@ -107,6 +118,8 @@ interface Prepared {
   meetings: Map<string, MeetingRef>;
   /** The transcripts held, by meeting id. */
   existing: Map<string, Transcript>;
+  /** The item each meeting was named by first: a meeting named twice in a batch (by id and by key) is refused the second time. */
+  claimed: Map<string, TranscriptItem>;
   hashes: WeakMap<TranscriptItem, { source: Source; hash: string; chunksHash: string }>;
 }
 
@@ -121,7 +134,7 @@ async function prepare(session: Session, items: TranscriptItem[]): Promise<Prepa
   const found = new Map<string, MeetingRef>([...named.map((m) => [`id\u0000${m.id}`, m] as const), ...keyed.map((m) => [`${m.platform}\u0000${m.externalId}`, m] as const)]);
   const meetingIds = [...new Set([...found.values()].map((m) => m.id))];
   const held = meetingIds.length ? await session.db.select().from(transcripts).where(anyUuid(transcripts.meetingId, meetingIds)) : [];
-  return { meetings: found, existing: new Map(held.map((t) => [t.meetingId, t])), hashes: new WeakMap() };
+  return { meetings: found, existing: new Map(held.map((t) => [t.meetingId, t])), claimed: new Map(), hashes: new WeakMap() };
 }
 
 function fingerprint(item: TranscriptItem, meeting: MeetingRef, prepared: Prepared) {
@@ -134,9 +147,17 @@ function fingerprint(item: TranscriptItem, meeting: MeetingRef, prepared: Prepar
   return known;
 }
 
+/** Whether the item is the first of the batch to name its meeting (items are taken one at a time, in key order). */
+function claims(item: TranscriptItem, meeting: MeetingRef, prepared: Prepared): boolean {
+  const first = prepared.claimed.get(meeting.id);
+  if (!first) prepared.claimed.set(meeting.id, item);
+  return !first || first === item;
+}
+
 function unchanged(item: TranscriptItem, prepared: Prepared): Transcript | null {
   const meeting = prepared.meetings.get(itemKey(item));
-  const existing = meeting && prepared.existing.get(meeting.id);
+  if (!meeting || !claims(item, meeting, prepared)) return null;
+  const existing = prepared.existing.get(meeting.id);
   return existing && existing.sourceHash === fingerprint(item, meeting, prepared).hash ? existing : null;
 }
 
@@ -144,7 +165,7 @@ async function insertChunks(session: Session, transcriptId: string, item: Transc
   const rows = chunksOf(item).map((c, position) => ({
     ...c, startSeconds: String(c.startSeconds), endSeconds: String(c.endSeconds), position, transcriptId, workspaceId: session.identity.workspaceId!, createdBy: session.memberId,
   }));
-  for (let at = 0; at < rows.length; at += CHUNKS_PER_STATEMENT) await session.db.insert(transcriptChunks).values(rows.slice(at, at + CHUNKS_PER_STATEMENT));
+  await insertInSlices(session, transcriptChunks, rows);
 }
 
 async function writeTranscript(session: Session, item: TranscriptItem, prepared: Prepared): Promise<{ outcome: IngestOutcome; node: Transcript }> {
@@ -153,20 +174,24 @@ async function writeTranscript(session: Session, item: TranscriptItem, prepared:
     const field = meetingField(item);
     throw notFound('Meeting', item.meetingId ?? item.meetingExternalId ?? '', { field, message: `${field}: no such meeting in this workspace; ingest it with ingestMeetings first` });
   }
+  if (!claims(item, meeting, prepared)) {
+    const field = meetingField(item);
+    throw badUserInput(field, `${field}: the same meeting as an earlier item of this batch; send one transcript per meeting`);
+  }
   const { source, hash, chunksHash } = fingerprint(item, meeting, prepared);
   const chunkCount = item.chunks?.length ?? 0;
-  const values = { ...source, chunkCount, sourceHash: hash, chunksHash };
   let existing = prepared.existing.get(meeting.id);
   if (!existing) {
+    const status = source.status ?? 'completed';
     const [row] = await session.db
       .insert(transcripts)
-      .values({ ...values, meetingId: meeting.id, completedAt: source.status === 'completed' ? new Date() : null, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
+      .values({ ...source, status, chunkCount, sourceHash: hash, chunksHash, meetingId: meeting.id, completedAt: status === 'completed' ? new Date() : null, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
       .onConflictDoNothing()
       .returning();
     if (row) {
       await insertChunks(session, row.id, item);
       // Seed 000's flow: the meeting's ingestion caused its transcript.
-      const cause = await latestEventOf(session, 'meetings.meeting.ingested', meeting.id);
+      const cause = await latestEventOf(session, ['meetings.meeting.ingested'], meeting.id);
       await appendEvent(session, {
         type: 'meetings.transcript.attached', entityId: row.id,
         payload: { meetingId: meeting.id, status: row.status, language: row.language, chunkCount, actionItemCount: source.actionItems.length, sopStepCount: source.sopSteps.length },
@@ -180,20 +205,28 @@ async function writeTranscript(session: Session, item: TranscriptItem, prepared:
     if (!existing) throw new Error('writeTranscript: a transcript that conflicted on insert is not visible');
     if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
   }
+  if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
+  const effective = { ...source, status: source.status ?? existing.status };
   const before = storedSource(existing);
-  const changed = (Object.keys(source) as (keyof Source)[]).filter((field) => sourceHash(source[field]) !== sourceHash(before[field]));
+  const changed: string[] = (Object.keys(effective) as (keyof Source)[]).filter((field) => sourceHash(effective[field]) !== sourceHash(before[field]));
   const chunksChanged = existing.chunksHash !== chunksHash;
-  if (chunksChanged) changed.push('chunks' as never);
-  const completedAt = source.status !== 'completed' ? null : existing.status === 'completed' ? existing.completedAt : new Date();
+  if (chunksChanged) changed.push('chunks');
+  const completedAt = effective.status !== 'completed' ? null : existing.status === 'completed' ? existing.completedAt : new Date();
   // The status step is the database's to allow (core.check_status_step): a refused one is this item's CONFLICT.
-  const [row] = await session.db.update(transcripts).set({ ...values, completedAt }).where(eq(transcripts.id, existing.id)).returning();
+  const [row] = await session.db.update(transcripts).set({ ...effective, chunkCount, sourceHash: hash, chunksHash, completedAt }).where(eq(transcripts.id, existing.id)).returning();
   if (!row) return refuseWrite(session, transcripts, 'Transcript', existing.id);
+  prepared.existing.set(meeting.id, row);
+  if (!changed.length) return { outcome: 'UNCHANGED', node: row };
   if (chunksChanged) {
     await session.db.delete(transcriptChunks).where(eq(transcriptChunks.transcriptId, row.id));
     await insertChunks(session, row.id, item);
   }
-  await appendEvent(session, { type: 'meetings.transcript.updated', entityId: row.id, payload: { meetingId: meeting.id, changed, status: row.status } });
-  prepared.existing.set(meeting.id, row);
+  // A step of the pipeline follows the one before it.
+  const cause = row.status !== existing.status ? await latestEventOf(session, ['meetings.transcript.attached', 'meetings.transcript.updated'], row.id) : null;
+  await appendEvent(session, {
+    type: 'meetings.transcript.updated', entityId: row.id, payload: { meetingId: meeting.id, changed, status: row.status },
+    links: cause ? [{ linkType: 'caused', refEventId: cause }] : [],
+  });
   return { outcome: 'UPDATED', node: row };
 }
 

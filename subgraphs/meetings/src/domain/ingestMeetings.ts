@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, ingestBatch, matchParticipants, naturalKeyIn, recordInteractions, refuseWrite, sourceHash,
+  MAX_CLOCK_SKEW_MS, anyUuid, appendEvent, ingestBatch, matchParticipants, naturalKeyIn, recordInteractions, refuseWrite, sourceHash,
   type IngestOutcome, type ParticipantMatch, type RequestSession, type Session,
 } from '@chief/runtime';
 import { attendance, meetingPlatform, meetingStatus, meetings, participantRole, participants } from '../models/index.ts';
@@ -10,14 +10,12 @@ type Meeting = typeof meetings.$inferSelect;
 type Participant = typeof participants.$inferSelect;
 
 /** The most meetings one ingestMeetings call takes (README: the ingestion contract). */
-export const MAX_MEETINGS_PER_CALL = 200;
+const MAX_MEETINGS_PER_CALL = 200;
 /** The most participants one meeting lists. */
-export const MAX_PARTICIPANTS = 500;
+const MAX_PARTICIPANTS = 100;
 
 /** How much one meeting moves a contact's relationship strength toward 1: twice an email's (core's formula, README). */
 const INTERACTION_WEIGHT = 0.3;
-/** How far ahead of Chief's clock a connector's clock may run. */
-const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 const DAY_MS = 86_400_000;
 
 const participantInput = z
@@ -65,7 +63,10 @@ type MeetingItem = z.infer<typeof meetingItem>;
 
 const itemKey = (platform: string, externalId: string) => `${platform}\u0000${externalId}`;
 
-/** The item as the connector sent it, normalised: what the source hash covers and what `changed` compares. */
+/**
+ * The item as the connector sent it, normalised: what the source hash covers and what `changed`
+ * compares. A status left out is null here: a new meeting is SCHEDULED, a held one keeps its own.
+ */
 function sourceOf(item: MeetingItem) {
   return {
     founderId: item.founderId ?? null,
@@ -74,7 +75,7 @@ function sourceOf(item: MeetingItem) {
     startTime: item.startTime.toISOString(),
     endTime: item.endTime.toISOString(),
     recordingUrl: item.recordingUrl ?? null,
-    status: item.status ?? 'scheduled',
+    status: item.status ?? null,
     participants: (item.participants ?? []).map((p) => ({ address: p.address ?? null, name: p.name ?? null, role: p.role ?? 'attendee', attendance: p.attendance ?? 'invited' })),
     metadata: item.metadata ?? {},
   };
@@ -98,11 +99,18 @@ function storedSource(row: Meeting, people: Participant[]): Source {
 
 interface Prepared {
   existing: Map<string, Meeting>;
-  /** The stored participants of the meetings the batch already holds, in order. */
+  /** The stored participants of the held meetings the batch changes or must count, in order. */
   people: Map<string, Participant[]>;
   match: (platform: string, address: string) => ParticipantMatch;
   hashes: WeakMap<MeetingItem, string>;
 }
+
+/** A meeting counts as an interaction with its attendees once it is held: started, and not canceled. */
+const held = (meeting: { status: string; startTime: string }) => meeting.status !== 'canceled' && new Date(meeting.startTime).getTime() <= Date.now();
+
+/** The contacts who took part (not those who declined or stayed away). */
+const attendees = (rows: { contactId: string | null; attendance: string }[]) =>
+  rows.flatMap((p) => (p.contactId && p.attendance !== 'declined' && p.attendance !== 'absent' ? [p.contactId] : []));
 
 async function prepare(session: Session, items: MeetingItem[]): Promise<Prepared> {
   const addresses = items.flatMap((i) => (i.participants ?? []).flatMap((p) => (p.address ? [{ platform: i.platform, address: p.address }] : [])));
@@ -110,23 +118,23 @@ async function prepare(session: Session, items: MeetingItem[]): Promise<Prepared
     items.length ? session.db.select().from(meetings).where(naturalKeyIn(meetings.platform, meetings.externalId, 'meetings.platform', items)) : [],
     matchParticipants(session, addresses),
   ]);
-  const stored = existingRows.length
-    ? await session.db.select().from(participants).where(anyUuid(participants.meetingId, existingRows.map((m) => m.id))).orderBy(participants.meetingId, participants.position)
+  const prepared: Prepared = { existing: new Map(existingRows.map((row) => [itemKey(row.platform, row.externalId), row])), people: new Map(), match: matched.match, hashes: new WeakMap() };
+  // Participants are read only where they are needed: for a meeting that changed, or one held since it was last counted.
+  const needed = items.flatMap((item) => {
+    const row = prepared.existing.get(itemKey(item.platform, item.externalId));
+    return row && (row.sourceHash !== hashOf(item, prepared) || (!row.interactionsRecordedAt && held(row))) ? [row.id] : [];
+  });
+  const stored = needed.length
+    ? await session.db.select().from(participants).where(anyUuid(participants.meetingId, needed)).orderBy(participants.meetingId, participants.position)
     : [];
-  const people = new Map<string, Participant[]>();
-  for (const p of stored) people.set(p.meetingId, [...(people.get(p.meetingId) ?? []), p]);
-  return { existing: new Map(existingRows.map((row) => [itemKey(row.platform, row.externalId), row])), people, match: matched.match, hashes: new WeakMap() };
+  for (const p of stored) prepared.people.set(p.meetingId, [...(prepared.people.get(p.meetingId) ?? []), p]);
+  return prepared;
 }
 
 function hashOf(item: MeetingItem, prepared: Prepared): string {
   let hash = prepared.hashes.get(item);
   if (!hash) prepared.hashes.set(item, (hash = sourceHash({ platform: item.platform, externalId: item.externalId, ...sourceOf(item) })));
   return hash;
-}
-
-function unchanged(item: MeetingItem, prepared: Prepared): Meeting | null {
-  const existing = prepared.existing.get(itemKey(item.platform, item.externalId));
-  return existing && existing.sourceHash === hashOf(item, prepared) ? existing : null;
 }
 
 /** The participant rows of a meeting; a contact matched by two addresses is the first one's. */
@@ -140,30 +148,39 @@ function participantRows(session: Session, item: MeetingItem, source: Source, me
   });
 }
 
-/** The contacts who took part (not those who declined or stayed away). */
-const attendees = (rows: { contactId: string | null; attendance: string }[]) =>
-  rows.flatMap((p) => (p.contactId && p.attendance !== 'declined' && p.attendance !== 'absent' ? [p.contactId] : []));
+/** A meeting whose attendees' strength moves in this call, and who they are. */
+interface Interaction {
+  meetingId: string;
+  at: string;
+  contactIds: string[];
+}
 
-/** A meeting counts as an interaction with its attendees once it is held: started, and not canceled. */
-const held = (meeting: { status: string; startTime: string }, at: number) => meeting.status !== 'canceled' && new Date(meeting.startTime).getTime() <= at;
+/**
+ * Who a meeting is an interaction with in this call: every attendee when it is first counted
+ * (held, not counted before), newcomers to a meeting counted before, no one otherwise.
+ */
+function interactionOf(row: Meeting, people: { contactId: string | null; attendance: string }[], before: Participant[] | null): Interaction | null {
+  if (!held(row)) return null;
+  const earlier = new Set(row.interactionsRecordedAt && before ? attendees(before) : []);
+  const contactIds = attendees(people).filter((id) => !earlier.has(id));
+  return contactIds.length || !row.interactionsRecordedAt ? { meetingId: row.id, at: row.startTime, contactIds } : null;
+}
 
 interface Written {
   outcome: IngestOutcome;
   node: Meeting;
-  /** The contacts this write makes an interaction with: everyone on first being held, newcomers after. */
-  touched: string[];
+  interaction: Interaction | null;
 }
 
 async function writeMeeting(session: Session, item: MeetingItem, prepared: Prepared): Promise<Written> {
   const source = sourceOf(item);
   const hash = hashOf(item, prepared);
   const { participants: people, ...columns } = source;
-  const values = { ...columns, platform: item.platform, externalId: item.externalId, sourceHash: hash };
   let existing = prepared.existing.get(itemKey(item.platform, item.externalId));
   if (!existing) {
     const [row] = await session.db
       .insert(meetings)
-      .values({ ...values, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
+      .values({ ...columns, status: columns.status ?? 'scheduled', platform: item.platform, externalId: item.externalId, sourceHash: hash, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
       .onConflictDoNothing()
       .returning();
     if (row) {
@@ -175,18 +192,20 @@ async function writeMeeting(session: Session, item: MeetingItem, prepared: Prepa
         payload: { platform: row.platform, externalId: row.externalId, title: row.title, startTime: new Date(row.startTime).toISOString(), status: row.status, participantCount: rows.length, contactIds },
         links: contactIds.slice(0, 8).map((id) => ({ linkType: 'references' as const, entityType: 'contact', entityId: id })),
       });
-      return { outcome: 'CREATED', node: row, touched: held(row, Date.now()) ? attendees(rows) : [] };
+      return { outcome: 'CREATED', node: row, interaction: interactionOf(row, rows, null) };
     }
     // Another call ingested the same meeting first and has committed: compare with what it wrote.
     [existing] = await session.db.select().from(meetings).where(and(eq(meetings.platform, item.platform), eq(meetings.externalId, item.externalId)));
     if (!existing) throw new Error('writeMeeting: a meeting that conflicted on insert is not visible');
-    if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing, touched: [] };
     prepared.people.set(existing.id, await session.db.select().from(participants).where(eq(participants.meetingId, existing.id)).orderBy(participants.position));
   }
   const storedPeople = prepared.people.get(existing.id) ?? [];
+  // Held as sent, but held since it was last counted: counted now, nothing else written.
+  if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing, interaction: interactionOf(existing, storedPeople, storedPeople) };
+  const effective = { ...source, status: source.status ?? existing.status };
   const before = storedSource(existing, storedPeople);
-  const changed = (Object.keys(source) as (keyof Source)[]).filter((field) => sourceHash(source[field]) !== sourceHash(before[field]));
-  const [row] = await session.db.update(meetings).set(values).where(eq(meetings.id, existing.id)).returning();
+  const changed = (Object.keys(effective) as (keyof Source)[]).filter((field) => sourceHash(effective[field]) !== sourceHash(before[field]));
+  const [row] = await session.db.update(meetings).set({ ...columns, status: effective.status, sourceHash: hash }).where(eq(meetings.id, existing.id)).returning();
   if (!row) return refuseWrite(session, meetings, 'Meeting', existing.id);
   let current: { contactId: string | null; attendance: string }[] = storedPeople;
   if (changed.includes('participants')) {
@@ -195,23 +214,44 @@ async function writeMeeting(session: Session, item: MeetingItem, prepared: Prepa
     if (rows.length) await session.db.insert(participants).values(rows);
     current = rows;
   }
-  await appendEvent(session, { type: 'meetings.meeting.updated', entityId: row.id, payload: { changed: changed.length ? changed : ['source'], status: row.status } });
-  // Held before this write (as of the last one)? Then only newcomers are a new interaction.
-  const wasHeld = held(existing, existing.updatedAt.getTime());
-  const earlier = new Set(wasHeld ? attendees(storedPeople) : []);
-  const touched = held(row, Date.now()) ? attendees(current).filter((id) => !earlier.has(id)) : [];
-  return { outcome: 'UPDATED', node: row, touched };
+  if (changed.length) await appendEvent(session, { type: 'meetings.meeting.updated', entityId: row.id, payload: { changed, status: row.status } });
+  return { outcome: changed.length ? 'UPDATED' : 'UNCHANGED', node: row, interaction: interactionOf(row, current, storedPeople) };
+}
+
+/** The stored meeting when the item is held exactly as sent and there is nothing to count: UNCHANGED without a statement. */
+function unchanged(item: MeetingItem, prepared: Prepared): Meeting | null {
+  const existing = prepared.existing.get(itemKey(item.platform, item.externalId));
+  return existing && existing.sourceHash === hashOf(item, prepared) && (existing.interactionsRecordedAt || !held(existing)) ? existing : null;
+}
+
+/**
+ * Moves the attendees' relationship strength for the meetings this call counts, each once: a
+ * meeting first counted is marked (only those the caller may mark: row-level security decides),
+ * a counted one adds only its newcomers.
+ */
+async function recordMeetingInteractions(session: Session, interactions: { interaction: Interaction; first: boolean }[]) {
+  const first = interactions.filter((i) => i.first).map((i) => i.interaction.meetingId);
+  const marked = new Set(
+    first.length
+      ? (await session.db.update(meetings).set({ interactionsRecordedAt: new Date() }).where(and(anyUuid(meetings.id, first), isNull(meetings.interactionsRecordedAt))).returning({ id: meetings.id })).map((m) => m.id)
+      : [],
+  );
+  const touches = interactions
+    .filter((i) => !i.first || marked.has(i.interaction.meetingId))
+    .flatMap(({ interaction }) => interaction.contactIds.map((contactId) => ({ contactId, at: interaction.at })));
+  await recordInteractions(session, touches, INTERACTION_WEIGHT);
 }
 
 /**
  * ingestMeetings: calendars and meeting platforms' way in. Idempotent on (workspace, platform,
- * external id): an item sent again unchanged is UNCHANGED (no write, no event), a changed one is
- * UPDATED, its participants replaced when they changed. Participants are matched to contacts and
- * members by address; a held meeting (started, not canceled) moves its attendees' relationship
- * strength and last interaction, once.
+ * external id): an item sent again unchanged is UNCHANGED (no event), a changed one is UPDATED,
+ * its participants replaced when they changed. Participants are matched to contacts and members
+ * by address; a held meeting (started, not canceled) moves its attendees' relationship strength
+ * and last interaction once, the first time Chief sees it held (a meeting ingested ahead of time
+ * counts when it is sent again after it started).
  */
 export function ingestMeetings(request: RequestSession, items: unknown, syncJobId: string | null | undefined) {
-  const touches: { contactId: string; at: string }[] = [];
+  const interactions: { interaction: Interaction; first: boolean }[] = [];
   return ingestBatch<MeetingItem, Meeting, Prepared>(request, items, syncJobId, {
     argument: 'items',
     maxItems: MAX_MEETINGS_PER_CALL,
@@ -221,10 +261,10 @@ export function ingestMeetings(request: RequestSession, items: unknown, syncJobI
     prepare,
     unchanged,
     async write(session, item, prepared) {
-      const { touched, ...done } = await writeMeeting(session, item, prepared);
-      touches.push(...touched.map((contactId) => ({ contactId, at: done.node.startTime })));
+      const { interaction, ...done } = await writeMeeting(session, item, prepared);
+      if (interaction) interactions.push({ interaction, first: !done.node.interactionsRecordedAt });
       return done;
     },
-    finish: (session) => recordInteractions(session, touches, INTERACTION_WEIGHT),
+    finish: (session) => recordMeetingInteractions(session, interactions),
   });
 }

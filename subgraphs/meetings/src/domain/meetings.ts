@@ -1,7 +1,7 @@
 import { and, ilike, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, byKey, containsPattern, groupByKey, listPage, listPagesByParent, listPagesThroughLink, listPositionPages, parseInput, withSession,
+  anyUuid, containsPattern, groupByKey, listPage, listPagesByParent, listPagesThroughLink, loadOneBy, loadPositionPage, parseInput, withSession,
   type Connection, type LoaderRegistry, type Page, type PositionPage, type RequestSession, type Session,
 } from '@chief/runtime';
 import { meetingPlatform, meetings, meetingStatus, participants, transcriptChunks, transcripts } from '../models/index.ts';
@@ -79,19 +79,8 @@ export function participantsOf(scope: Scope, meetingId: string): Promise<Partici
 }
 
 /** A meeting's transcript, if it has one, batched across the request. */
-export function transcriptOf(scope: Scope, meetingId: string): Promise<Transcript | null> {
-  return scope.loaders
-    .get<string, Transcript | null>('meetings.transcripts:byMeeting', (ids) =>
-      withSession(scope, async ({ db }) => byKey(ids, await db.select().from(transcripts).where(anyUuid(transcripts.meetingId, ids)), (t) => t.meetingId)),
-    )
-    .load(meetingId);
-}
+export const transcriptOf = (scope: Scope, meetingId: string): Promise<Transcript | null> => loadOneBy(scope, transcripts, transcripts.meetingId, meetingId);
 
 /** A page of a transcript's chunks in order, batched: every transcript asked for with the same page shares one statement. */
-export function chunksOf(scope: Scope, transcriptId: string, page: PositionPage): Promise<Connection<Chunk>> {
-  return scope.loaders
-    .get<string, Connection<Chunk>>(`meetings.transcript_chunks:${JSON.stringify(page)}`, (ids) =>
-      withSession(scope, ({ db }) => listPositionPages(db, transcriptChunks, transcriptChunks.transcriptId, transcriptChunks.position, ids, page)),
-    )
-    .load(transcriptId);
-}
+export const chunksOf = (scope: Scope, transcriptId: string, page: PositionPage): Promise<Connection<Chunk>> =>
+  loadPositionPage(scope, transcriptChunks, transcriptChunks.transcriptId, transcriptChunks.position, transcriptId, page);

@@ -26,6 +26,8 @@ export const meetings = schema.table(
     /** The platform's own fields Chief does not model (conference ids, calendar ids, ...). */
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     sourceHash: text('source_hash').notNull(),
+    /** When its attendees' relationship strength was moved for it: a meeting counts once, when held. */
+    interactionsRecordedAt: timestamp('interactions_recorded_at', { withTimezone: true, mode: 'date' }),
     createdBy: uuid('created_by'),
     ...timestamps(),
   },

@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { id, ownedThrough, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { attendance, meetingsSchema as schema, participantRole } from './schema.ts';
 import { meetings } from './meetings.ts';
-import { ownedMeeting } from './ownedMeeting.ts';
 
 /**
  * Who was asked to or took part in a meeting: a contact or a member (matched by email address,
@@ -38,6 +37,6 @@ export const participants = schema.table(
     check('ck_participants_identity', sql`${t.address} is not null or ${t.name} is not null`),
     check('ck_participants_address', sql`${t.address} is null or char_length(btrim(${t.address})) between 1 and 320`),
     check('ck_participants_name', sql`${t.name} is null or char_length(${t.name}) <= 200`),
-    ...tenantPolicies('participants', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy, ownedWhen: ownedMeeting(t.meetingId) }),
+    ...tenantPolicies('participants', t.workspaceId, { write: 'own', insert: 'owned', createdBy: t.createdBy, ownedWhen: ownedThrough('meetings.meetings', t.meetingId) }),
   ],
 );

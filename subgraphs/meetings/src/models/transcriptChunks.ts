@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, numeric, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
-import { id, tenantPolicies, workspaceId } from '@chief/db';
+import { id, ownedThrough, tenantPolicies, workspaceId } from '@chief/db';
 import { meetingsSchema as schema } from './schema.ts';
 import { transcripts } from './transcripts.ts';
-import { ownedMeeting } from './ownedMeeting.ts';
 
 /**
  * A transcript's text in order, a speaker's passage at a time, with where it falls in the
@@ -33,8 +32,8 @@ export const transcriptChunks = schema.table(
     check('ck_transcript_chunks_text', sql`char_length(${t.text}) between 1 and 20000`),
     check('ck_transcript_chunks_speaker', sql`${t.speaker} is null or char_length(${t.speaker}) between 1 and 200`),
     ...tenantPolicies('transcript_chunks', t.workspaceId, {
-      write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy,
-      ownedWhen: sql`${t.transcriptId} in (select tr.id from meetings.transcripts tr where ${ownedMeeting(sql`tr.meeting_id`)})`,
+      write: 'own', insert: 'owned', createdBy: t.createdBy,
+      ownedWhen: sql`${t.transcriptId} in (select tr.id from meetings.transcripts tr where ${ownedThrough('meetings.meetings', sql`tr.meeting_id`)})`,
     }),
   ],
 );

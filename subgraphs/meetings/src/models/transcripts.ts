@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, integer, jsonb, text, timestamp, unique, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { id, ownedThrough, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { meetingsSchema as schema, transcriptStatus } from './schema.ts';
 import { meetings } from './meetings.ts';
-import { ownedMeeting } from './ownedMeeting.ts';
 
 /** Seed 000's action item shape (its keys as the seed writes them); the CHECK below holds the database to it. */
 export interface ActionItem {
@@ -75,6 +74,6 @@ export const transcripts = schema.table(
       sql`jsonb_typeof(${t.sopSteps}) = 'array' and jsonb_array_length(${t.sopSteps}) <= 100
         and not jsonb_path_exists(${t.sopSteps}, '$[*] ? (!(@.step.type() == "number" && @.step >= 1) || !(@.title.type() == "string"))')`,
     ),
-    ...tenantPolicies('transcripts', t.workspaceId, { write: 'own', ownerColumns: [t.createdBy], createdBy: t.createdBy, ownedWhen: ownedMeeting(t.meetingId) }),
+    ...tenantPolicies('transcripts', t.workspaceId, { write: 'own', insert: 'owned', createdBy: t.createdBy, ownedWhen: ownedThrough('meetings.meetings', t.meetingId) }),
   ],
 );
