@@ -4,39 +4,42 @@ GRANT USAGE ON SCHEMA meetings, media TO chief_app, chief_service;
 --> statement-breakpoint
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA meetings, media TO chief_app, chief_service;
 --> statement-breakpoint
-DO $$
+-- Tenant-consistent references to core, for this and later domains: each names (schema, table,
+-- constraint, column, target, on delete); a reference by workspace_id alone points at the
+-- workspace, any other by (workspace_id, column), so a row can only ever reference its own
+-- workspace's rows. Added once: an existing constraint of the name is left as it is.
+CREATE OR REPLACE PROCEDURE core.add_tenant_references(refs text[][]) LANGUAGE plpgsql AS $$
 DECLARE
-  fk record;
+  r text[];
 BEGIN
-  FOR fk IN SELECT * FROM (VALUES
-    ('meetings', 'meetings', 'fk_meetings_workspace', 'workspace_id', 'core.workspaces', 'CASCADE'),
-    ('meetings', 'meetings', 'fk_meetings_founder', 'founder_id', 'core.founders', 'SET NULL (founder_id)'),
-    ('meetings', 'meetings', 'fk_meetings_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
-    ('meetings', 'participants', 'fk_participants_contact', 'contact_id', 'core.contacts', 'SET NULL (contact_id)'),
-    ('meetings', 'participants', 'fk_participants_member', 'member_id', 'core.members', 'SET NULL (member_id)'),
-    ('meetings', 'participants', 'fk_participants_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
-    ('meetings', 'transcripts', 'fk_transcripts_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
-    ('meetings', 'transcript_chunks', 'fk_transcript_chunks_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
-    ('media', 'media_assets', 'fk_media_assets_workspace', 'workspace_id', 'core.workspaces', 'CASCADE'),
-    ('media', 'media_assets', 'fk_media_assets_founder', 'founder_id', 'core.founders', 'SET NULL (founder_id)'),
-    ('media', 'media_assets', 'fk_media_assets_author_contact', 'author_contact_id', 'core.contacts', 'SET NULL (author_contact_id)'),
-    ('media', 'media_assets', 'fk_media_assets_author_member', 'author_member_id', 'core.members', 'SET NULL (author_member_id)'),
-    ('media', 'media_assets', 'fk_media_assets_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
-    ('media', 'media_transcripts', 'fk_media_transcripts_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'),
-    ('media', 'media_chunks', 'fk_media_chunks_created_by', 'created_by', 'core.members', 'SET NULL (created_by)')
-  ) AS t(schema_name, table_name, constraint_name, column_name, target, on_delete)
-  LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = fk.constraint_name) THEN
-      IF fk.column_name = 'workspace_id' THEN
-        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I FOREIGN KEY (workspace_id) REFERENCES %s (id) ON DELETE %s',
-          fk.schema_name, fk.table_name, fk.constraint_name, fk.target, fk.on_delete);
+  FOREACH r SLICE 1 IN ARRAY refs LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = r[3]) THEN
+      IF r[4] = 'workspace_id' THEN
+        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I FOREIGN KEY (workspace_id) REFERENCES %s (id) ON DELETE %s', r[1], r[2], r[3], r[5], r[6]);
       ELSE
-        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I FOREIGN KEY (workspace_id, %I) REFERENCES %s (workspace_id, id) ON DELETE %s',
-          fk.schema_name, fk.table_name, fk.constraint_name, fk.column_name, fk.target, fk.on_delete);
+        EXECUTE format('ALTER TABLE %I.%I ADD CONSTRAINT %I FOREIGN KEY (workspace_id, %I) REFERENCES %s (workspace_id, id) ON DELETE %s', r[1], r[2], r[3], r[4], r[5], r[6]);
       END IF;
     END IF;
   END LOOP;
 END $$;
+--> statement-breakpoint
+CALL core.add_tenant_references(ARRAY[
+  ['meetings', 'meetings', 'fk_meetings_workspace', 'workspace_id', 'core.workspaces', 'CASCADE'],
+  ['meetings', 'meetings', 'fk_meetings_founder', 'founder_id', 'core.founders', 'SET NULL (founder_id)'],
+  ['meetings', 'meetings', 'fk_meetings_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'],
+  ['meetings', 'participants', 'fk_participants_contact', 'contact_id', 'core.contacts', 'SET NULL (contact_id)'],
+  ['meetings', 'participants', 'fk_participants_member', 'member_id', 'core.members', 'SET NULL (member_id)'],
+  ['meetings', 'participants', 'fk_participants_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'],
+  ['meetings', 'transcripts', 'fk_transcripts_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'],
+  ['meetings', 'transcript_chunks', 'fk_transcript_chunks_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'],
+  ['media', 'media_assets', 'fk_media_assets_workspace', 'workspace_id', 'core.workspaces', 'CASCADE'],
+  ['media', 'media_assets', 'fk_media_assets_founder', 'founder_id', 'core.founders', 'SET NULL (founder_id)'],
+  ['media', 'media_assets', 'fk_media_assets_author_contact', 'author_contact_id', 'core.contacts', 'SET NULL (author_contact_id)'],
+  ['media', 'media_assets', 'fk_media_assets_author_member', 'author_member_id', 'core.members', 'SET NULL (author_member_id)'],
+  ['media', 'media_assets', 'fk_media_assets_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'],
+  ['media', 'media_transcripts', 'fk_media_transcripts_created_by', 'created_by', 'core.members', 'SET NULL (created_by)'],
+  ['media', 'media_chunks', 'fk_media_chunks_created_by', 'created_by', 'core.members', 'SET NULL (created_by)']
+]);
 --> statement-breakpoint
 CALL core.attach_column_triggers('updated_at', 'set_updated_at', 'UPDATE', 'core.set_updated_at');
 --> statement-breakpoint

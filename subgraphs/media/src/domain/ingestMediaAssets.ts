@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, ingestBatch, insertInSlices, languageTag, matchParticipants, naturalKeyIn, pastInstant, recordingSeconds, refuseWrite, sourceHash,
+  anyUuid, appendEvent, ingestBatch, insertInSlices, languageTag, latestEventOf, matchParticipants, naturalKeyIn, pastInstant, recordingSeconds, refuseWrite, sourceHash,
   type IngestOutcome, type ParticipantMatch, type RequestSession, type Session,
 } from '@chief/runtime';
 import { assetKind, assetStatus, mediaAssets, mediaChunks, mediaPlatform, mediaTranscripts } from '../models/index.ts';
@@ -224,7 +224,9 @@ async function writeAsset(session: Session, item: AssetItem, prepared: Prepared)
   }
   changed.push(...(await writeTranscript(session, row, item, print, prepared)));
   if (!changed.length) return { outcome: 'UNCHANGED', node: row };
-  await appendEvent(session, { type: 'media.media_asset.updated', entityId: row.id, payload: { changed, status: row.status } });
+  // A step of its processing follows the one before it.
+  const cause = row.status !== existing.status ? await latestEventOf(session, ['media.media_asset.ingested', 'media.media_asset.updated'], row.id) : null;
+  await appendEvent(session, { type: 'media.media_asset.updated', entityId: row.id, payload: { changed, status: row.status }, links: cause ? [{ linkType: 'caused', refEventId: cause }] : [] });
   return { outcome: 'UPDATED', node: row };
 }
 

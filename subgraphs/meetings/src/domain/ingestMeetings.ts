@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  MAX_CLOCK_SKEW_MS, anyUuid, appendEvent, ingestBatch, matchParticipants, naturalKeyIn, recordInteractions, refuseWrite, sourceHash,
+  MAX_CLOCK_SKEW_MS, anyUuid, appendEvent, ingestBatch, latestEventOf, matchParticipants, naturalKeyIn, recordInteractions, refuseWrite, sourceHash,
   type IngestOutcome, type ParticipantMatch, type RequestSession, type Session,
 } from '@chief/runtime';
 import { attendance, meetingPlatform, meetingStatus, meetings, participantRole, participants } from '../models/index.ts';
@@ -214,7 +214,11 @@ async function writeMeeting(session: Session, item: MeetingItem, prepared: Prepa
     if (rows.length) await session.db.insert(participants).values(rows);
     current = rows;
   }
-  if (changed.length) await appendEvent(session, { type: 'meetings.meeting.updated', entityId: row.id, payload: { changed, status: row.status } });
+  if (changed.length) {
+    // A change of where it stands (scheduled, under way, over) follows the one before it.
+    const cause = row.status !== existing.status ? await latestEventOf(session, ['meetings.meeting.ingested', 'meetings.meeting.updated'], row.id) : null;
+    await appendEvent(session, { type: 'meetings.meeting.updated', entityId: row.id, payload: { changed, status: row.status }, links: cause ? [{ linkType: 'caused', refEventId: cause }] : [] });
+  }
   return { outcome: changed.length ? 'UPDATED' : 'UNCHANGED', node: row, interaction: interactionOf(row, current, storedPeople) };
 }
 
