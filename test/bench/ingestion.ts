@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { loadConfig, type Config } from '@chief/runtime';
 import { startChief } from '../../scripts/startChief.ts';
@@ -17,7 +20,12 @@ const CHUNKS = 100;
 const INBOX_RUNS = 50;
 const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 
+// The embedded database is the benchmark's own, fresh each run: never the developer's .data/.
+const pgliteDir = mkdtempSync(join(tmpdir(), 'chief-bench-ingestion-'));
+process.on('exit', () => rmSync(pgliteDir, { recursive: true, force: true }));
+
 const env = (databaseUrl?: string): Record<string, string> => ({
+  PGLITE_DATA_DIR: pgliteDir,
   NODE_ENV: 'production', LOG_LEVEL: 'silent', DEMO_DATA: 'false', AUTH_JWT_SECRET: SECRET,
   SUBGRAPH_SECRET: 'bench-subgraph-secret-bench-subgraph-0123', ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
   API_KEY_SECRET: 'bench-api-key-secret-bench-api-key-secret', RATE_LIMIT_USER_MAX: '1000000', MAX_QUERY_COST: '1000000',
