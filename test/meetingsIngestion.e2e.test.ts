@@ -225,6 +225,9 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     expect(await step('PROCESSING')).toMatchObject({ outcome: 'UPDATED', transcript: { status: 'PROCESSING' } });
     expect(await step('FAILED')).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'items.0.failureReason' } });
     expect(await step('FAILED', { failureReason: 'The recording is silent' })).toMatchObject({ outcome: 'UPDATED', transcript: { status: 'FAILED' } });
+    // Sent again without a status: it stays failed, with its reason.
+    const { status: _status, ...unstated } = transcript(2, { chunks: [], failureReason: undefined });
+    expect(expectData(await attach([unstated])).attachTranscript.results[0]).toMatchObject({ outcome: 'UNCHANGED', transcript: { status: 'FAILED' } });
     expect(await step('PENDING')).toMatchObject({ outcome: 'UPDATED', transcript: { status: 'PENDING' } });
     expect(await step('PROCESSING')).toMatchObject({ outcome: 'UPDATED' });
     expect(await step('COMPLETED', { chunks: chunks(3) })).toMatchObject({ outcome: 'UPDATED', transcript: { status: 'COMPLETED', chunkCount: 3 } });
@@ -339,10 +342,17 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     expect(expectData(await ingest([ahead])).ingestMeetings.results[0]!.outcome).toBe('UNCHANGED');
     expect(await strength()).toBe(before);
     await new Promise((resolve) => setTimeout(resolve, soon - Date.now() + 100));
-    expect(expectData(await ingest([ahead])).ingestMeetings.results[0]!.outcome).toBe('UNCHANGED');
+    // Sent again by a member who may not change the owner's meeting: it counts all the same, once.
+    expect(expectData(await ingest([ahead], ws.users.member.token)).ingestMeetings.results[0]!.outcome).toBe('UNCHANGED');
     const counted = await strength();
     expect(counted).toBeGreaterThan(before);
     expect(expectData(await ingest([ahead])).ingestMeetings.results[0]!.outcome).toBe('UNCHANGED');
+    expect(await strength()).toBe(counted);
+    // An attendee who stays away and comes back is still one interaction of this meeting.
+    const [ada, ...others] = ahead.participants;
+    for (const attendance of ['ABSENT', 'ATTENDED']) {
+      expect(expectData(await ingest([{ ...ahead, participants: [{ ...ada, attendance }, ...others] }])).ingestMeetings.results[0]!.outcome).toBe('UPDATED');
+    }
     expect(await strength()).toBe(counted);
   });
 

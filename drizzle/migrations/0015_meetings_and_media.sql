@@ -26,6 +26,7 @@ CREATE TABLE "meetings"."meetings" (
 	"metadata" jsonb DEFAULT '{}'::jsonb NOT NULL,
 	"source_hash" text NOT NULL,
 	"interactions_recorded_at" timestamp with time zone,
+	"counted_contact_ids" uuid[] DEFAULT '{}'::uuid[] NOT NULL,
 	"created_by" uuid,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -212,13 +212,14 @@ async function writeAsset(session: Session, item: AssetItem, prepared: Prepared)
     if (held) prepared.transcripts.set(existing.id, held);
     if (existing.sourceHash === hash && transcriptHeld(existing, print, prepared)) return { outcome: 'UNCHANGED', node: existing };
   }
-  const effective = { ...source, status: source.status ?? existing.status };
+  // A status left out keeps the held one, and its failure reason with it.
+  const effective = { ...source, status: source.status ?? existing.status, failureReason: source.status ? source.failureReason : existing.failureReason };
   const before = storedSource(existing);
   const changed: string[] = (Object.keys(effective) as (keyof Source)[]).filter((field) => sourceHash(effective[field]) !== sourceHash(before[field]));
   let row = existing;
   if (existing.sourceHash !== hash) {
     // The status step is the database's to allow (core.check_status_step): a refused one is this item's CONFLICT.
-    const [updated] = await session.db.update(mediaAssets).set({ ...columns, status: effective.status }).where(eq(mediaAssets.id, existing.id)).returning();
+    const [updated] = await session.db.update(mediaAssets).set({ ...columns, status: effective.status, failureReason: effective.failureReason }).where(eq(mediaAssets.id, existing.id)).returning();
     if (!updated) return refuseWrite(session, mediaAssets, 'MediaAsset', existing.id);
     row = updated;
   }

@@ -88,11 +88,18 @@ function actionItemId(meetingId: string, description: string, nth: number): stri
  * one keeps its own.
  */
 function sourceOf(item: TranscriptItem, meetingId: string) {
+  // Ids the producer gave are kept; a made one skips any already taken, so ids stay unique.
+  const taken = new Set((item.actionItems ?? []).flatMap((a) => (a.id ? [a.id] : [])));
   const seen = new Map<string, number>();
   const actionItems: ActionItem[] = (item.actionItems ?? []).map((a) => {
-    const nth = seen.get(a.description.toLowerCase()) ?? 0;
-    seen.set(a.description.toLowerCase(), nth + 1);
-    return { id: a.id ?? actionItemId(meetingId, a.description, nth), description: a.description, assignee: a.assignee ?? null, priority: a.priority ?? null, due_date: a.dueDate ?? null };
+    let id = a.id;
+    for (let nth = seen.get(a.description.toLowerCase()) ?? 0; !id; nth++) {
+      const made = actionItemId(meetingId, a.description, nth);
+      seen.set(a.description.toLowerCase(), nth + 1);
+      if (!taken.has(made)) id = made;
+    }
+    taken.add(id);
+    return { id, description: a.description, assignee: a.assignee ?? null, priority: a.priority ?? null, due_date: a.dueDate ?? null };
   });
   return {
     status: item.status ?? null,
@@ -206,7 +213,8 @@ async function writeTranscript(session: Session, item: TranscriptItem, prepared:
     if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
   }
   if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
-  const effective = { ...source, status: source.status ?? existing.status };
+  // A status left out keeps the held one, and its failure reason with it.
+  const effective = { ...source, status: source.status ?? existing.status, failureReason: source.status ? source.failureReason : existing.failureReason };
   const before = storedSource(existing);
   const changed: string[] = (Object.keys(effective) as (keyof Source)[]).filter((field) => sourceHash(effective[field]) !== sourceHash(before[field]));
   const chunksChanged = existing.chunksHash !== chunksHash;

@@ -1,7 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  MAX_CLOCK_SKEW_MS, anyUuid, appendEvent, ingestBatch, latestEventOf, matchParticipants, naturalKeyIn, recordInteractions, refuseWrite, sourceHash,
+  MAX_CLOCK_SKEW_MS, anyUuid, appendEvent, ingestBatch, latestEventOf, matchParticipants, naturalKeyIn, refuseWrite, sourceHash,
   type IngestOutcome, type ParticipantMatch, type RequestSession, type Session,
 } from '@chief/runtime';
 import { attendance, meetingPlatform, meetingStatus, meetings, participantRole, participants } from '../models/index.ts';
@@ -148,23 +148,14 @@ function participantRows(session: Session, item: MeetingItem, source: Source, me
   });
 }
 
-/** A meeting whose attendees' strength moves in this call, and who they are. */
+/** A held meeting and who attended it: what meetings.count_interactions counts (each contact once per meeting). */
 interface Interaction {
   meetingId: string;
-  at: string;
   contactIds: string[];
 }
 
-/**
- * Who a meeting is an interaction with in this call: every attendee when it is first counted
- * (held, not counted before), newcomers to a meeting counted before, no one otherwise.
- */
-function interactionOf(row: Meeting, people: { contactId: string | null; attendance: string }[], before: Participant[] | null): Interaction | null {
-  if (!held(row)) return null;
-  const earlier = new Set(row.interactionsRecordedAt && before ? attendees(before) : []);
-  const contactIds = attendees(people).filter((id) => !earlier.has(id));
-  return contactIds.length || !row.interactionsRecordedAt ? { meetingId: row.id, at: row.startTime, contactIds } : null;
-}
+const interactionOf = (row: Meeting, people: { contactId: string | null; attendance: string }[]): Interaction | null =>
+  held(row) ? { meetingId: row.id, contactIds: attendees(people) } : null;
 
 interface Written {
   outcome: IngestOutcome;
@@ -192,7 +183,7 @@ async function writeMeeting(session: Session, item: MeetingItem, prepared: Prepa
         payload: { platform: row.platform, externalId: row.externalId, title: row.title, startTime: new Date(row.startTime).toISOString(), status: row.status, participantCount: rows.length, contactIds },
         links: contactIds.slice(0, 8).map((id) => ({ linkType: 'references' as const, entityType: 'contact', entityId: id })),
       });
-      return { outcome: 'CREATED', node: row, interaction: interactionOf(row, rows, null) };
+      return { outcome: 'CREATED', node: row, interaction: interactionOf(row, rows) };
     }
     // Another call ingested the same meeting first and has committed: compare with what it wrote.
     [existing] = await session.db.select().from(meetings).where(and(eq(meetings.platform, item.platform), eq(meetings.externalId, item.externalId)));
@@ -201,7 +192,7 @@ async function writeMeeting(session: Session, item: MeetingItem, prepared: Prepa
   }
   const storedPeople = prepared.people.get(existing.id) ?? [];
   // Held as sent, but held since it was last counted: counted now, nothing else written.
-  if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing, interaction: interactionOf(existing, storedPeople, storedPeople) };
+  if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing, interaction: interactionOf(existing, storedPeople) };
   const effective = { ...source, status: source.status ?? existing.status };
   const before = storedSource(existing, storedPeople);
   const changed = (Object.keys(effective) as (keyof Source)[]).filter((field) => sourceHash(effective[field]) !== sourceHash(before[field]));
@@ -219,7 +210,7 @@ async function writeMeeting(session: Session, item: MeetingItem, prepared: Prepa
     const cause = row.status !== existing.status ? await latestEventOf(session, ['meetings.meeting.ingested', 'meetings.meeting.updated'], row.id) : null;
     await appendEvent(session, { type: 'meetings.meeting.updated', entityId: row.id, payload: { changed, status: row.status }, links: cause ? [{ linkType: 'caused', refEventId: cause }] : [] });
   }
-  return { outcome: changed.length ? 'UPDATED' : 'UNCHANGED', node: row, interaction: interactionOf(row, current, storedPeople) };
+  return { outcome: changed.length ? 'UPDATED' : 'UNCHANGED', node: row, interaction: interactionOf(row, current) };
 }
 
 /** The stored meeting when the item is held exactly as sent and there is nothing to count: UNCHANGED without a statement. */
@@ -229,21 +220,16 @@ function unchanged(item: MeetingItem, prepared: Prepared): Meeting | null {
 }
 
 /**
- * Moves the attendees' relationship strength for the meetings this call counts, each once: a
- * meeting first counted is marked (only those the caller may mark: row-level security decides),
- * a counted one adds only its newcomers.
+ * Moves the attendees' relationship strength for the held meetings this call wrote or saw held
+ * for the first time: meetings.count_interactions counts each contact once per meeting, whoever
+ * ingested it, however often it is sent again.
  */
-async function recordMeetingInteractions(session: Session, interactions: { interaction: Interaction; first: boolean }[]) {
-  const first = interactions.filter((i) => i.first).map((i) => i.interaction.meetingId);
-  const marked = new Set(
-    first.length
-      ? (await session.db.update(meetings).set({ interactionsRecordedAt: new Date() }).where(and(anyUuid(meetings.id, first), isNull(meetings.interactionsRecordedAt))).returning({ id: meetings.id })).map((m) => m.id)
-      : [],
-  );
-  const touches = interactions
-    .filter((i) => !i.first || marked.has(i.interaction.meetingId))
-    .flatMap(({ interaction }) => interaction.contactIds.map((contactId) => ({ contactId, at: interaction.at })));
-  await recordInteractions(session, touches, INTERACTION_WEIGHT);
+async function countInteractions(session: Session, interactions: Interaction[]) {
+  const pairs = interactions.flatMap((i) => (i.contactIds.length ? i.contactIds : [null]).map((contactId) => ({ meetingId: i.meetingId, contactId })));
+  if (!pairs.length) return;
+  const meetingIds = `{${pairs.map((p) => p.meetingId).join(',')}}`;
+  const contactIds = `{${pairs.map((p) => p.contactId ?? 'NULL').join(',')}}`;
+  await session.sql`select meetings.count_interactions(${meetingIds}::uuid[], ${contactIds}::uuid[], ${INTERACTION_WEIGHT})`;
 }
 
 /**
@@ -255,7 +241,7 @@ async function recordMeetingInteractions(session: Session, interactions: { inter
  * counts when it is sent again after it started).
  */
 export function ingestMeetings(request: RequestSession, items: unknown, syncJobId: string | null | undefined) {
-  const interactions: { interaction: Interaction; first: boolean }[] = [];
+  const interactions: Interaction[] = [];
   return ingestBatch<MeetingItem, Meeting, Prepared>(request, items, syncJobId, {
     argument: 'items',
     maxItems: MAX_MEETINGS_PER_CALL,
@@ -266,9 +252,9 @@ export function ingestMeetings(request: RequestSession, items: unknown, syncJobI
     unchanged,
     async write(session, item, prepared) {
       const { interaction, ...done } = await writeMeeting(session, item, prepared);
-      if (interaction) interactions.push({ interaction, first: !done.node.interactionsRecordedAt });
+      if (interaction) interactions.push(interaction);
       return done;
     },
-    finish: (session) => recordMeetingInteractions(session, interactions),
+    finish: (session) => countInteractions(session, interactions),
   });
 }

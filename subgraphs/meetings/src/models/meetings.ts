@@ -26,8 +26,10 @@ export const meetings = schema.table(
     /** The platform's own fields Chief does not model (conference ids, calendar ids, ...). */
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     sourceHash: text('source_hash').notNull(),
-    /** When its attendees' relationship strength was moved for it: a meeting counts once, when held. */
+    /** When its attendees' relationship strength was first moved for it: a meeting counts once it is held. */
     interactionsRecordedAt: timestamp('interactions_recorded_at', { withTimezone: true, mode: 'date' }),
+    /** The contacts it has counted as an interaction with, each once (meetings.count_interactions keeps it). */
+    countedContactIds: uuid('counted_contact_ids').array().notNull().default(sql`'{}'::uuid[]`),
     createdBy: uuid('created_by'),
     ...timestamps(),
   },
