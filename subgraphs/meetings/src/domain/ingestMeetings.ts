@@ -191,7 +191,7 @@ async function writeMeeting(session: Session, item: MeetingItem, prepared: Prepa
     prepared.people.set(existing.id, await session.db.select().from(participants).where(eq(participants.meetingId, existing.id)).orderBy(participants.position));
   }
   const storedPeople = prepared.people.get(existing.id) ?? [];
-  // Held as sent, but held since it was last counted: counted now, nothing else written.
+  // Held as sent, but held since it was last counted: counted now (in finish), nothing written here.
   if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing, interaction: interactionOf(existing, storedPeople) };
   const effective = { ...source, status: source.status ?? existing.status };
   const before = storedSource(existing, storedPeople);
@@ -236,9 +236,9 @@ async function countInteractions(session: Session, interactions: Interaction[]) 
  * ingestMeetings: calendars and meeting platforms' way in. Idempotent on (workspace, platform,
  * external id): an item sent again unchanged is UNCHANGED (no event), a changed one is UPDATED,
  * its participants replaced when they changed. Participants are matched to contacts and members
- * by address; a held meeting (started, not canceled) moves its attendees' relationship strength
- * and last interaction once, the first time Chief sees it held (a meeting ingested ahead of time
- * counts when it is sent again after it started).
+ * by address; a held meeting (started, not canceled) moves each attendee's relationship strength
+ * and last interaction once (a meeting ingested ahead of time counts when it is sent again after
+ * it started; a newcomer when they are added).
  */
 export function ingestMeetings(request: RequestSession, items: unknown, syncJobId: string | null | undefined) {
   const interactions: Interaction[] = [];
