@@ -221,7 +221,7 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
   it('moves a transcript along its pipeline and refuses the steps it does not allow', async () => {
     const step = async (status: string, extra: Record<string, unknown> = {}) => (expectData(await attach([transcript(2, { status, chunks: [], ...extra })])).attachTranscript.results[0]!);
     expect(await step('PENDING')).toMatchObject({ outcome: 'CREATED', transcript: { status: 'PENDING' } });
-    expect(await step('COMPLETED')).toMatchObject({ outcome: null, error: { code: 'CONFLICT' } });
+    expect(await step('COMPLETED')).toMatchObject({ outcome: null, error: { code: 'CONFLICT', field: 'items.0.status' } });
     expect(await step('PROCESSING')).toMatchObject({ outcome: 'UPDATED', transcript: { status: 'PROCESSING' } });
     expect(await step('FAILED')).toMatchObject({ error: { code: 'BAD_USER_INPUT', field: 'items.0.failureReason' } });
     expect(await step('FAILED', { failureReason: 'The recording is silent' })).toMatchObject({ outcome: 'UPDATED', transcript: { status: 'FAILED' } });
@@ -375,7 +375,7 @@ describe('meetings and media: idempotent ingestion, transcripts and their pipeli
     expect(event!.payload).toEqual({ changed: ['transcript.summary'], status: 'ready' });
     const { transcript: _transcript, ...bare } = { ...loom, transcript: { ...loom.transcript, summary: 'A tour of onboarding and billing.' } };
     expect(expectData(await ingestMedia([bare])).ingestMediaAssets.results[0]).toMatchObject({ outcome: 'UNCHANGED', mediaAsset: { transcript: { summary: 'A tour of onboarding and billing.', chunkCount: 4 } } });
-    expect(expectData(await ingestMedia([{ ...loom, status: 'PENDING' }])).ingestMediaAssets.results[0]!.error).toMatchObject({ code: 'CONFLICT' });
+    expect(expectData(await ingestMedia([{ ...loom, status: 'PENDING' }])).ingestMediaAssets.results[0]!.error).toMatchObject({ code: 'CONFLICT', field: 'items.0.status' });
     const listed = expectData(await chief.request<{ contact: { mediaAssets: { edges: { node: { title: string } }[] } } }>(
       'query($id: ID!) { contact(id: $id) { mediaAssets { edges { node { title } } } } }', { id: adaId }, { token: ws.users.viewer.token },
     )).contact.mediaAssets.edges;

@@ -46,14 +46,14 @@ CALL core.attach_column_triggers('updated_at', 'set_updated_at', 'UPDATE', 'core
 CALL core.attach_column_triggers('created_by', 'keep_created_by', 'UPDATE OF created_by', 'core.keep_created_by');
 --> statement-breakpoint
 -- A status pipeline: the trigger's arguments are the steps allowed ('pending>processing', ...);
--- staying put is always allowed, any other step is refused as a conflict (SQLSTATE CH409) naming
--- both ends. Inserts start anywhere: a connector may bring a transcript already completed.
+-- staying put is always allowed, any other step is refused as a conflict (SQLSTATE CH409, on the
+-- column status) naming both ends. Inserts start anywhere: a connector may bring a transcript already completed.
 CREATE OR REPLACE FUNCTION core.check_status_step() RETURNS trigger
   LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.status IS DISTINCT FROM OLD.status AND NOT (OLD.status::text || '>' || NEW.status::text = ANY (TG_ARGV)) THEN
     RAISE EXCEPTION '%: status cannot go from % to % (allowed: %)', TG_TABLE_NAME, OLD.status, NEW.status, array_to_string(TG_ARGV, ', ')
-      USING ERRCODE = 'CH409';
+      USING ERRCODE = 'CH409', COLUMN = 'status';
   END IF;
   RETURN NEW;
 END $$;

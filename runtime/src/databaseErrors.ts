@@ -97,7 +97,8 @@ export function translateDatabaseError(thrown: unknown, inputPath = 'input', uni
     case '42501':
       return forbidden('Your role does not allow this change');
     case 'CH409':
-      return conflict(error.message);
+      // Our triggers' refusals; one that is about a column (a status step) names it.
+      return conflict(error.message, error.column_name ? { field: field(error.column_name) } : undefined);
     case '40001':
     case '40P01':
       return conflict('The change collided with another one; retry it');
