@@ -30,6 +30,11 @@ interface Seeded {
   meetingId: string;
   transcriptId: string;
   assetId: string;
+  insightId: string;
+  decisionId: string;
+  notificationId: string;
+  briefingId: string;
+  agentSettingsId: string;
 }
 
 async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
@@ -84,7 +89,25 @@ async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
     { items: [{ platform: 'LOOM', externalId: `seed-${ws.id}`, founderId: ws.founderId, kind: 'VIDEO', title: 'Seed walkthrough', url: 'https://www.loom.com/share/seed', author: { address: 'ada@example.test' }, recordedAt: new Date(now).toISOString(), transcript: { summary: 'Seeded', chunks: [{ startSeconds: 0, endSeconds: 3, text: `Hello from ${ws.id}` }] } }] },
     { token },
   )).ingestMediaAssets.results[0]!.mediaAsset;
+  const intel = expectData(await chief.request<Ids<'createInsight' | 'raiseNotification' | 'agentSettings'> & { raiseNotification: { notification: { id: string } } }>(
+    `mutation($c: ID!, $m: ID!, $contact: ID!) {
+      createInsight(input: { kind: FOLLOW_UP, title: "Ada waits", content: { summary: "Ada wrote" }, confidence: 0.9, evidence: [{ type: COMMUNICATION, id: $c }, { type: MEETING, id: $m }] }) { id }
+      raiseNotification(input: { kind: GOING_COLD, title: "Ada is going cold", message: "No word in a month", subject: { type: CONTACT, id: $contact } }) { notification { id } }
+    }`, { c: ingested.id, m: meeting.id, contact: core.contact.id }, { token },
+  ));
+  const settled = expectData(await chief.request<Ids<'createDecision' | 'createBriefing'> & { agentSettings: { id: string } }>(
+    `mutation($i: ID!, $f: ID!) {
+      createDecision(input: { question: "Call Ada?", options: [{ key: "call", label: "Call" }, { key: "wait", label: "Wait" }], insightIds: [$i] }) { id }
+      createBriefing(input: { founderId: $f, kind: DAILY, periodStart: "2026-12-01T00:00:00Z", periodEnd: "2026-12-02T00:00:00Z", title: "Today", sections: [{ title: "Ada", body: "Waits", citations: [{ type: INSIGHT, id: $i }] }] }) { id }
+    }`, { i: intel.createInsight.id, f: ws.founderId }, { token },
+  ));
+  const settings = expectData(await chief.request<{ agentSettings: { id: string } }>('{ agentSettings { id } }', {}, { token }));
   return {
+    insightId: intel.createInsight.id,
+    notificationId: intel.raiseNotification.notification.id,
+    decisionId: settled.createDecision.id,
+    briefingId: settled.createBriefing.id,
+    agentSettingsId: settings.agentSettings.id,
     meetingId: meeting.id,
     transcriptId: transcript.id,
     assetId: asset.id,
@@ -396,6 +419,56 @@ describe('tenant isolation between two workspaces', () => {
         expect(expectData(await entities('media', 'MediaAsset', b.assetId, 'id transcript { chunks { edges { node { text } } } }'))._entities).toEqual([null]);
         const own = expectData(await entities<{ transcript: { chunks: Page<{ text: string }> } }>('media', 'MediaAsset', a.assetId, 'id transcript { chunks { edges { node { text } } } }'));
         expect(own._entities[0]!.transcript.chunks.edges.map((e) => e.node.text)).toEqual([`Hello from ${a.ws.id}`]);
+      },
+      'intel.insights': async () => {
+        const id = b.insightId;
+        expectHidden(await ask('query($id: ID!) { insight(id: $id) { id } }', { id }), 'insight');
+        expect(expectData(await ask<{ insights: Page<{ id: string }> }>('{ insights { edges { node { id } } } }')).insights.edges.map((e) => e.node.id)).toEqual([a.insightId]);
+        expectNotFound(await ask('mutation($id: ID!) { updateInsight(id: $id, input: { status: DISMISSED }) { id } }', { id }), 'updateInsight');
+        // Evidence from B is no evidence in A.
+        const poached = await ask('mutation($c: ID!) { createInsight(input: { kind: OTHER, title: "Poach", content: { summary: "x" }, confidence: 0.5, evidence: [{ type: COMMUNICATION, id: $c }] }) { id } }', { c: b.communicationId });
+        expect(errorOf(poached)).toMatchObject({ code: 'NOT_FOUND', field: 'input.evidence.0.id' });
+        expect(expectData(await entities('intel', 'Insight', id))._entities).toEqual([null]);
+        // intel only extends Founder: B's founder's brief, asked of intel by A, lists none of B's insights.
+        expect(expectData(await entities('intel', 'Founder', b.ws.founderId, 'id morningBrief { insights { id } }'))._entities[0]).toMatchObject({ morningBrief: { insights: [] } });
+      },
+      'intel.decisions': async () => {
+        const id = b.decisionId;
+        expectHidden(await ask('query($id: ID!) { decision(id: $id) { id } }', { id }), 'decision');
+        expectNotFound(await ask('mutation($id: ID!) { decide(id: $id, input: { chosenOption: "call" }) { id } }', { id }), 'decide');
+        const poached = await ask('mutation($i: ID!) { createDecision(input: { question: "Poach?", options: [{ key: "a", label: "A" }, { key: "b", label: "B" }], insightIds: [$i] }) { id } }', { i: b.insightId });
+        expect(errorOf(poached)).toMatchObject({ code: 'NOT_FOUND', field: 'input.insightIds.0' });
+        expect(expectData(await entities('intel', 'Decision', id))._entities).toEqual([null]);
+      },
+      'intel.notifications': async () => {
+        const id = b.notificationId;
+        expectHidden(await ask('query($id: ID!) { notification(id: $id) { id } }', { id }), 'notification');
+        expect(expectData(await ask<{ notifications: Page<{ id: string }> }>('{ notifications { edges { node { id } } } }')).notifications.edges.map((e) => e.node.id)).toEqual([a.notificationId]);
+        for (const mutation of ['markNotificationRead', 'markNotificationUnread', 'dismissNotification']) {
+          expectNotFound(await ask(`mutation($id: ID!) { ${mutation}(id: $id) { id } }`, { id }), mutation);
+        }
+        // The same nudge raised in A is A's own, never B's.
+        const same = await ask<{ raiseNotification: { created: boolean; notification: { id: string } } }>(
+          'mutation($c: ID!) { raiseNotification(input: { kind: GOING_COLD, title: "Ada is going cold", message: "x", subject: { type: CONTACT, id: $c } }) { created notification { id } } }', { c: b.contactId },
+        );
+        expect(errorOf(same)).toMatchObject({ code: 'NOT_FOUND', field: 'input.subject.id' });
+        expect(expectData(await entities('intel', 'Notification', id))._entities).toEqual([null]);
+      },
+      'intel.briefings': async () => {
+        const id = b.briefingId;
+        expectHidden(await ask('query($id: ID!) { briefing(id: $id) { id } }', { id }), 'briefing');
+        expectNotFound(await ask('mutation($id: ID!) { updateBriefing(id: $id, input: { title: "Mine" }) { id } }', { id }), 'updateBriefing');
+        const poached = await ask('mutation($f: ID!) { createBriefing(input: { founderId: $f, kind: DAILY, periodStart: "2026-12-01T00:00:00Z", periodEnd: "2026-12-02T00:00:00Z", title: "Poach" }) { id } }', { f: b.ws.founderId });
+        expect(errorOf(poached)).toMatchObject({ code: 'NOT_FOUND', field: 'input.founderId' });
+        expect(errorOf(await ask('query($f: ID!) { morningBrief(founderId: $f) { asOf } }', { f: b.ws.founderId }))).toMatchObject({ code: 'NOT_FOUND', field: 'founderId' });
+        expect(expectData(await entities('intel', 'Briefing', id))._entities).toEqual([null]);
+        expect(expectData(await entities('intel', 'Founder', b.ws.founderId, 'id briefings { edges { node { id } } }'))._entities).toEqual([{ id: b.ws.founderId, briefings: { edges: [] } }]);
+      },
+      'intel.agent_settings': async () => {
+        const mine = expectData(await ask<{ agentSettings: { id: string } }>('{ agentSettings { id } }'));
+        expect(mine.agentSettings.id).toBe(a.agentSettingsId);
+        expect(errorOf(await ask('{ agentSettings { id } }', {}, b.ws.id)).code).toBe('FORBIDDEN');
+        expect(expectData(await entities('intel', 'AgentSettings', b.agentSettingsId))._entities).toEqual([null]);
       },
       'work.tasks': async () => {
         const id = b.taskId;

@@ -89,7 +89,7 @@ describe('the migrations (post-migration checks of seed 001)', () => {
     expect(schemas.map((r) => r.schema_name).sort()).toEqual(['auth', ...SCHEMAS].sort());
     expect(await sql.unsafe(`select 1 from pg_extension where extname = 'vector'`)).toHaveLength(1);
     const vectors = await sql.unsafe(`select table_schema||'.'||table_name as t from information_schema.columns where udt_name = 'vector'`);
-    expect(vectors.map((r) => r.t).sort()).toEqual(['comms.communications', 'core.contacts', 'media.media_chunks', 'meetings.transcript_chunks']);
+    expect(vectors.map((r) => r.t).sort()).toEqual(['comms.communications', 'core.contacts', 'intel.insights', 'media.media_chunks', 'meetings.transcript_chunks']);
   });
 
   it('create exactly the tables the models declare', async () => {

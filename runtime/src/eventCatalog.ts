@@ -22,6 +22,11 @@ export const eventEntities = {
   meeting: 'Meeting',
   transcript: 'Transcript',
   media_asset: 'MediaAsset',
+  briefing: 'Briefing',
+  insight: 'Insight',
+  decision: 'Decision',
+  notification: 'Notification',
+  agent_settings: 'AgentSettings',
 } as const;
 
 export type EventEntity = keyof typeof eventEntities;
@@ -84,6 +89,16 @@ export const eventCatalog = {
   'meetings.transcript.updated': event('transcript', { meetingId: id, changed, status: text }),
   'media.media_asset.ingested': event('media_asset', { platform: text, externalId: text, kind: text, title: text, status: text, chunkCount: z.number().int() }),
   'media.media_asset.updated': event('media_asset', { changed, status: text }),
+  'intel.briefing.created': event('briefing', { founderId: id, kind: text, periodStart: text, status: text, sectionCount: z.number().int() }),
+  'intel.briefing.updated': event('briefing', { changed, status: text }),
+  'intel.briefing.delivered': event('briefing', { founderId: id, kind: text }),
+  'intel.insight.created': event('insight', { kind: text, founderId: id.nullable(), confidence: z.number(), impactScore: z.number(), evidenceCount: z.number().int() }),
+  'intel.insight.updated': event('insight', { changed, status: text }),
+  'intel.decision.created': event('decision', { question: text, optionCount: z.number().int() }),
+  'intel.decision.made': event('decision', { chosenOption: text }),
+  'intel.notification.created': event('notification', { kind: text, channel: text, priority: text, recipientId: id.nullable(), dedupKey: text }),
+  'intel.notification.updated': event('notification', { changed }),
+  'intel.agent_settings.updated': event('agent_settings', { changed }),
   'work.task.created': event('task', { title: text, status: text, priority: text, assigneeId: id.nullable() }),
   'work.task.updated': event('task', { changed, from: z.strictObject({ status: text }), to: z.strictObject({ status: text }) }),
   'work.task.deleted': event('task', { title: text }),

@@ -17,7 +17,7 @@ export { createHttpServer, sendJson, type RunningServer, type RouteHandler, type
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { requireRole } from './requireRole.ts';
 export {
-  anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, listPagesThroughLink, listPositionPages, loadPositionPage, loadOneBy, parsePositionPage,
+  anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, listPagesThroughLink, listPositionPages, loadPositionPage, loadOneBy, parsePositionPage, topRowsPerParent,
   enumValues, type PositionPage,
 } from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
@@ -38,3 +38,4 @@ export { entityChanges } from './entityChanges.ts';
 export { matchParticipants, recordInteractions, type ParticipantMatch } from './matchParticipants.ts';
 export { MAX_CLOCK_SKEW_MS, pastInstant, languageTag, recordingSeconds, insertInSlices } from './ingestFields.ts';
 export { ingestBatch, sourceHash, type IngestBatch, type IngestBatchResult, type IngestOutcome, type IngestItemResult } from './ingestBatch.ts';
+export { MAX_BRIEF_ITEMS, briefInstant, briefSection, parseBriefKey, parseBriefWindow, type BriefWindow, type MorningBriefKey } from './morningBrief.ts';

@@ -205,6 +205,35 @@ async function pagesPerParent<T extends ListTable>(
   return groupByKey(parentIds, found, (r) => r.parentId).map((group) => toConnection(group.map((r) => r.row), page, sortField) as Connection<Row<T>>);
 }
 
+/**
+ * The first `limit` rows of each parent in a ranking of the caller's own (a founder's unread mail
+ * by urgency, then newest), for many parents in one statement: a short list, not a page, where
+ * the order is not a keyset (the morning brief's sections).
+ */
+export async function topRowsPerParent<T extends PgTable>(
+  db: Database,
+  table: T,
+  parentColumn: AnyPgColumn,
+  parentIds: readonly string[],
+  where: SQL | undefined,
+  orderBy: SQL[],
+  limit: number,
+): Promise<Row<T>[][]> {
+  const rank = sql<number>`row_number() over (partition by ${parentColumn} order by ${sql.join(orderBy, sql`, `)})`.as('rank');
+  const ranked = db
+    .select({ ...getTableColumns(table as PgTable), rank })
+    .from(table as PgTable)
+    .where(and(anyUuid(parentColumn, parentIds), where))
+    .as('ranked');
+  const query = db.select().from(ranked).where(lte(ranked.rank, limit)).orderBy(asc(ranked.rank));
+  const { sql: text, params } = query.toSQL();
+  const raw = await db.$client.unsafe(text, params as never[]);
+  const { read, fieldOf } = reading(table as PgTable);
+  const parentField = fieldOf.get(parentColumn.name)!;
+  const rows = raw.map((r) => read(r) as Row<T>);
+  return groupByKey(parentIds, rows, (r) => (r as Record<string, string>)[parentField]!);
+}
+
 /** A page of a list kept in its own order (a transcript's chunks by position): `after` is the last position seen. */
 export interface PositionPage {
   limit: number;

@@ -22,6 +22,7 @@ export const subgraphManifest = [
   { name: 'comms', package: '@chief/subgraph-comms', factory: 'createCommsSubgraph', port: 4004, secrets: [] },
   { name: 'meetings', package: '@chief/subgraph-meetings', factory: 'createMeetingsSubgraph', port: 4005, secrets: [] },
   { name: 'media', package: '@chief/subgraph-media', factory: 'createMediaSubgraph', port: 4006, secrets: [] },
+  { name: 'intel', package: '@chief/subgraph-intel', factory: 'createIntelSubgraph', port: 4007, secrets: [] },
 ] as const satisfies readonly SubgraphEntry[];
 
 export interface SubgraphEntry {

@@ -1,7 +1,8 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { DateTimeScalar, JSONObjectScalar, enumValues, loadById, logSubscription, notFound, parseId, parsePage, withSession, type PageArgs, type SubgraphContext } from '@chief/runtime';
+import { DateTimeScalar, JSONObjectScalar, enumValues, type MorningBriefKey, loadById, logSubscription, notFound, parseId, parsePage, withSession, type PageArgs, type SubgraphContext } from '@chief/runtime';
 import { commsPlatform, communications, direction, threads, urgency, type Recipient } from './models/index.ts';
 import { ingestCommunications } from './domain/ingestCommunications.ts';
+import { briefUnreadCommunications } from './domain/morningBrief.ts';
 import {
   archive, clearFollowUp, communicationsUnder, listCommunications, listThreads, loadReceived, markRead, markUnread, parseCommunicationFilter, setFollowUp,
   threadStats, unarchive,
@@ -100,4 +101,8 @@ export const commsResolvers = {
   // their lists to the caller's workspace.
   Contact: { __resolveReference: (r: { id: string }) => r, communications: under('contact') },
   Founder: { __resolveReference: (r: { id: string }) => r, inbox: under('founder') },
+  MorningBrief: {
+    __resolveReference: (brief: MorningBriefKey) => brief,
+    unreadCommunications: (brief: MorningBriefKey, args: Args, ctx: Ctx) => briefUnreadCommunications(ctx, brief, args),
+  },
 } as GraphQLResolverMap<Ctx>;

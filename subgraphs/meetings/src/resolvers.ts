@@ -1,10 +1,11 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
 import {
   DateScalar, DateTimeScalar, JSONObjectScalar, entityChanges, enumValues, loadById, notFound, parseId, parsePage, parsePositionPage, withSession,
-  type PageArgs, type SubgraphContext,
+  type MorningBriefKey, type PageArgs, type SubgraphContext,
 } from '@chief/runtime';
 import { attendance, meetingPlatform, meetings, meetingStatus, participantRole, transcriptChunks, transcripts, transcriptStatus, type ActionItem, type SopStep } from './models/index.ts';
 import { ingestMeetings } from './domain/ingestMeetings.ts';
+import { briefUpcomingMeetings } from './domain/morningBrief.ts';
 import { ACTION_ITEM_PRIORITIES, attachTranscript } from './domain/attachTranscript.ts';
 import { chunksOf, listMeetings, meetingsUnder, parseMeetingFilter, participantsOf, transcriptOf } from './domain/meetings.ts';
 
@@ -122,4 +123,8 @@ export const meetingsResolvers = {
   // their lists to the caller's workspace.
   Contact: { __resolveReference: (r: { id: string }) => r, meetings: under('contact') },
   Founder: { __resolveReference: (r: { id: string }) => r, meetings: under('founder') },
+  MorningBrief: {
+    __resolveReference: (brief: MorningBriefKey) => brief,
+    upcomingMeetings: (brief: MorningBriefKey, args: Args, ctx: Ctx) => briefUpcomingMeetings(ctx, brief, args),
+  },
 } as GraphQLResolverMap<Ctx>;

@@ -1,8 +1,9 @@
 import type { GraphQLResolverMap } from '@apollo/subgraph';
-import { DateTimeScalar, entityChanges, enumValues, loadById, notFound, parseId, parsePage, withSession, type PageArgs, type SubgraphContext } from '@chief/runtime';
+import { DateTimeScalar, entityChanges, type MorningBriefKey, enumValues, loadById, notFound, parseId, parsePage, withSession, type PageArgs, type SubgraphContext } from '@chief/runtime';
 import { syncState, taskLinks, taskPriority, taskSource, taskStatus, tasks, trackerPlatform } from './models/index.ts';
 import { completeTask, createTask, deleteTask, listTasks, loadMatchingTask, parseTaskFilter, tasksUnder, updateTask } from './domain/tasks.ts';
 import { linkTask, linksOf, unlinkTask } from './domain/taskLinks.ts';
+import { briefDueTasks } from './domain/morningBrief.ts';
 
 type Ctx = SubgraphContext;
 type Task = typeof tasks.$inferSelect;
@@ -13,7 +14,7 @@ type ListArgs = PageArgs & { filter?: unknown };
 const ref = (typename: string, id: string | null) => (id ? { __typename: typename, id } : null);
 
 /** The entity a task came from, where its owning subgraph exists (a union member of TaskSourceNode). */
-const SOURCE_TYPENAMES: Partial<Record<Task['sourceType'], string>> = { communication: 'Communication', meeting: 'Meeting' };
+const SOURCE_TYPENAMES: Partial<Record<Task['sourceType'], string>> = { communication: 'Communication', meeting: 'Meeting', insight: 'Insight' };
 const sourceNode = (t: Task) => {
   const typename = SOURCE_TYPENAMES[t.sourceType];
   return typename && t.sourceId ? { __typename: typename, id: t.sourceId } : null;
@@ -85,5 +86,9 @@ export const workResolvers = {
   Deal: { __resolveReference: (r: { id: string }) => r, relatedTasks: tasksOf('deal') },
   Communication: { __resolveReference: (r: { id: string }) => r, tasks: tasksOf('communication') },
   Meeting: { __resolveReference: (r: { id: string }) => r, tasks: tasksOf('meeting') },
+  MorningBrief: {
+    __resolveReference: (brief: MorningBriefKey) => brief,
+    dueTasks: (brief: MorningBriefKey, args: Args, ctx: Ctx) => briefDueTasks(ctx, brief, args),
+  },
   TaskSourceNode: { __resolveType: (node: { __typename: string }) => node.__typename },
 } as GraphQLResolverMap<Ctx>;
