@@ -10,6 +10,7 @@ COPY runtime/package.json runtime/
 COPY drizzle/package.json drizzle/
 COPY subgraphs/comms/package.json subgraphs/comms/
 COPY subgraphs/core/package.json subgraphs/core/
+COPY subgraphs/flows/package.json subgraphs/flows/
 COPY subgraphs/intel/package.json subgraphs/intel/
 COPY subgraphs/media/package.json subgraphs/media/
 COPY subgraphs/meetings/package.json subgraphs/meetings/

@@ -35,6 +35,8 @@ interface Seeded {
   notificationId: string;
   briefingId: string;
   agentSettingsId: string;
+  workflowId: string;
+  usageId: string;
 }
 
 async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
@@ -102,7 +104,21 @@ async function seed(chief: TestChief, ws: WorkspaceFixture): Promise<Seeded> {
     }`, { i: intel.createInsight.id, f: ws.founderId }, { token },
   ));
   const settings = expectData(await chief.request<{ agentSettings: { id: string } }>('{ agentSettings { id } }', {}, { token }));
+  const workflow = expectData(await chief.request<Ids<'createWorkflow'>>(
+    'mutation($m: ID!) { createWorkflow(input: { name: "Process the call", objective: "Summarise it", meetingId: $m, requiresApproval: false }) { id } }', { m: meeting.id }, { token },
+  )).createWorkflow.id;
+  const flows = expectData(await chief.request<Ids<'recordTokenUsage'>>(
+    `mutation($w: ID!) {
+      writeCheckpoint(input: { workflowId: $w, generation: 1, step: "transcript", nextStep: "summary", schemaVersion: "1.0.0", state: { done: ["transcript"] } }) { id }
+      updateWorkflowNodes(workflowId: $w, nodes: [{ key: "summary", type: AGENT, label: "Summary", status: RUNNING }]) { id }
+      recordTokenUsage(input: { workflowId: $w, model: "gpt-4o-mini", inputTokens: 1000, outputTokens: 100 }) { id }
+      setBudget(input: { workflowId: $w, limitUsd: 0.5 }) { limitUsd }
+    }`, { w: workflow }, { token },
+  ));
+  expectData(await chief.request('mutation { setBudget(input: { limitUsd: 20 }) { limitUsd } }', {}, { token }));
   return {
+    workflowId: workflow,
+    usageId: flows.recordTokenUsage.id,
     insightId: intel.createInsight.id,
     notificationId: intel.raiseNotification.notification.id,
     decisionId: settled.createDecision.id,
@@ -469,6 +485,39 @@ describe('tenant isolation between two workspaces', () => {
         expect(mine.agentSettings.id).toBe(a.agentSettingsId);
         expect(errorOf(await ask('{ agentSettings { id } }', {}, b.ws.id)).code).toBe('FORBIDDEN');
         expect(expectData(await entities('intel', 'AgentSettings', b.agentSettingsId))._entities).toEqual([null]);
+      },
+      'flows.workflows': async () => {
+        const id = b.workflowId;
+        expectHidden(await ask('query($id: ID!) { workflow(id: $id) { id } }', { id }), 'workflow');
+        expect(expectData(await ask<{ workflows: Page<{ id: string }> }>('{ workflows { edges { node { id } } } }')).workflows.edges.map((e) => e.node.id)).toEqual([a.workflowId]);
+        expectNotFound(await ask('mutation($id: ID!) { moveWorkflow(id: $id, input: { stage: CANCELLED }) { id } }', { id }), 'moveWorkflow');
+        expectNotFound(await ask('mutation($id: ID!) { resumeWorkflow(id: $id) { generation } }', { id }), 'resumeWorkflow');
+        const poached = await ask('mutation($m: ID!) { createWorkflow(input: { name: "Poach", objective: "x", meetingId: $m }) { id } }', { m: b.meetingId });
+        expect(errorOf(poached)).toMatchObject({ code: 'NOT_FOUND', field: 'input.meetingId' });
+        expect(expectData(await entities('flows', 'Workflow', id))._entities).toEqual([null]);
+        expect(expectData(await entities('flows', 'Meeting', b.meetingId, 'id workflow { id }'))._entities).toEqual([{ id: b.meetingId, workflow: null }]);
+      },
+      'flows.workflow_states': async () => {
+        const write = await ask('mutation($w: ID!) { writeCheckpoint(input: { workflowId: $w, generation: 1, step: "poach", schemaVersion: "1.0", state: {} }) { id } }', { w: b.workflowId });
+        expectNotFound(write, 'writeCheckpoint');
+        expect(expectData(await entities('flows', 'Workflow', b.workflowId, 'id latestCheckpoint { step }'))._entities).toEqual([null]);
+      },
+      'flows.workflow_nodes': async () => {
+        const write = await ask('mutation($w: ID!) { updateWorkflowNodes(workflowId: $w, nodes: [{ key: "summary", status: SUCCESS }]) { id } }', { w: b.workflowId });
+        expectNotFound(write, 'updateWorkflowNodes');
+        expect(expectData(await entities('flows', 'Workflow', b.workflowId, 'id nodes { key }'))._entities).toEqual([null]);
+      },
+      'flows.token_usage': async () => {
+        expect(expectData(await ask<{ tokenUsage: Page<{ id: string }> }>('{ tokenUsage { edges { node { id } } } }')).tokenUsage.edges.map((e) => e.node.id)).toEqual([a.usageId]);
+        expect(expectData(await ask<{ tokenUsageTotals: { key: string }[] }>('{ tokenUsageTotals(by: WORKFLOW) { key } }')).tokenUsageTotals.map((t) => t.key)).toEqual([a.workflowId]);
+        const record = await ask('mutation($w: ID!) { recordTokenUsage(input: { workflowId: $w, model: "gpt-4o", inputTokens: 1, outputTokens: 1 }) { id } }', { w: b.workflowId });
+        expect(errorOf(record)).toMatchObject({ code: 'NOT_FOUND' });
+        expect(expectData(await entities('flows', 'TokenUsage', b.usageId))._entities).toEqual([null]);
+      },
+      'flows.budgets': async () => {
+        expect(expectData(await ask<{ workspace: { budget: { limitUsd: number } } }>('{ workspace { budget { limitUsd } } }')).workspace.budget.limitUsd).toBe(20);
+        expectNotFound(await ask('mutation($w: ID!) { setBudget(input: { workflowId: $w, limitUsd: 9 }) { limitUsd } }', { w: b.workflowId }), 'setBudget');
+        expect(errorOf(await entities('flows', 'Workspace', b.ws.id, 'id budget { limitUsd }')).code).toBe('NOT_FOUND');
       },
       'work.tasks': async () => {
         const id = b.taskId;

@@ -27,6 +27,8 @@ export interface EntityChanges<TArgs> {
    * out a creation or an update (not visible, or filtered out); a deletion is always delivered.
    */
   load(ctx: SubgraphContext, id: string, args: TArgs): Promise<object | null>;
+  /** Event types about the entity that another subscription delivers (a workflow's node changes). */
+  except?: readonly EventType[];
 }
 
 /**
@@ -36,7 +38,7 @@ export interface EntityChanges<TArgs> {
  * shows the latest state each time, and a deleted entity is null.
  */
 export function entityChanges<TArgs extends { after?: string | null }>(spec: EntityChanges<TArgs>) {
-  const types = typesAbout(spec.entity);
+  const types = typesAbout(spec.entity).filter((type) => !spec.except?.includes(type));
   return logSubscription<TArgs, SubgraphContext>({
     types: () => types,
     async payload(event: LogEvent, ctx, args) {

@@ -27,6 +27,8 @@ export const eventEntities = {
   decision: 'Decision',
   notification: 'Notification',
   agent_settings: 'AgentSettings',
+  workflow: 'Workflow',
+  token_usage: 'TokenUsage',
 } as const;
 
 export type EventEntity = keyof typeof eventEntities;
@@ -99,6 +101,19 @@ export const eventCatalog = {
   'intel.notification.created': event('notification', { kind: text, channel: text, priority: text, recipientId: id.nullable(), dedupKey: text }),
   'intel.notification.updated': event('notification', { changed }),
   'intel.agent_settings.updated': event('agent_settings', { changed }),
+  'flows.workflow.created': event('workflow', { kind: text, stage: text, requiresApproval: z.boolean(), meetingId: id.nullable() }),
+  'flows.workflow.stage_changed': event('workflow', { from: text, to: text }),
+  'flows.workflow.approved': event('workflow', { from: text, to: text }),
+  'flows.workflow.rejected': event('workflow', { from: text, to: text }),
+  'flows.workflow.checkpointed': event('workflow', { version: z.number().int(), step: text, nextStep: text.nullable(), generation: z.number().int() }),
+  'flows.workflow.resumed': event('workflow', { generation: z.number().int(), fromVersion: z.number().int().nullable(), nextStep: text.nullable() }),
+  'flows.workflow.nodes_updated': event('workflow', { nodeKeys: z.array(text).max(500), added: z.number().int() }),
+  'flows.workflow.budget_set': event('workflow', { limitUsd: z.number().nullable(), warnRatio: z.number().nullable() }),
+  'flows.workspace.budget_set': event('workspace', { limitUsd: z.number().nullable(), workflowLimitUsd: z.number().nullable(), warnRatio: z.number() }),
+  'flows.token_usage.recorded': event('token_usage', { model: text, workflowId: id.nullable(), pipeline: text.nullable(), totalTokens: z.number().int(), costUsd: z.number() }),
+  'flows.token_usage.refused': event('token_usage', {
+    model: text, workflowId: id.nullable(), estimatedCostUsd: z.number(), limitUsd: z.number(), scope: z.enum(['workspace', 'workflow']),
+  }),
   'work.task.created': event('task', { title: text, status: text, priority: text, assigneeId: id.nullable() }),
   'work.task.updated': event('task', { changed, from: z.strictObject({ status: text }), to: z.strictObject({ status: text }) }),
   'work.task.deleted': event('task', { title: text }),

@@ -23,6 +23,7 @@ export const subgraphManifest = [
   { name: 'meetings', package: '@chief/subgraph-meetings', factory: 'createMeetingsSubgraph', port: 4005, secrets: [] },
   { name: 'media', package: '@chief/subgraph-media', factory: 'createMediaSubgraph', port: 4006, secrets: [] },
   { name: 'intel', package: '@chief/subgraph-intel', factory: 'createIntelSubgraph', port: 4007, secrets: [] },
+  { name: 'flows', package: '@chief/subgraph-flows', factory: 'createFlowsSubgraph', port: 4008, secrets: [] },
 ] as const satisfies readonly SubgraphEntry[];
 
 export interface SubgraphEntry {

@@ -18,6 +18,12 @@ export interface IngestedPolicies {
    * id): a free parent for a one-per-parent table, a free position for an ordered one.
    */
   fresh?: Record<string, (sql: OwnerSql, where: string) => Promise<Record<string, unknown>>>;
+  /** Tables only admins and owners write (a workspace's settings): members change none of their rows. */
+  adminOnly?: string[];
+  /** Ledgers (checkpoints, usage): rows are added, and every update or delete is refused by the database, whoever asks. */
+  appendOnly?: string[];
+  /** Tables people write and API keys do not (budgets: a limit is what holds an agent back). */
+  peopleOnly?: string[];
 }
 
 export interface PolicyScope {
@@ -81,8 +87,19 @@ export function describeIngestedPolicies(spec: IngestedPolicies, more?: (scope: 
     it('lets members change what they ingested and not what others did, and not name someone else as its maker', async () => {
       const { owner, member } = a.ws.users;
       for (const table of tables) {
+        if (spec.adminOnly?.includes(table)) {
+          expect(touched(await asCaller(sql, user('member'), `update ${table} set workspace_id = workspace_id where ${inA()}`)), table).toBe(false);
+          expect(touched(await asCaller(sql, user('admin'), `update ${table} set workspace_id = workspace_id where ${inA()}`)), table).toBe(true);
+          continue;
+        }
         expect(touched(await asCaller(sql, user('member'), `update ${table} set created_by = created_by where ${byMember(owner.memberId)}`)), table).toBe(false);
-        expect(touched(await asCaller(sql, user('member'), `update ${table} set created_by = created_by where ${byMember(member.memberId)}`)), table).toBe(true);
+        if (spec.appendOnly?.includes(table)) {
+          for (const statement of [`update ${table} set created_by = created_by where ${byMember(member.memberId)}`, `delete from ${table} where ${byMember(member.memberId)}`]) {
+            expect(await asCaller(sql, user('admin'), statement), statement).toEqual({ error: '42501' });
+          }
+        } else {
+          expect(touched(await asCaller(sql, user('member'), `update ${table} set created_by = created_by where ${byMember(member.memberId)}`)), table).toBe(true);
+        }
         const as = (memberId: string) => copy(table, byMember(member.memberId), { created_by: memberId, external_id: `copy-${memberId}` });
         expect(refused(await asCaller(sql, user('member'), await as(owner.memberId))), table).toBe(true);
         // Written, not merely let through: a copy that collided with a key would prove nothing.
@@ -102,7 +119,13 @@ export function describeIngestedPolicies(spec: IngestedPolicies, more?: (scope: 
 
     it('lets WRITE keys change any row, and revoked or expired keys nothing', async () => {
       for (const table of tables) {
-        expect(touched(await asCaller(sql, key('write'), `update ${table} set workspace_id = workspace_id where ${byMember(a.ws.users.owner.memberId)}`)), table).toBe(true);
+        if (spec.adminOnly?.includes(table) || spec.appendOnly?.includes(table)) continue;
+        const update = await asCaller(sql, key('write'), `update ${table} set workspace_id = workspace_id where ${byMember(a.ws.users.owner.memberId)}`);
+        expect(touched(update), table).toBe(!spec.peopleOnly?.includes(table));
+      }
+      for (const table of spec.peopleOnly ?? []) expect(refused(await asCaller(sql, key('write'), await copy(table, inA(), { created_by: null }))), table).toBe(true);
+      for (const table of spec.appendOnly ?? []) {
+        expect(await asCaller(sql, key('write'), await copy(table, byMember(a.ws.users.owner.memberId), { created_by: null })), table).toMatchObject({ rows: 1 });
       }
       for (const caller of [key('revoked'), key('expired')]) {
         for (const table of tables) expect(touched(await asCaller(sql, caller, `select 1 from ${table}`)), table).toBe(false);

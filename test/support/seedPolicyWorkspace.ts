@@ -22,7 +22,8 @@ const rowsBy = `mutation($founderId: ID, $platform: IntegrationPlatform!, $email
  * and the member each make a contact, a deal, an integration, a task and a task link, a
  * relationship and an interest, a sync job, a communication in its thread, two meetings (the first
  * with a participant and a transcript with a chunk) and two media assets (the first with a
- * transcript and a chunk): the second of each lets a copied transcript find a free parent.
+ * transcript and a chunk): the second of each lets a copied transcript find a free parent; and
+ * rows of every intel and flows table (the workspace's budget and model settings are the admins').
  */
 export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name: string): Promise<PolicyWorkspace> {
   const ws = await createWorkspaceFixture(chief, name);
@@ -92,6 +93,30 @@ export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name:
       { token: who.token },
     ));
   }
+  // intel and flows: an insight, a briefing, a decision and a notification; two workflows, the
+  // first with a checkpoint, a node, a model call and its own budget (the second has none, so a
+  // copied budget finds a free workflow).
+  for (const [who, founderId] of [[owner, ws.founderId], [member, founders.member.id]] as const) {
+    const made = expectData(await chief.request<Ids<'first' | 'second'>>(
+      `mutation($f: ID!, $k: String!) {
+        createInsight(input: { kind: OTHER, title: "Policy", content: { summary: "Policy" }, confidence: 0.5 }) { id }
+        createBriefing(input: { founderId: $f, kind: DAILY, periodStart: "2026-12-01T00:00:00Z", periodEnd: "2026-12-02T00:00:00Z", title: "Policy" }) { id }
+        createDecision(input: { question: "Policy?", options: [{ key: "a", label: "A" }, { key: "b", label: "B" }] }) { id }
+        raiseNotification(input: { kind: OTHER, title: "Policy", message: "Policy", dedupKey: $k }) { created }
+        first: createWorkflow(input: { name: "Policy", objective: "Policy", requiresApproval: false }) { id }
+        second: createWorkflow(input: { name: "Policy two", objective: "Policy" }) { id }
+      }`, { f: founderId, k: `policy-${who.memberId}` }, { token: who.token },
+    ));
+    expectData(await chief.request(
+      `mutation($w: ID!) {
+        writeCheckpoint(input: { workflowId: $w, generation: 1, step: "policy", schemaVersion: "1.0", state: {} }) { id }
+        updateWorkflowNodes(workflowId: $w, nodes: [{ key: "policy", type: TASK, label: "Policy" }]) { id }
+        recordTokenUsage(input: { workflowId: $w, model: "local", inputTokens: 1, outputTokens: 1 }) { id }
+        setBudget(input: { workflowId: $w, limitUsd: 1 }) { limitUsd }
+      }`, { w: made.first.id }, { token: who.token },
+    ));
+  }
+  expectData(await chief.request('mutation { setBudget(input: { limitUsd: 100 }) { limitUsd } }', {}, { token: owner.token }));
   const assigned = expectData(await chief.request<Ids<'createTask'>>(
     'mutation($m: ID!) { createTask(input: { title: "For the member", assigneeId: $m }) { id } }', { m: member.memberId }, { token: owner.token },
   ));

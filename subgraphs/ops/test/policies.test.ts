@@ -27,8 +27,8 @@ describe('row-level security of the event log', () => {
     sql = connectAsOwner();
     a = await seedPolicyWorkspace(chief, sql, 'Log Policies');
     tables = await tablesIn(sql, 'ops');
-    // The log is the tables the database keeps append-only (ops also keeps idempotency keys).
-    const appendOnly = await sql.unsafe(`select distinct c.oid::regclass::text as t from pg_trigger g join pg_class c on c.oid = g.tgrelid where g.tgname = 'refuse_change' order by 1`);
+    // The log is the tables of ops the database keeps append-only (ops also keeps idempotency keys; flows has its own ledgers).
+    const appendOnly = await sql.unsafe(`select distinct c.oid::regclass::text as t from pg_trigger g join pg_class c on c.oid = g.tgrelid where g.tgname = 'refuse_change' and c.relnamespace = 'ops'::regnamespace order by 1`);
     logTables = appendOnly.map((r) => r.t as string);
   });
   afterAll(async () => {

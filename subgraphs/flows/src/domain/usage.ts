@@ -1,0 +1,275 @@
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  anyUuid, appendEvent, badUserInput, byKey, listPage, listPagesByParent, refuseWrite, parseInput, requireRole, withSession,
+  type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
+} from '@chief/runtime';
+import { tokenUsage, usageOutcome, workflows } from '../models/index.ts';
+import { MODEL_PRICES, WORKFLOW_COST_TARGET_USD, costOf, priceOf } from './prices.ts';
+import { limitsFor, lockBudgets, type Limit } from './budgets.ts';
+import { ENDED } from './workflows.ts';
+
+export type TokenUsage = typeof tokenUsage.$inferSelect;
+type Scope = { session: RequestSession; loaders: LoaderRegistry };
+
+const tokens = z.number().int().min(0).max(10_000_000);
+const name = (what: string) => z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, `must be a ${what}: 1 to 100 letters, digits or _ . : -`);
+const callInput = z.object({
+  workflowId: z.uuid('must be an id').nullish(),
+  pipeline: name('pipeline name').nullish(),
+  model: z.string().min(1, 'must not be empty').max(100),
+});
+const authorizeInput = callInput.extend({ inputTokens: tokens, maxOutputTokens: tokens });
+const recordInput = callInput.extend({ inputTokens: tokens, outputTokens: tokens, latencyMs: z.number().int().min(0).max(86_400_000).nullish() });
+
+function priced(model: string) {
+  const price = priceOf(model);
+  if (!price) throw badUserInput('input.model', `input.model: no price for ${model}; priced models are ${Object.keys(MODEL_PRICES).join(', ')}`);
+  return price;
+}
+
+const dollars = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+
+/** The workflow a call serves, visible to the caller; a call for an ended workflow is not authorized. */
+async function servedWorkflow(session: Session, workflowId: string | null | undefined, running: boolean) {
+  if (!workflowId) return null;
+  const [row] = await session.db.select({ id: workflows.id, stage: workflows.stage }).from(workflows).where(eq(workflows.id, workflowId));
+  if (!row) return refuseWrite(session, workflows, 'Workflow', workflowId);
+  if (running && ENDED.has(row.stage)) throw badUserInput('input.workflowId', `input.workflowId: this workflow has ended (${row.stage}); it makes no more calls`);
+  return row;
+}
+
+/** Raises a budget nudge once per crossing (intel's notification, deduplicated by the database) and its event. */
+async function raiseBudgetNotification(session: Session, kind: 'budget_warning' | 'budget_exceeded', limit: Limit, workflowId: string | null) {
+  const what = limit.scope === 'workspace' ? "This month's model budget" : "A workflow's model budget";
+  const title = kind === 'budget_warning' ? `${what} is ${Math.round(limit.warnRatio * 100)}% spent` : `${what} is used up`;
+  const message = kind === 'budget_warning'
+    ? `${dollars(limit.spentUsd)} of ${dollars(limit.limitUsd)} is spent on model calls. Calls that would pass the limit will be refused.`
+    : `A model call was refused or the limit of ${dollars(limit.limitUsd)} was reached (${dollars(limit.spentUsd)} spent). Raise the budget to continue.`;
+  const priority = kind === 'budget_warning' ? 'high' : 'urgent';
+  const metadata = { scope: limit.scope, limitUsd: limit.limitUsd, spentUsd: limit.spentUsd, warnRatio: limit.warnRatio, workflowId };
+  const [row] = await session.db.execute<{ id: string | null }>(
+    sql`select intel.raise_notification(${kind}::intel.notification_kind, ${priority}::intel.notification_priority, ${title}, ${message}, ${limit.dedupKey}, ${JSON.stringify(metadata)}::jsonb, ${session.memberId}::uuid) as id`,
+  );
+  if (!row?.id) return;
+  await appendEvent(session, {
+    type: 'intel.notification.created', entityId: row.id,
+    payload: { kind, channel: 'in_app', priority, recipientId: null, dedupKey: `${kind}:${limit.dedupKey}` },
+    links: workflowId ? [{ linkType: 'references', entityType: 'workflow', entityId: workflowId }] : [],
+  });
+}
+
+export interface Authorization {
+  allowed: boolean;
+  estimatedCostUsd: number;
+  remainingUsd: number | null;
+  reason: string | null;
+  usage: TokenUsage | null;
+}
+
+/**
+ * Asks, before a model call is made, whether it fits the budgets: its cost at most (the input
+ * and the most output it may produce, at the price table's rates) against what is left of the
+ * workspace's month and of the workflow's limit. A call that would pass a limit is refused, and
+ * the refusal is recorded (outcome refused, with the tokens asked for and why) with one
+ * budget_exceeded notification per limit. Allowing writes nothing: the call records its usage
+ * when it is done (recordTokenUsage).
+ */
+export async function authorizeModelCall(request: RequestSession, rawInput: unknown): Promise<Authorization> {
+  const input = parseInput(authorizeInput, rawInput);
+  const price = priced(input.model);
+  const estimate = costOf(input.model, input.inputTokens, input.maxOutputTokens);
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    await servedWorkflow(session, input.workflowId, true);
+    await lockBudgets(session);
+    const limits = await limitsFor(session, input.workflowId ?? null);
+    const remainingUsd = limits.length ? Math.min(...limits.map((l) => l.limitUsd - l.spentUsd)) : null;
+    const over = limits.find((l) => l.spentUsd + estimate > l.limitUsd);
+    if (!over) return { allowed: true, estimatedCostUsd: estimate, remainingUsd, reason: null, usage: null };
+    const reason = `It could cost up to ${dollars(estimate)}, and the ${over.scope === 'workspace' ? "workspace's monthly" : "workflow's"} budget of ${dollars(over.limitUsd)} has ${dollars(Math.max(0, over.limitUsd - over.spentUsd))} left`;
+    const [usage] = await session.db
+      .insert(tokenUsage)
+      .values({
+        workspaceId: session.identity.workspaceId!, workflowId: input.workflowId ?? null, pipeline: input.pipeline ?? null, model: input.model,
+        inputTokens: input.inputTokens, outputTokens: input.maxOutputTokens, inputPricePerMillion: price.input, outputPricePerMillion: price.output,
+        outcome: 'refused', refusalReason: reason, createdBy: session.memberId,
+      })
+      .returning();
+    await appendEvent(session, {
+      type: 'flows.token_usage.refused', entityId: usage!.id,
+      payload: { model: input.model, workflowId: input.workflowId ?? null, estimatedCostUsd: estimate, limitUsd: over.limitUsd, scope: over.scope },
+      links: input.workflowId ? [{ linkType: 'references', entityType: 'workflow', entityId: input.workflowId }] : [],
+    });
+    await raiseBudgetNotification(session, 'budget_exceeded', over, input.workflowId ?? null);
+    return { allowed: false, estimatedCostUsd: estimate, remainingUsd, reason, usage: usage! };
+  });
+}
+
+/**
+ * Records a model call that was made: model, tokens, latency, the workflow or pipeline it
+ * served, and its cost from the price table. A call that was made is always recorded (the money
+ * is spent); the budgets it crosses raise their notifications, each once: budget_warning at the
+ * warning ratio, budget_exceeded at the limit.
+ */
+export async function recordTokenUsage(request: RequestSession, rawInput: unknown): Promise<TokenUsage> {
+  const input = parseInput(recordInput, rawInput);
+  const price = priced(input.model);
+  const cost = costOf(input.model, input.inputTokens, input.outputTokens);
+  return request.mutate(async (session) => {
+    requireRole(session, 'member');
+    await servedWorkflow(session, input.workflowId, false);
+    await lockBudgets(session);
+    const before = await limitsFor(session, input.workflowId ?? null);
+    const [usage] = await session.db
+      .insert(tokenUsage)
+      .values({
+        workspaceId: session.identity.workspaceId!, workflowId: input.workflowId ?? null, pipeline: input.pipeline ?? null, model: input.model,
+        inputTokens: input.inputTokens, outputTokens: input.outputTokens, inputPricePerMillion: price.input, outputPricePerMillion: price.output,
+        latencyMs: input.latencyMs ?? null, createdBy: session.memberId,
+      })
+      .returning();
+    await appendEvent(session, {
+      type: 'flows.token_usage.recorded', entityId: usage!.id,
+      payload: { model: usage!.model, workflowId: usage!.workflowId, pipeline: usage!.pipeline, totalTokens: usage!.totalTokens ?? 0, costUsd: usage!.costUsd ?? 0 },
+      links: input.workflowId ? [{ linkType: 'references', entityType: 'workflow', entityId: input.workflowId }] : [],
+    });
+    for (const limit of before) {
+      const after = { ...limit, spentUsd: limit.spentUsd + (usage!.costUsd ?? cost) };
+      if (after.spentUsd >= limit.limitUsd) await raiseBudgetNotification(session, 'budget_exceeded', after, input.workflowId ?? null);
+      else if (after.spentUsd >= limit.limitUsd * limit.warnRatio) await raiseBudgetNotification(session, 'budget_warning', after, input.workflowId ?? null);
+    }
+    return usage!;
+  });
+}
+
+const usageFilter = z
+  .object({
+    workflowId: z.uuid('must be an id').nullish(),
+    model: z.string().max(100).nullish(),
+    pipeline: z.string().max(100).nullish(),
+    outcome: z.enum(usageOutcome.enumValues).nullish(),
+    from: z.date().nullish(),
+    to: z.date().nullish(),
+  })
+  .nullish();
+
+export type UsageFilter = z.infer<typeof usageFilter>;
+export const parseUsageFilter = (raw: unknown): UsageFilter => parseInput(usageFilter, raw, 'filter');
+
+function filterSql(f: UsageFilter): SQL | undefined {
+  if (!f) return undefined;
+  return and(
+    f.workflowId ? eq(tokenUsage.workflowId, f.workflowId) : undefined,
+    f.model ? eq(tokenUsage.model, f.model) : undefined,
+    f.pipeline ? eq(tokenUsage.pipeline, f.pipeline) : undefined,
+    f.outcome ? eq(tokenUsage.outcome, f.outcome) : undefined,
+    f.from ? gte(tokenUsage.createdAt, f.from.toISOString()) : undefined,
+    f.to ? lt(tokenUsage.createdAt, f.to.toISOString()) : undefined,
+  );
+}
+
+/** The workspace's model calls, newest first. */
+export const listTokenUsage = (session: Session, page: Page, filter: UsageFilter) => listPage(session.db, tokenUsage, filterSql(filter), page);
+
+/** A workflow's model calls, newest first, batched across the request. */
+export function usageOfWorkflow(scope: Scope, workflowId: string, page: Page, filter: UsageFilter): Promise<Connection<TokenUsage>> {
+  return scope.loaders
+    .get<string, Connection<TokenUsage>>(`flows.token_usage:workflow:${JSON.stringify([page, filter])}`, (ids) =>
+      withSession(scope, ({ db }) => listPagesByParent(db, tokenUsage, tokenUsage.workflowId, ids, filterSql(filter), page)),
+    )
+    .load(workflowId);
+}
+
+export interface Totals {
+  key: string;
+  model: string | null;
+  day: string | null;
+  workflowId: string | null;
+  calls: number;
+  refusedCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+const totalsColumns = {
+  calls: sql<number>`(count(*) filter (where ${tokenUsage.outcome} = 'recorded'))::int`,
+  refusedCalls: sql<number>`(count(*) filter (where ${tokenUsage.outcome} = 'refused'))::int`,
+  inputTokens: sql<string>`coalesce(sum(${tokenUsage.inputTokens}) filter (where ${tokenUsage.outcome} = 'recorded'), 0)`,
+  outputTokens: sql<string>`coalesce(sum(${tokenUsage.outputTokens}) filter (where ${tokenUsage.outcome} = 'recorded'), 0)`,
+  costUsd: sql<string>`coalesce(sum(${tokenUsage.costUsd}) filter (where ${tokenUsage.outcome} = 'recorded'), 0)`,
+};
+
+const readTotals = (r: { calls: number; refusedCalls: number; inputTokens: string; outputTokens: string; costUsd: string }) => ({
+  calls: Number(r.calls), refusedCalls: Number(r.refusedCalls), inputTokens: Number(r.inputTokens), outputTokens: Number(r.outputTokens), costUsd: Number(r.costUsd),
+});
+
+const totalsArgs = z.object({
+  by: z.enum(['model', 'day', 'workflow']),
+  from: z.date().nullish(),
+  to: z.date().nullish(),
+  first: z.number().int().min(1).max(366).nullish(),
+});
+
+/**
+ * Spending grouped by model, by day (UTC) or by workflow over a period (default: the last 30
+ * days): the costliest first, or for days the latest first. Refused calls are counted apart and
+ * cost nothing.
+ */
+export async function usageTotals(scope: Scope, rawArgs: unknown): Promise<Totals[]> {
+  const args = parseInput(totalsArgs, rawArgs, '');
+  const to = args.to ?? new Date();
+  const from = args.from ?? new Date(to.getTime() - 30 * 86_400_000);
+  if (from.getTime() >= to.getTime()) throw badUserInput('from', 'from must be before to');
+  const group = args.by === 'model' ? sql`${tokenUsage.model}` : args.by === 'day' ? sql`(${tokenUsage.createdAt} at time zone 'UTC')::date::text` : sql`${tokenUsage.workflowId}::text`;
+  const rows = await withSession(scope, ({ db }) =>
+    db
+      .select({ key: sql<string | null>`${group}`, ...totalsColumns })
+      .from(tokenUsage)
+      .where(and(gte(tokenUsage.createdAt, from.toISOString()), lt(tokenUsage.createdAt, to.toISOString()), args.by === 'workflow' ? sql`${tokenUsage.workflowId} is not null` : undefined))
+      .groupBy(group)
+      .orderBy(args.by === 'day' ? sql`1 desc` : sql`${totalsColumns.costUsd} desc, 1`)
+      .limit(args.first ?? 30),
+  );
+  return rows.map((r) => ({
+    key: r.key ?? '', model: args.by === 'model' ? r.key : null, day: args.by === 'day' ? r.key : null, workflowId: args.by === 'workflow' ? r.key : null, ...readTotals(r),
+  }));
+}
+
+/** Each workflow's totals, one statement for every workflow of the request. */
+export function totalsOfWorkflow(scope: Scope, workflowId: string): Promise<Omit<Totals, 'key' | 'model' | 'day'>> {
+  return scope.loaders
+    .get<string, Omit<Totals, 'key' | 'model' | 'day'>>('flows.token_usage:totals', async (ids) => {
+      const rows = await withSession(scope, ({ db }) =>
+        db.select({ workflowId: tokenUsage.workflowId, ...totalsColumns }).from(tokenUsage).where(anyUuid(tokenUsage.workflowId, ids)).groupBy(tokenUsage.workflowId),
+      );
+      return byKey(ids, rows, (r) => r.workflowId!).map((r, i) => ({ workflowId: ids[i]!, ...(r ? readTotals(r) : { calls: 0, refusedCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }) }));
+    })
+    .load(workflowId);
+}
+
+/**
+ * Seed 004's target, measured: the average recorded cost of the workspace's workflows that made
+ * calls over a period (default the last 30 days), against $0.50.
+ */
+export async function workflowCostSummary(scope: Scope, rawArgs: unknown) {
+  const args = parseInput(totalsArgs.pick({ from: true, to: true }), rawArgs, '');
+  const to = args.to ?? new Date();
+  const from = args.from ?? new Date(to.getTime() - 30 * 86_400_000);
+  if (from.getTime() >= to.getTime()) throw badUserInput('from', 'from must be before to');
+  const [row] = await withSession(scope, ({ db }) =>
+    db
+      .select({
+        workflows: sql<number>`count(distinct ${tokenUsage.workflowId})::int`,
+        total: sql<string>`coalesce(sum(${tokenUsage.costUsd}), 0)`,
+      })
+      .from(tokenUsage)
+      .where(and(eq(tokenUsage.outcome, 'recorded'), sql`${tokenUsage.workflowId} is not null`, gte(tokenUsage.createdAt, from.toISOString()), lt(tokenUsage.createdAt, to.toISOString()))),
+  );
+  const count = Number(row?.workflows ?? 0);
+  const total = Number(row?.total ?? 0);
+  const average = count ? total / count : null;
+  return { from, to, workflows: count, totalCostUsd: total, averageCostUsd: average, targetUsd: WORKFLOW_COST_TARGET_USD, withinTarget: average === null ? null : average <= WORKFLOW_COST_TARGET_USD };
+}
+

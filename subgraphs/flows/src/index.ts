@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import { createSubgraphService, type SubgraphDeps } from '@chief/runtime';
+import { flowsResolvers } from './resolvers.ts';
+
+/** The flows subgraph's SDL: the contract, readable on its own. */
+export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+/** Builds the flows subgraph service (workflows, checkpoints, live maps, token usage and budgets). */
+export function createFlowsSubgraph(deps: SubgraphDeps) {
+  return createSubgraphService({ name: 'flows', typeDefs, resolvers: flowsResolvers, ...deps });
+}
