@@ -5,6 +5,8 @@ import { ingestCommunications } from '@chief/subgraph-comms';
 import { attachTranscript, ingestMeetings } from '@chief/subgraph-meetings';
 import { ingestMediaAssets } from '@chief/subgraph-media';
 import { createTask } from '@chief/subgraph-work';
+import { createBriefing, createDecision, createInsight, raiseNotification } from '@chief/subgraph-intel';
+import { createWorkflow, moveWorkflow, recordTokenUsage, setBudget, updateWorkflowNodes, writeCheckpoint } from '@chief/subgraph-flows';
 
 /** Fixed ids, so development tokens can name the demo workspace without a lookup. */
 export const DEMO_WORKSPACE_ID = '00000000-0000-4000-8000-00000000c41e';
@@ -56,8 +58,9 @@ export async function loadDemoData(sql: SqlClient): Promise<boolean> {
       { title: 'Review Q3 burn with finance', priority: 'medium', status: 'done', completedAt: new Date(Date.now() - day) },
     ];
     for (const t of taskSeeds) await createTask(r, { ...t, founderId: founder.id });
-    await loadDemoInbox(r, founder.id, contacts);
-    await loadDemoMeetingsAndMedia(r, founder.id, contacts);
+    const inbox = await loadDemoInbox(r, founder.id, contacts);
+    const termSheet = await loadDemoMeetingsAndMedia(r, founder.id, contacts);
+    await loadDemoIntelAndFlows(r, founder.id, contacts, inbox, termSheet);
     return true;
   });
 }
@@ -130,13 +133,15 @@ async function loadDemoInbox(r: Request, founderId: string, contacts: { id: stri
       sentiment: { score: urgency === 'urgent' ? -0.1 : 0.5, label: urgency === 'urgent' ? 'neutral' : 'positive', confidence: 0.7, keywords: [] },
     })),
   )];
-  written(await ingestCommunications(r, items, null));
+  const ingested = written(await ingestCommunications(r, items, null)).results.map((result) => result.node!.id);
   const [grace, alan, kj, linus, hedy] = contacts.map((c) => c.id);
   await relateContacts(r, { contactId: hedy, otherContactId: linus, type: 'introduced_by', strength: 0.7 });
   await relateContacts(r, { contactId: grace, otherContactId: linus, type: 'investor', strength: 0.5 });
   await relateContacts(r, { contactId: alan, otherContactId: kj, type: 'colleague', strength: 0.4 });
   await recordContactInterest(r, { contactId: grace, category: 'investing', topic: 'developer tools', confidence: 0.8, evidence: { source: 'manual' } });
   await recordContactInterest(r, { contactId: hedy, category: 'technology', topic: 'actuators', confidence: 0.7, evidence: { source: 'manual' } });
+  // The standup's burn line and Grace's latest nudge, for the insights that rest on them.
+  return { burn: ingested[5]!, graceNudge: ingested[internal.length + 3]! };
 }
 
 /**
@@ -219,6 +224,86 @@ async function loadDemoMeetingsAndMedia(r: Request, founderId: string, contacts:
       },
     },
   ], null));
+  return termSheet!.id;
+}
+
+/**
+ * What Chief made of the week: insights resting on the messages and the meeting behind them, a
+ * decision, today's briefing, nudges; the term-sheet meeting's pipeline running live with its map,
+ * checkpoints and model calls; a plan waiting for approval; and a monthly model budget.
+ */
+async function loadDemoIntelAndFlows(r: Request, founderId: string, contacts: { id: string }[], inbox: { burn: string; graceNudge: string }, termSheetId: string) {
+  const waiting = await createInsight(r, {
+    kind: 'follow_up', founderId, title: 'Grace has waited six days for the term sheet comments', confidence: 0.92, impactScore: 0.9,
+    content: {
+      summary: 'Compilers Capital is ready to lead; their partnership meets Monday and the redlines are not sent.',
+      details: 'Grace nudged twice (98 and 20 hours ago). The meeting agreed the cap and pro rata; the option pool is open.',
+      metrics: [{ name: 'daysWaiting', value: 6 }, { name: 'nudges', value: 2 }],
+      recommendations: ['Send the redlined term sheet today', 'Propose a 20-minute call tomorrow'],
+    },
+    evidence: [{ type: 'communication', id: inbox.graceNudge }, { type: 'meeting', id: termSheetId }],
+  });
+  const burn = await createInsight(r, {
+    kind: 'metric', founderId, title: 'October burn came in 8% under plan', confidence: 0.7, impactScore: 0.5,
+    content: { summary: 'The team reported October burn 8% under plan.', metrics: [{ name: 'burnVsPlanPercent', value: -8 }], recommendations: ['Mention it in the investor update'] },
+    evidence: [{ type: 'communication', id: inbox.burn }],
+  });
+  await createDecision(r, {
+    founderId, question: 'Size the option pool at 10% or 15% before the seed closes?', context: 'Linus asked for a model of both before Friday.',
+    options: [
+      { key: 'ten', label: '10% pool', pros: ['Less dilution now'], cons: ['May need a top-up at Series A'] },
+      { key: 'fifteen', label: '15% pool', pros: ['Room for the first ten hires'], cons: ['More dilution for founders'] },
+    ],
+    insightIds: [waiting.id],
+  });
+  const today = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()));
+  await createBriefing(r, {
+    founderId, kind: 'daily', periodStart: today, periodEnd: new Date(today.getTime() + 86_400_000), status: 'ready', title: 'Your morning, Ada',
+    summary: 'One investor waiting, a licence proposal due, and burn under plan.',
+    sections: [
+      { title: 'Reply first', body: 'Grace is waiting on the term sheet comments; her partnership meets Monday.', citations: [{ type: 'insight', id: waiting.id }, { type: 'communication', id: inbox.graceNudge }] },
+      { title: 'Good news', body: 'October burn came in 8% under plan.', citations: [{ type: 'insight', id: burn.id }] },
+    ],
+  });
+  await raiseNotification(r, { kind: 'follow_up', priority: 'high', founderId, title: 'Reply to Grace', message: 'Grace nudged you about the term sheet 20 hours ago.', subject: { type: 'contact', id: contacts[0]!.id } });
+  await raiseNotification(r, { kind: 'going_cold', founderId, title: 'Linus is going cold', message: 'No word from Linus Pauling in a week since his intro.', subject: { type: 'contact', id: contacts[3]!.id } });
+  await setBudget(r, { limitUsd: 50, workflowLimitUsd: 0.5 });
+
+  // The term-sheet meeting's pipeline, live: the summary is done, action items are being extracted.
+  const pipeline = await createWorkflow(r, {
+    kind: 'meeting_ingestion', name: 'Process: Seed round term sheet review', objective: 'Recording → transcript → summary → action items → tasks → tracker links',
+    founderId, meetingId: termSheetId, requiresApproval: false, orchestrator: 'chief-pipelines 1.0.0',
+  });
+  for (const stage of ['orchestrating', 'building']) await moveWorkflow(r, pipeline.id, { stage });
+  const steps = [
+    ['transcript', 'task', 'Transcript', 'success', 100, 'Transcript received from Fireflies'],
+    ['chunks', 'task', 'Chunks', 'success', 100, 'Split into 6 passages'],
+    ['summary', 'agent', 'Summary', 'success', 100, 'Summarised the call'],
+    ['action_items', 'agent', 'Action items', 'running', 60, 'Reading who promised what...'],
+    ['tasks', 'task', 'Tasks', 'pending', 0, null],
+    ['tracker_links', 'integration', 'Linear', 'pending', 0, null],
+  ] as const;
+  await updateWorkflowNodes(r, pipeline.id, steps.map(([key, type, label, status, progress, statusMessage], i) => ({
+    key, type, label, status, progress, statusMessage, position: { x: i * 220, y: 0 }, connectedTo: steps[i + 1] ? [steps[i + 1]![0]] : [],
+  })));
+  const state = (done: string[]) => ({ meetingId: termSheetId, done, variables: { language: 'en' } });
+  await writeCheckpoint(r, { workflowId: pipeline.id, generation: 1, step: 'chunks', nextStep: 'summary', schemaVersion: '1.0.0', state: state(['transcript', 'chunks']) });
+  await writeCheckpoint(r, { workflowId: pipeline.id, generation: 1, step: 'summary', nextStep: 'action_items', schemaVersion: '1.0.0', state: state(['transcript', 'chunks', 'summary']) });
+  await recordTokenUsage(r, { workflowId: pipeline.id, pipeline: 'summary', model: 'gpt-4o-mini', inputTokens: 6_200, outputTokens: 480, latencyMs: 2_100 });
+  await recordTokenUsage(r, { workflowId: pipeline.id, pipeline: 'action_items', model: 'gpt-4o-mini', inputTokens: 6_400, outputTokens: 350, latencyMs: 1_800 });
+  await recordTokenUsage(r, { workflowId: pipeline.id, pipeline: 'embedding', model: 'text-embedding-3-small', inputTokens: 1_900, outputTokens: 0, latencyMs: 300 });
+
+  // A partner agent's plan, waiting for an admin.
+  const plan = await createWorkflow(r, {
+    name: 'Draft the November investor update', objective: 'Write the monthly update from the burn, pipeline and hiring notes', founderId, orchestrator: 'bmad 1.0.0',
+  });
+  await moveWorkflow(r, plan.id, { stage: 'pending_approval' });
+  await updateWorkflowNodes(r, plan.id, [
+    { key: 'gather', type: 'agent', label: 'Gather the numbers', connectedTo: ['draft'] },
+    { key: 'draft', type: 'agent', label: 'Draft the update', connectedTo: ['review'] },
+    { key: 'review', type: 'decision', label: 'Ada reviews' },
+  ]);
+  await recordTokenUsage(r, { workflowId: plan.id, pipeline: 'planning', model: 'claude-sonnet-4-5', inputTokens: 3_000, outputTokens: 900, latencyMs: 4_200 });
 }
 
 /** A batch's results, every item written: the demo is ours, an item it gets wrong is a bug. */

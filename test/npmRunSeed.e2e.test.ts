@@ -41,7 +41,16 @@ describe('npm run seed', () => {
         (select count(*)::int from media.media_assets where workspace_id = '${DEMO_WORKSPACE_ID}') as media,
         (select count(*)::int from media.media_chunks where workspace_id = '${DEMO_WORKSPACE_ID}') as "mediaChunks",
         (select count(*)::int from core.contacts where workspace_id = '${DEMO_WORKSPACE_ID}' and last_interaction_at is not null) as "contactsInTouch",
-        (select count(*)::int from ops.events where workspace_id = '${DEMO_WORKSPACE_ID}') as events`);
+        (select count(*)::int from intel.insights where workspace_id = '${DEMO_WORKSPACE_ID}' and jsonb_array_length(evidence) > 0) as "insightsWithEvidence",
+        (select count(*)::int from intel.briefings where workspace_id = '${DEMO_WORKSPACE_ID}') as briefings,
+        (select count(*)::int from intel.decisions where workspace_id = '${DEMO_WORKSPACE_ID}') as decisions,
+        (select count(*)::int from intel.notifications where workspace_id = '${DEMO_WORKSPACE_ID}') as notifications,
+        (select count(*)::int from flows.workflows where workspace_id = '${DEMO_WORKSPACE_ID}' and stage = 'building') as "runningWorkflows",
+        (select count(*)::int from flows.workflow_nodes where workspace_id = '${DEMO_WORKSPACE_ID}') as "workflowNodes",
+        (select count(*)::int from flows.workflow_states where workspace_id = '${DEMO_WORKSPACE_ID}') as checkpoints,
+        (select count(*)::int from flows.token_usage where workspace_id = '${DEMO_WORKSPACE_ID}') as "modelCalls",
+        (select count(*)::int from ops.events where workspace_id = '${DEMO_WORKSPACE_ID}' and type not like 'intel.%' and type not like 'flows.%') as events,
+        (select count(*)::int from ops.events where workspace_id = '${DEMO_WORKSPACE_ID}' and (type like 'intel.%' or type like 'flows.%')) as "intelFlowsEvents"`);
       return row!;
     } finally {
       await sql.end();
@@ -52,12 +61,16 @@ describe('npm run seed', () => {
   it('loads the demo workspace into a fresh database, migrating it first', async () => {
     expect(await seed()).toMatch(new RegExp(`Acme Robotics \\(${DEMO_WORKSPACE_ID}\\): loaded`));
     const counts = await demoCounts();
-    expect(counts).toMatchObject({ workspaces: 1, members: 4, founders: 1, contacts: 5, deals: 3, tasks: 8, threads: 6, communications: 25, relationships: 3, interests: 3, meetings: 4, transcripts: 3, transcriptChunks: 9, media: 2, mediaChunks: 6, contactsInTouch: 5 });
+    expect(counts).toMatchObject({ workspaces: 1, members: 4, founders: 1, contacts: 5, deals: 3, tasks: 8, threads: 6, communications: 25, relationships: 3, interests: 3, meetings: 4, transcripts: 3, transcriptChunks: 9, media: 2, mediaChunks: 6, contactsInTouch: 5,
+      insightsWithEvidence: 2, briefings: 1, decisions: 1, notifications: 2, runningWorkflows: 1, workflowNodes: 9, checkpoints: 2, modelCalls: 4 });
     // One event per row made through the API (the owner's membership comes with the workspace).
     // Meetings, transcripts and media assets are one event each, whatever their parts.
     const rows = counts.founders + counts.contacts + counts.deals + counts.tasks + counts.threads + counts.communications + counts.relationships + counts.interests
       + counts.meetings + counts.transcripts + counts.media;
     expect(counts.events).toBe(counts.workspaces + counts.members - 1 + rows);
+    // intel and flows: one per insight, briefing, decision, notification, the budget, each workflow
+    // made, each stage moved (3), each map change (2), checkpoint (2) and model call (4).
+    expect(counts.intelFlowsEvents).toBe(2 + 1 + 1 + 2 + 1 + 2 + 3 + 2 + 2 + 4);
   });
 
   it('changes nothing when the demo workspace is already there', async () => {

@@ -10,3 +10,8 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 export function createFlowsSubgraph(deps: SubgraphDeps) {
   return createSubgraphService({ name: 'flows', typeDefs, resolvers: flowsResolvers, ...deps });
 }
+export { createWorkflow, moveWorkflow } from './domain/workflows.ts';
+export { writeCheckpoint } from './domain/checkpoints.ts';
+export { updateWorkflowNodes } from './domain/nodes.ts';
+export { recordTokenUsage } from './domain/usage.ts';
+export { setBudget } from './domain/budgets.ts';

@@ -10,3 +10,7 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 export function createIntelSubgraph(deps: SubgraphDeps) {
   return createSubgraphService({ name: 'intel', typeDefs, resolvers: intelResolvers, ...deps });
 }
+export { createBriefing } from './domain/briefings.ts';
+export { createInsight } from './domain/insights.ts';
+export { createDecision } from './domain/decisions.ts';
+export { raiseNotification } from './domain/notifications.ts';
