@@ -191,6 +191,18 @@ describe('intel: briefings, insights, decisions, notifications, model settings a
     expect(settings.models).toContainEqual({ task: 'CHAT', model: 'gpt-4o-mini' });
   });
 
+  it('lists an active insight past its expiry as expired, as it reads', async () => {
+    const id = expectData(await chief.request<Ids<'createInsight'>>(
+      'mutation { createInsight(input: { kind: RISK, title: "Stale runway estimate", content: { summary: "x" }, confidence: 0.4 }) { id } }', {}, { token: owner() },
+    )).createInsight.id;
+    await sql.unsafe(`update intel.insights set expires_at = now() - interval '1 minute' where id = ${literal(id)}`);
+    const listed = async (status: string) => expectData(await chief.request<{ insights: { edges: { node: { id: string; status: string } }[] } }>(
+      'query($s: [InsightStatus!]) { insights(first: 100, filter: { status: $s }) { edges { node { id status } } } }', { s: [status] }, { token: owner() },
+    )).insights.edges.map((e) => e.node);
+    expect((await listed('ACTIVE')).map((n) => n.id)).not.toContain(id);
+    expect(await listed('EXPIRED')).toContainEqual({ id, status: 'EXPIRED' });
+  });
+
   it('streams new insights, new notifications and a founder\'s briefing changes live', async () => {
     const after = await latestLogCursor(chief, owner());
     const client = connectSubscriptions(chief.gatewayUrl, { authorization: `Bearer ${ws.users.viewer.token}` });

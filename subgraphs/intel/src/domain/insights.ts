@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  appendEvent, badUserInput, listPage, loadById, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole,
+  appendEvent, badUserInput, listPage, loadById, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole, textArray,
   type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { insightKind, insightStatus, insights, type InsightContent } from '../models/index.ts';
@@ -131,7 +131,10 @@ export const parseInsightFilter = (raw: unknown): InsightFilter => parseInput(in
 function filterSql(f: InsightFilter): SQL | undefined {
   if (!f) return undefined;
   return and(
-    f.status?.length ? inArray(insights.status, f.status) : undefined,
+    // The status as it reads (effectiveStatus): an active insight past its expiry is expired.
+    f.status?.length
+      ? sql`(case when ${insights.status} = 'active' and ${insights.expiresAt} <= now() then 'expired'::intel.insight_status else ${insights.status} end) = any(${textArray(f.status)}::intel.insight_status[])`
+      : undefined,
     f.kind?.length ? inArray(insights.kind, f.kind) : undefined,
     f.founderId ? eq(insights.founderId, f.founderId) : undefined,
     f.minConfidence != null ? gte(insights.confidence, f.minConfidence) : undefined,
