@@ -6,7 +6,7 @@ import { attachTranscript, ingestMeetings } from '@chief/subgraph-meetings';
 import { ingestMediaAssets } from '@chief/subgraph-media';
 import { createTask } from '@chief/subgraph-work';
 import { createBriefing, createDecision, createInsight, raiseNotification } from '@chief/subgraph-intel';
-import { createWorkflow, moveWorkflow, recordTokenUsage, setBudget, updateWorkflowNodes, writeCheckpoint } from '@chief/subgraph-flows';
+import { authorizeModelCall, createWorkflow, moveWorkflow, recordTokenUsage, setBudget, updateWorkflowNodes, writeCheckpoint } from '@chief/subgraph-flows';
 
 /** Fixed ids, so development tokens can name the demo workspace without a lookup. */
 export const DEMO_WORKSPACE_ID = '00000000-0000-4000-8000-00000000c41e';
@@ -289,7 +289,9 @@ async function loadDemoIntelAndFlows(r: Request, founderId: string, contacts: { 
   const state = (done: string[]) => ({ meetingId: termSheetId, done, variables: { language: 'en' } });
   await writeCheckpoint(r, { workflowId: pipeline.id, generation: 1, step: 'chunks', nextStep: 'summary', schemaVersion: '1.0.0', state: state(['transcript', 'chunks']) });
   await writeCheckpoint(r, { workflowId: pipeline.id, generation: 1, step: 'summary', nextStep: 'action_items', schemaVersion: '1.0.0', state: state(['transcript', 'chunks', 'summary']) });
-  await recordTokenUsage(r, { workflowId: pipeline.id, pipeline: 'summary', model: 'gpt-4o-mini', inputTokens: 6_200, outputTokens: 480, latencyMs: 2_100 });
+  // Asked first, as a runner does: the most it could cost is held until the call is recorded.
+  const asked = await authorizeModelCall(r, { workflowId: pipeline.id, pipeline: 'summary', model: 'gpt-4o-mini', inputTokens: 6_200, maxOutputTokens: 1_000 });
+  await recordTokenUsage(r, { workflowId: pipeline.id, pipeline: 'summary', model: 'gpt-4o-mini', inputTokens: 6_200, outputTokens: 480, latencyMs: 2_100, authorizationId: asked.usage.id });
   await recordTokenUsage(r, { workflowId: pipeline.id, pipeline: 'action_items', model: 'gpt-4o-mini', inputTokens: 6_400, outputTokens: 350, latencyMs: 1_800 });
   await recordTokenUsage(r, { workflowId: pipeline.id, pipeline: 'embedding', model: 'text-embedding-3-small', inputTokens: 1_900, outputTokens: 0, latencyMs: 300 });
 

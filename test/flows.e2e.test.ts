@@ -231,21 +231,22 @@ describe('flows: workflows, checkpoints, live maps, token usage and budgets', ()
     const ask = (inputTokens: number) => chief.request<{ authorizeModelCall: { allowed: boolean; estimatedCostUsd: number; reason: string | null; usage: { outcome: string } | null } }>(
       AUTHORIZE, { i: { model: 'gpt-4o', inputTokens, maxOutputTokens: 1_000 } }, { token: key },
     );
-    expect(expectData(await ask(1_000)).authorizeModelCall).toMatchObject({ allowed: true, usage: null });
+    expect(expectData(await ask(1_000)).authorizeModelCall).toMatchObject({ allowed: true, usage: { outcome: 'AUTHORIZED' } });
+    // $1 less $0.875 spent and the $0.0125 the first authorization holds leaves $0.1125.
     const refused = expectData(await ask(100_000)).authorizeModelCall;
     expect(refused).toMatchObject({ allowed: false, estimatedCostUsd: 0.26, usage: { outcome: 'REFUSED' } });
-    expect(refused.reason).toMatch(/monthly budget of \$1\.00/);
+    expect(refused.reason).toMatch(/monthly budget of \$1\.00 has \$0\.1125 left/);
     expectData(await ask(200_000));
     expect((await warnings()).sort()).toEqual(['BUDGET_EXCEEDED', 'BUDGET_WARNING']);
     const ledger = expectData(await chief.request<{ refused: { edges: unknown[] }; workspace: { budget: { spentUsd: number; state: string } } }>(
-      'query { refused: tokenUsage(filter: { outcome: REFUSED }) { edges { node { id } } } workspace { budget { spentUsd state } } }', {}, { token: o.token },
+      'query { refused: tokenUsage(filter: { outcome: REFUSED }) { edges { node { id } } } workspace { budget { spentUsd heldUsd remainingUsd state } } }', {}, { token: o.token },
     ));
     expect(ledger.refused.edges).toHaveLength(2);
-    expect(ledger.workspace.budget).toEqual({ spentUsd: 0.875, state: 'WARNING' });
+    expect(ledger.workspace.budget).toEqual({ spentUsd: 0.875, heldUsd: 0.0125, remainingUsd: 0.1125, state: 'WARNING' });
 
     // A workflow's own limit, set by who owns it, below the workspace's default.
     expectData(await chief.request(SET, { i: { limitUsd: 10, workflowLimitUsd: 0.5 } }, { token: admin.token }));
-    const w = expectData(await chief.request<{ createWorkflow: { id: string } }>(CREATE, { i: { name: 'W', objective: 'O', requiresApproval: false } }, { token: m.token })).createWorkflow;
+    const w = expectData(await chief.request<{ createWorkflow: { id: string } }>(CREATE, { i: { name: 'W', objective: 'O' } }, { token: m.token })).createWorkflow;
     expect(expectData(await chief.request<{ workflow: { budget: { limitUsd: number; scope: string } } }>('query($id: ID!) { workflow(id: $id) { budget { limitUsd scope } } }', { id: w.id }, { token: m.token })).workflow.budget).toEqual({ limitUsd: 0.5, scope: 'WORKFLOW' });
     expectData(await chief.request(SET, { i: { workflowId: w.id, limitUsd: 0.1 } }, { token: m.token }));
     const onWorkflow = await chief.request<{ authorizeModelCall: { allowed: boolean; reason: string } }>(AUTHORIZE.replace('inputTokens, maxOutputTokens', 'inputTokens, maxOutputTokens'), {
@@ -253,6 +254,123 @@ describe('flows: workflows, checkpoints, live maps, token usage and budgets', ()
     }, { token: key });
     expect(expectData(onWorkflow).authorizeModelCall).toMatchObject({ allowed: false });
     expect(expectData(onWorkflow).authorizeModelCall.reason).toMatch(/workflow's budget of \$0\.1000/);
+  });
+
+  it('holds what authorized calls may cost until they are recorded, so calls authorized at once never pass a limit together', async () => {
+    const other = await createWorkspaceFixture(chief, 'Flows holds');
+    const { owner: o, admin } = other.users;
+    expectData(await chief.request('mutation { setBudget(input: { limitUsd: 1 }) { limitUsd } }', {}, { token: admin.token }));
+    const AUTHORIZE = 'mutation($i: AuthorizeModelCallInput!) { authorizeModelCall(input: $i) { allowed estimatedCostUsd expiresAt usage { id outcome costUsd } } }';
+    type Authorized = { authorizeModelCall: { allowed: boolean; estimatedCostUsd: number; expiresAt: string | null; usage: { id: string; outcome: string } } };
+    // gpt-4o: 120,000 input tokens are $0.30 at most; five at once against $1: three fit.
+    const asks = await Promise.all([1, 2, 3, 4, 5].map(async () =>
+      expectData(await chief.request<Authorized>(AUTHORIZE, { i: { model: 'gpt-4o', inputTokens: 120_000, maxOutputTokens: 0 } }, { token: o.token })).authorizeModelCall,
+    ));
+    const allowed = asks.filter((a) => a.allowed);
+    expect(allowed).toHaveLength(3);
+    expect(asks.filter((a) => !a.allowed).map((a) => a.usage.outcome)).toEqual(['REFUSED', 'REFUSED']);
+    expect(Date.parse(allowed[0]!.expiresAt!) - Date.now()).toBeGreaterThan(14 * 60_000);
+    const BUDGET = 'query { workspace { budget { spentUsd heldUsd remainingUsd } } }';
+    const budget = async () => expectData(await chief.request<{ workspace: { budget: unknown } }>(BUDGET, {}, { token: o.token })).workspace.budget;
+    expect(await budget()).toEqual({ spentUsd: 0, heldUsd: 0.9, remainingUsd: 0.1 });
+
+    // Recording a call under its authorization releases the hold; the call counts for what it cost.
+    const RECORD = 'mutation($i: RecordTokenUsageInput!) { recordTokenUsage(input: $i) { costUsd outcome authorization { id outcome } } }';
+    const record = (i: Record<string, unknown>) => chief.request<{ recordTokenUsage: { costUsd: number; authorization: { id: string } } }>(RECORD, { i }, { token: o.token });
+    const first = allowed[0]!.usage.id;
+    expect(expectData(await record({ authorizationId: first, model: 'gpt-4o', inputTokens: 40_000, outputTokens: 0 })).recordTokenUsage).toEqual({
+      costUsd: 0.1, outcome: 'RECORDED', authorization: { id: first, outcome: 'AUTHORIZED' },
+    });
+    expect(await budget()).toEqual({ spentUsd: 0.1, heldUsd: 0.6, remainingUsd: 0.3 });
+    // Recorded once: a retry is a conflict, not a second charge; the authorization is for its own model.
+    expect(errorOf(await record({ authorizationId: first, model: 'gpt-4o', inputTokens: 40_000, outputTokens: 0 }))).toMatchObject({ code: 'CONFLICT', field: 'input.authorizationId' });
+    expect(errorOf(await record({ authorizationId: allowed[1]!.usage.id, model: 'gpt-4o-mini', inputTokens: 1, outputTokens: 0 }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.model' });
+    const refusedId = asks.find((a) => !a.allowed)!.usage.id;
+    expect(errorOf(await record({ authorizationId: refusedId, model: 'gpt-4o', inputTokens: 1, outputTokens: 0 }))).toMatchObject({ code: 'NOT_FOUND', field: 'input.authorizationId' });
+    expect(errorOf(await record({ authorizationId: randomUUID(), model: 'gpt-4o', inputTokens: 1, outputTokens: 0 }))).toMatchObject({ code: 'NOT_FOUND', field: 'input.authorizationId' });
+    // An authorization never recorded lapses after 15 minutes.
+    await sql.unsafe(`insert into flows.token_usage (workspace_id, model, input_tokens, output_tokens, input_price_per_million, output_price_per_million, outcome, created_at)
+      values (${literal(other.id)}, 'gpt-4o', 100000, 0, 2.5, 10, 'authorized', now() - interval '16 minutes')`);
+    expect(await budget()).toEqual({ spentUsd: 0.1, heldUsd: 0.6, remainingUsd: 0.3 });
+    // The database keeps the ledger whole: a settled call names an authorization of its own workspace, once.
+    const caller = { kind: 'user' as const, userId: o.userId, workspaceId: other.id };
+    const settle = (id: string) => `insert into flows.token_usage (workspace_id, model, input_tokens, output_tokens, input_price_per_million, output_price_per_million, authorization_id, created_by)
+      values (${literal(other.id)}, 'gpt-4o', 1, 0, 2.5, 10, ${literal(id)}, ${literal(o.memberId)})`;
+    expect(await asCaller(sql, caller, settle(first))).toEqual({ error: '23505' });
+    const [{ id: elsewhere }] = await sql.unsafe<[{ id: string }]>(`insert into flows.token_usage (workspace_id, model, input_tokens, output_tokens, input_price_per_million, output_price_per_million, outcome)
+      values (${literal(ws.id)}, 'gpt-4o', 1, 0, 2.5, 10, 'authorized') returning id`);
+    expect(await asCaller(sql, caller, settle(elsewhere))).toEqual({ error: '23503' });
+  });
+
+  it('lets only admins run a workflow without approval, and lets members tighten a workflow\'s budget but never loosen it', async () => {
+    const other = await createWorkspaceFixture(chief, 'Flows rules');
+    const { admin, member: m } = other.users;
+    const key = expectData(await chief.request<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "Agent", scopes: [READ, WRITE] }) { secret } }', {}, { token: admin.token })).createApiKey.secret;
+    const unapproved = { i: { name: 'W', objective: 'O', requiresApproval: false } };
+    expect(errorOf(await chief.request(CREATE, unapproved, { token: m.token }))).toMatchObject({ code: 'FORBIDDEN' });
+    expect(errorOf(await chief.request(CREATE, unapproved, { token: key }))).toMatchObject({ code: 'FORBIDDEN' });
+    expectData(await chief.request(CREATE, unapproved, { token: admin.token }));
+    // The database holds it too, for inserts and for taking approval away.
+    const asMember = { kind: 'user' as const, userId: m.userId, workspaceId: other.id };
+    const id = randomUUID();
+    const insert = (requires: boolean) => `insert into flows.workflows (id, workspace_id, name, objective, requires_approval, created_by) values (${literal(id)}, ${literal(other.id)}, 'W', 'O', ${requires}, ${literal(m.memberId)})`;
+    expect(await asCaller(sql, asMember, insert(false))).toEqual({ error: '42501' });
+    expect(await asCaller(sql, asMember, insert(true), `update flows.workflows set requires_approval = false where id = ${literal(id)}`)).toEqual({ error: '42501' });
+    expect(await asCaller(sql, { kind: 'service', workspaceId: other.id }, insert(false))).toMatchObject({ rows: 1 });
+
+    // A field left out keeps its value; null removes a limit; nothing to change is bad input.
+    const SET = 'mutation($i: SetBudgetInput!) { setBudget(input: $i) { limitUsd workflowLimitUsd warnRatio } }';
+    const set = (i: Record<string, unknown>, token = admin.token) => chief.request<{ setBudget: unknown }>(SET, { i }, { token });
+    expect(expectData(await set({ limitUsd: 10, workflowLimitUsd: 1 })).setBudget).toEqual({ limitUsd: 10, workflowLimitUsd: 1, warnRatio: 0.8 });
+    expect(expectData(await set({ warnRatio: 0.5 })).setBudget).toEqual({ limitUsd: 10, workflowLimitUsd: 1, warnRatio: 0.5 });
+    expect(expectData(await set({ limitUsd: null })).setBudget).toEqual({ limitUsd: null, workflowLimitUsd: 1, warnRatio: 0.5 });
+    expect(errorOf(await set({}))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input' });
+
+    // The member's own workflow: below the default of $1 only, and never back up.
+    const w = expectData(await chief.request<{ createWorkflow: { id: string } }>(CREATE, { i: { name: 'Mine', objective: 'O' } }, { token: m.token })).createWorkflow;
+    expect(errorOf(await set({ workflowId: w.id, limitUsd: 5 }, m.token))).toMatchObject({ code: 'FORBIDDEN' });
+    expectData(await set({ workflowId: w.id, limitUsd: 0.25 }, m.token));
+    expect(errorOf(await set({ workflowId: w.id, limitUsd: 0.5 }, m.token))).toMatchObject({ code: 'FORBIDDEN' });
+    const REMOVE = 'mutation($w: ID!) { removeWorkflowBudget(workflowId: $w) { limitUsd } }';
+    expect(errorOf(await chief.request(REMOVE, { w: w.id }, { token: m.token }))).toMatchObject({ code: 'FORBIDDEN' });
+    const budgetRow = `update flows.budgets set limit_usd = 5 where workflow_id = ${literal(w.id)}`;
+    expect(await asCaller(sql, asMember, budgetRow)).toEqual({ error: '42501' });
+    expect(await asCaller(sql, asMember, `delete from flows.budgets where workflow_id = ${literal(w.id)}`)).toEqual({ error: '42501' });
+    expect(await asCaller(sql, { kind: 'user', userId: admin.userId, workspaceId: other.id }, budgetRow)).toMatchObject({ rows: 1 });
+    expect(expectData(await chief.request<{ removeWorkflowBudget: unknown }>(REMOVE, { w: w.id }, { token: admin.token })).removeWorkflowBudget).toEqual({ limitUsd: 1 });
+
+    // A price is the table's own entry, whatever the name.
+    for (const model of ['constructor', '__proto__', 'toString']) {
+      expect(errorOf(await chief.request('mutation($m: String!) { recordTokenUsage(input: { model: $m, inputTokens: 1, outputTokens: 1 }) { id } }', { m: model }, { token: admin.token })))
+        .toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.model' });
+    }
+    expect(errorOf(await chief.request('{ tokenUsageTotals(by: MODEL, first: 0) { key } }', {}, { token: admin.token }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+
+  it('lists checkpoints by version and nodes in the order they were added, even within one request; budgets of many workflows cost two statements', async () => {
+    const w = await create({ requiresApproval: false }); // the owner may
+    const CHECKPOINT = (step: string) => `${step}: writeCheckpoint(input: { workflowId: $w, generation: 1, step: "${step}", schemaVersion: "1.0", state: { step: "${step}" } }) { version }`;
+    expectData(await chief.request(`mutation($w: ID!) { ${['s1', 's2', 's3', 's4'].map(CHECKPOINT).join(' ')} }`, { w: w.id }, { token: owner() }));
+    const keys = ['zeta', 'alpha', 'mid', 'beta'];
+    expectData(await chief.request('mutation($w: ID!, $n: [WorkflowNodeInput!]!) { updateWorkflowNodes(workflowId: $w, nodes: $n) { key } }', {
+      w: w.id, n: keys.map((key) => ({ key, type: 'TASK', label: key })),
+    }, { token: owner() }));
+    const read = expectData(await chief.request<{ workflow: { checkpoints: { edges: { node: { version: number } }[] }; nodes: { key: string }[] } }>(
+      'query($w: ID!) { workflow(id: $w) { checkpoints(first: 10) { edges { node { version } } } nodes { key } } }', { w: w.id }, { token: owner() },
+    )).workflow;
+    expect(read.checkpoints.edges.map((e) => e.node.version)).toEqual([4, 3, 2, 1]);
+    expect(read.nodes.map((n) => n.key)).toEqual(keys);
+    const twice = await chief.request('mutation($w: ID!) { updateWorkflowNodes(workflowId: $w, nodes: [{ key: "zeta", connectedTo: ["alpha", "alpha"] }]) { key } }', { w: w.id }, { token: owner() });
+    expect(errorOf(twice)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nodes.0.connectedTo.1' });
+
+    const count = async () => {
+      chief.statements.reset();
+      expectData(await chief.request('{ workflows(first: 50) { edges { node { budget { limitUsd spentUsd heldUsd } } } } workspace { budget { spentUsd } } }', {}, { token: owner() }));
+      return chief.statements.count;
+    };
+    const few = await count();
+    for (const _ of [1, 2, 3, 4, 5]) await create();
+    expect(await count()).toBe(few);
   });
 
   it('links workflows to the meetings they ran for, across subgraphs', async () => {

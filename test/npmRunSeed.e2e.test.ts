@@ -62,15 +62,15 @@ describe('npm run seed', () => {
     expect(await seed()).toMatch(new RegExp(`Acme Robotics \\(${DEMO_WORKSPACE_ID}\\): loaded`));
     const counts = await demoCounts();
     expect(counts).toMatchObject({ workspaces: 1, members: 4, founders: 1, contacts: 5, deals: 3, tasks: 8, threads: 6, communications: 25, relationships: 3, interests: 3, meetings: 4, transcripts: 3, transcriptChunks: 9, media: 2, mediaChunks: 6, contactsInTouch: 5,
-      insightsWithEvidence: 2, briefings: 1, decisions: 1, notifications: 2, runningWorkflows: 1, workflowNodes: 9, checkpoints: 2, modelCalls: 4 });
+      insightsWithEvidence: 2, briefings: 1, decisions: 1, notifications: 2, runningWorkflows: 1, workflowNodes: 9, checkpoints: 2, modelCalls: 5 });
     // One event per row made through the API (the owner's membership comes with the workspace).
     // Meetings, transcripts and media assets are one event each, whatever their parts.
     const rows = counts.founders + counts.contacts + counts.deals + counts.tasks + counts.threads + counts.communications + counts.relationships + counts.interests
       + counts.meetings + counts.transcripts + counts.media;
     expect(counts.events).toBe(counts.workspaces + counts.members - 1 + rows);
     // intel and flows: one per insight, briefing, decision, notification, the budget, each workflow
-    // made, each stage moved (3), each map change (2), checkpoint (2) and model call (4).
-    expect(counts.intelFlowsEvents).toBe(2 + 1 + 1 + 2 + 1 + 2 + 3 + 2 + 2 + 4);
+    // made, each stage moved (3), each map change (2), checkpoint (2), model call (4) and the authorization asked for one.
+    expect(counts.intelFlowsEvents).toBe(2 + 1 + 1 + 2 + 1 + 2 + 3 + 2 + 2 + 5);
   });
 
   it('changes nothing when the demo workspace is already there', async () => {

@@ -256,8 +256,11 @@ export class RequestSession {
     return transaction;
   }
 
-  /** Runs one mutation under a savepoint and turns database refusals into client errors. */
-  async mutate<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+  /**
+   * Runs one mutation under a savepoint and turns database refusals into client errors, naming
+   * fields under `inputPath` (the argument that holds the values written).
+   */
+  async mutate<T>(fn: (session: Session) => Promise<T>, inputPath = 'input'): Promise<T> {
     // The gateway refuses mutations from read-only credentials too; this holds without it.
     if (!this.identity.scopes.includes('write')) throw forbidden('This credential is read-only');
     return this.write(async (session) => {
@@ -265,7 +268,7 @@ export class RequestSession {
         return (await session.sql.savepoint((sp) => fn(this.session(sp, { memberId: session.memberId, role: session.role })))) as T;
       } catch (error) {
         // The savepoint is rolled back: the transaction can still read the catalog.
-        throw translateDatabaseError(error, 'input', await collidingColumns(session.sql, error));
+        throw translateDatabaseError(error, inputPath, await collidingColumns(session.sql, error));
       }
     });
   }

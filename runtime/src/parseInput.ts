@@ -6,11 +6,12 @@ import { UUID_PATTERN } from './identity.ts';
  * Validates GraphQL input with a zod schema before anything is written. The first problem is
  * reported with the path of the field at fault, e.g. `input.probability`.
  */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, path = 'input'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, path: string | null = 'input'): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = [path, ...issue.path.map(String)].join('.');
+  // A null path: the value is the field's arguments themselves, each named on its own.
+  const field = [...(path === null ? [] : [path]), ...issue.path.map(String)].join('.') || 'input';
   throw badUserInput(field, `${field}: ${issue.message}`);
 }
 

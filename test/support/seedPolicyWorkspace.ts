@@ -103,7 +103,7 @@ export async function seedPolicyWorkspace(chief: TestChief, sql: OwnerSql, name:
         createBriefing(input: { founderId: $f, kind: DAILY, periodStart: "2026-12-01T00:00:00Z", periodEnd: "2026-12-02T00:00:00Z", title: "Policy" }) { id }
         createDecision(input: { question: "Policy?", options: [{ key: "a", label: "A" }, { key: "b", label: "B" }] }) { id }
         raiseNotification(input: { kind: OTHER, title: "Policy", message: "Policy", dedupKey: $k }) { created }
-        first: createWorkflow(input: { name: "Policy", objective: "Policy", requiresApproval: false }) { id }
+        first: createWorkflow(input: { name: "Policy", objective: "Policy" }) { id }
         second: createWorkflow(input: { name: "Policy two", objective: "Policy" }) { id }
       }`, { f: founderId, k: `policy-${who.memberId}` }, { token: who.token },
     ));

@@ -13,5 +13,5 @@ export function createFlowsSubgraph(deps: SubgraphDeps) {
 export { createWorkflow, moveWorkflow } from './domain/workflows.ts';
 export { writeCheckpoint } from './domain/checkpoints.ts';
 export { updateWorkflowNodes } from './domain/nodes.ts';
-export { recordTokenUsage } from './domain/usage.ts';
+export { authorizeModelCall, recordTokenUsage } from './domain/usage.ts';
 export { setBudget } from './domain/budgets.ts';

@@ -15,8 +15,8 @@ import {
   authorizeModelCall, listTokenUsage, parseUsageFilter, recordTokenUsage, totalsOfWorkflow, usageOfWorkflow, usageTotals, workflowCostSummary,
   type TokenUsage,
 } from './domain/usage.ts';
-import { budgetOf, removeWorkflowBudget, setBudget, type BudgetView } from './domain/budgets.ts';
-import { MODEL_PRICES } from './domain/prices.ts';
+import { budgetOf, currentBudget, removeWorkflowBudget, setBudget, type BudgetView } from './domain/budgets.ts';
+import { MODEL_PRICES, roundUsd } from './domain/prices.ts';
 
 type Ctx = SubgraphContext;
 type Args = Record<string, unknown>;
@@ -25,7 +25,7 @@ type ListArgs = PageArgs & { filter?: unknown };
 const ref = (typename: string, id: string | null) => (id ? { __typename: typename, id } : null);
 
 const budgetState = (b: BudgetView) =>
-  b.limitUsd === null ? 'UNLIMITED' : b.spentUsd >= b.limitUsd ? 'EXCEEDED' : b.spentUsd >= b.limitUsd * b.warnRatio ? 'WARNING' : 'OK';
+  b.limitUsd === null ? 'UNLIMITED' : b.spentUsd >= b.limitUsd ? 'EXCEEDED' : b.spentUsd >= roundUsd(b.limitUsd * b.warnRatio) ? 'WARNING' : 'OK';
 
 export const flowsResolvers = {
   DateTime: DateTimeScalar,
@@ -70,8 +70,8 @@ export const flowsResolvers = {
     updateWorkflowNodes: (_: unknown, args: Args, ctx: Ctx) => updateWorkflowNodes(ctx.session, args.workflowId, args.nodes),
     authorizeModelCall: (_: unknown, args: Args, ctx: Ctx) => authorizeModelCall(ctx.session, args.input),
     recordTokenUsage: (_: unknown, args: Args, ctx: Ctx) => recordTokenUsage(ctx.session, args.input),
-    setBudget: async (_: unknown, args: Args, ctx: Ctx) => budgetOf(ctx, (await setBudget(ctx.session, args.input)).workflowId),
-    removeWorkflowBudget: async (_: unknown, args: Args, ctx: Ctx) => budgetOf(ctx, (await removeWorkflowBudget(ctx.session, args.workflowId)).workflowId),
+    setBudget: async (_: unknown, args: Args, ctx: Ctx) => currentBudget(ctx, (await setBudget(ctx.session, args.input)).workflowId),
+    removeWorkflowBudget: async (_: unknown, args: Args, ctx: Ctx) => currentBudget(ctx, (await removeWorkflowBudget(ctx.session, args.workflowId)).workflowId),
   },
 
   Subscription: {
@@ -114,6 +114,7 @@ export const flowsResolvers = {
   TokenUsage: {
     __resolveReference: (reference: { id: string }, ctx: Ctx) => loadById(ctx, tokenUsage, reference.id),
     workflow: (u: TokenUsage, _: Args, ctx: Ctx) => (u.workflowId ? loadById(ctx, workflows, u.workflowId) : null),
+    authorization: (u: TokenUsage, _: Args, ctx: Ctx) => (u.authorizationId ? loadById(ctx, tokenUsage, u.authorizationId) : null),
     totalTokens: (u: TokenUsage) => u.totalTokens ?? u.inputTokens + u.outputTokens,
     costUsd: (u: TokenUsage) => Number(u.costUsd ?? 0),
   },
@@ -124,7 +125,7 @@ export const flowsResolvers = {
 
   Budget: {
     workflow: (b: BudgetView, _: Args, ctx: Ctx) => (b.workflowId ? loadById(ctx, workflows, b.workflowId) : null),
-    remainingUsd: (b: BudgetView) => (b.limitUsd === null ? null : Math.max(0, b.limitUsd - b.spentUsd)),
+    remainingUsd: (b: BudgetView) => (b.limitUsd === null ? null : roundUsd(Math.max(0, b.limitUsd - b.spentUsd - b.heldUsd))),
     state: budgetState,
   },
 

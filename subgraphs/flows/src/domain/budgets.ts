@@ -1,23 +1,27 @@
-import { eq, isNull, sql } from 'drizzle-orm';
+import { eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  appendEvent, badUserInput, forbidden, parseId, parseInput, refuseWrite, requireRole, withSession, type RequestSession, type Session,
+  anyUuid, appendEvent, badUserInput, forbidden, parseId, parseInput, refuseWrite, requireChanges, requireRole, withSession,
+  type LoaderRegistry, type RequestSession, type Session,
 } from '@chief/runtime';
-import { budgets, tokenUsage, workflows } from '../models/index.ts';
+import { AUTHORIZATION_HOLD_MINUTES, budgets, tokenUsage, workflows } from '../models/index.ts';
 
-export type BudgetRow = typeof budgets.$inferSelect;
+type Scope = { session: RequestSession; loaders: LoaderRegistry };
 
 /** One limit that applies to a call: the workspace's month, or the workflow's whole run. */
 export interface Limit {
   scope: 'workspace' | 'workflow';
   limitUsd: number;
   warnRatio: number;
+  /** What recorded calls cost against it. */
   spentUsd: number;
+  /** The most that authorized calls not yet recorded may cost: held until they are. */
+  heldUsd: number;
   /** What makes its notifications once per crossing: the period (or workflow) and the limit. */
   dedupKey: string;
 }
 
-/** A budget as the API shows it: the limit that applies, what was spent against it, and where it stands. */
+/** A budget as the API shows it: the limit that applies, what was spent and held against it, and where it stands. */
 export interface BudgetView {
   id: string | null;
   scope: 'workspace' | 'workflow';
@@ -26,6 +30,7 @@ export interface BudgetView {
   workflowLimitUsd: number | null;
   warnRatio: number;
   spentUsd: number;
+  heldUsd: number;
   periodStart: Date | null;
   periodEnd: Date | null;
 }
@@ -39,38 +44,67 @@ export function monthOf(now = new Date()) {
   return { start, end, label: start.toISOString().slice(0, 7) };
 }
 
-/** What was recorded (not refused) this month in the workspace, and on the workflow: one statement. */
-async function spent(session: Session, workflowId: string | null, monthStart: Date) {
-  const [row] = await session.db
-    .select({
-      month: sql<string>`coalesce(sum(${tokenUsage.costUsd}) filter (where ${tokenUsage.createdAt} >= ${monthStart.toISOString()}), 0)`,
-      workflow: sql<string>`coalesce(sum(${tokenUsage.costUsd}) filter (where ${tokenUsage.workflowId} = ${workflowId}), 0)`,
-    })
-    .from(tokenUsage)
-    .where(sql`${tokenUsage.outcome} = 'recorded' and (${tokenUsage.createdAt} >= ${monthStart.toISOString()} or ${tokenUsage.workflowId} = ${workflowId})`);
-  return { month: Number(row?.month ?? 0), workflow: Number(row?.workflow ?? 0) };
-}
+// An authorization holds its cost until a recorded call names it, or until it lapses.
+const recorded = sql`${tokenUsage.outcome} = 'recorded'`;
+const holding = sql`(${tokenUsage.outcome} = 'authorized'
+  and ${tokenUsage.createdAt} > now() - ${sql.raw(`interval '${AUTHORIZATION_HOLD_MINUTES} minutes'`)}
+  and not exists (select 1 from ${tokenUsage} settled where settled.authorization_id = ${tokenUsage.id}))`;
+const dollarsOf = (when: SQL) => sql<string>`coalesce(sum(${tokenUsage.costUsd}) filter (where ${when}), 0)`;
 
-async function budgetRows(session: Session, workflowId: string | null) {
-  const rows = await session.db.select().from(budgets).where(workflowId ? sql`${budgets.workflowId} is null or ${budgets.workflowId} = ${workflowId}` : isNull(budgets.workflowId));
-  return { workspace: rows.find((r) => r.workflowId === null) ?? null, workflow: rows.find((r) => r.workflowId !== null) ?? null };
-}
+interface Spending { spentUsd: number; heldUsd: number }
+const NOTHING: Spending = { spentUsd: 0, heldUsd: 0 };
 
 /**
- * The limits a call on `workflowId` is held to, with what was spent against each. Callers that
- * spend hold the workspace's budget lock first (lockBudgets), so two calls never both slip under
- * a limit or both see themselves cross a threshold.
+ * What the workspace's budgets stand at, for the month and for each of `workflowIds`: the
+ * budget rows in one statement, and the money spent and held in another, whatever the count.
+ */
+async function standings(session: Session, workflowIds: readonly string[]) {
+  const month = monthOf();
+  const rows = await session.db.select().from(budgets)
+    .where(workflowIds.length ? sql`${budgets.workflowId} is null or ${anyUuid(budgets.workflowId, workflowIds)}` : isNull(budgets.workflowId));
+  const sums = await session.db
+    .select({
+      workflowId: sql<string | null>`null::uuid`.as('workflow_id'),
+      spent: dollarsOf(recorded).as('spent'),
+      held: dollarsOf(holding).as('held'),
+    })
+    .from(tokenUsage)
+    .where(sql`${tokenUsage.outcome} in ('recorded', 'authorized') and ${tokenUsage.createdAt} >= ${month.start.toISOString()}`)
+    .unionAll(
+      session.db
+        .select({ workflowId: tokenUsage.workflowId, spent: dollarsOf(recorded), held: dollarsOf(holding) })
+        .from(tokenUsage)
+        .where(sql`${tokenUsage.outcome} in ('recorded', 'authorized') and ${anyUuid(tokenUsage.workflowId, workflowIds)}`)
+        .groupBy(tokenUsage.workflowId),
+    );
+  const spending = (r: { spent: string; held: string } | undefined): Spending => (r ? { spentUsd: Number(r.spent), heldUsd: Number(r.held) } : NOTHING);
+  return {
+    month,
+    workspace: rows.find((r) => r.workflowId === null) ?? null,
+    monthSpending: spending(sums.find((r) => r.workflowId === null)),
+    own: (workflowId: string) => rows.find((r) => r.workflowId === workflowId) ?? null,
+    spendingOf: (workflowId: string) => spending(sums.find((r) => r.workflowId === workflowId)),
+  };
+}
+type Standings = Awaited<ReturnType<typeof standings>>;
+
+/** The limit in force for a workflow: its own, or else the workspace's default for every workflow. */
+const workflowLimitOf = (s: Standings, workflowId: string) => s.own(workflowId)?.limitUsd ?? s.workspace?.workflowLimitUsd ?? null;
+
+/**
+ * The limits a call on `workflowId` is held to, with what was spent and held against each.
+ * Callers that spend hold the workspace's budget lock first (lockBudgets), so two calls never
+ * both slip under a limit or both see themselves cross a threshold.
  */
 export async function limitsFor(session: Session, workflowId: string | null): Promise<Limit[]> {
-  const month = monthOf();
-  const [rows, used] = [await budgetRows(session, workflowId), await spent(session, workflowId, month.start)];
+  const s = await standings(session, workflowId ? [workflowId] : []);
   const limits: Limit[] = [];
-  const ws = rows.workspace;
-  if (ws?.limitUsd) limits.push({ scope: 'workspace', limitUsd: ws.limitUsd, warnRatio: ws.warnRatio, spentUsd: used.month, dedupKey: `workspace:${month.label}:${ws.limitUsd}` });
-  const workflowLimit = rows.workflow?.limitUsd ?? ws?.workflowLimitUsd ?? null;
+  const ws = s.workspace;
+  if (ws?.limitUsd) limits.push({ scope: 'workspace', limitUsd: ws.limitUsd, warnRatio: ws.warnRatio, ...s.monthSpending, dedupKey: `workspace:${s.month.label}:${ws.limitUsd}` });
+  const workflowLimit = workflowId ? workflowLimitOf(s, workflowId) : null;
   if (workflowId && workflowLimit) {
     limits.push({
-      scope: 'workflow', limitUsd: workflowLimit, warnRatio: rows.workflow?.warnRatio ?? ws?.warnRatio ?? DEFAULT_WARN_RATIO, spentUsd: used.workflow,
+      scope: 'workflow', limitUsd: workflowLimit, warnRatio: s.own(workflowId)?.warnRatio ?? ws?.warnRatio ?? DEFAULT_WARN_RATIO, ...s.spendingOf(workflowId),
       dedupKey: `workflow:${workflowId}:${workflowLimit}`,
     });
   }
@@ -81,25 +115,37 @@ export async function limitsFor(session: Session, workflowId: string | null): Pr
 export const lockBudgets = (session: Session) =>
   session.db.execute(sql`select pg_advisory_xact_lock(hashtextextended('flows.budget:' || ${session.identity.workspaceId}, 0))`);
 
-/** The workspace's budget, or a workflow's (its own limit, or the workspace's default for every workflow). */
-export async function budgetOf(scope: { session: RequestSession }, workflowId: string | null): Promise<BudgetView> {
-  return withSession(scope, async (session) => {
-    const month = monthOf();
-    const [rows, used] = [await budgetRows(session, workflowId), await spent(session, workflowId, month.start)];
-    const ws = rows.workspace;
-    if (!workflowId) {
-      return {
-        id: ws?.id ?? null, scope: 'workspace', workflowId: null, limitUsd: ws?.limitUsd ?? null, workflowLimitUsd: ws?.workflowLimitUsd ?? null,
-        warnRatio: ws?.warnRatio ?? DEFAULT_WARN_RATIO, spentUsd: used.month, periodStart: month.start, periodEnd: month.end,
-      };
-    }
-    const own = rows.workflow;
+function viewOf(s: Standings, workflowId: string | null): BudgetView {
+  const ws = s.workspace;
+  if (!workflowId) {
     return {
-      id: own?.id ?? null, scope: 'workflow', workflowId, limitUsd: own?.limitUsd ?? ws?.workflowLimitUsd ?? null, workflowLimitUsd: null,
-      warnRatio: own?.warnRatio ?? ws?.warnRatio ?? DEFAULT_WARN_RATIO, spentUsd: used.workflow, periodStart: null, periodEnd: null,
+      id: ws?.id ?? null, scope: 'workspace', workflowId: null, limitUsd: ws?.limitUsd ?? null, workflowLimitUsd: ws?.workflowLimitUsd ?? null,
+      warnRatio: ws?.warnRatio ?? DEFAULT_WARN_RATIO, ...s.monthSpending, periodStart: s.month.start, periodEnd: s.month.end,
     };
-  });
+  }
+  const own = s.own(workflowId);
+  return {
+    id: own?.id ?? null, scope: 'workflow', workflowId, limitUsd: workflowLimitOf(s, workflowId), workflowLimitUsd: null,
+    warnRatio: own?.warnRatio ?? ws?.warnRatio ?? DEFAULT_WARN_RATIO, ...s.spendingOf(workflowId), periodStart: null, periodEnd: null,
+  };
 }
+
+/**
+ * The workspace's budget (key null), or a workflow's: its own limit, or the workspace's default
+ * for every workflow. Every budget a request reads comes from the same two statements.
+ */
+export function budgetOf(scope: Scope, workflowId: string | null): Promise<BudgetView> {
+  return scope.loaders
+    .get<string, BudgetView>('flows.budgets', async (keys) => {
+      const s = await withSession(scope, (session) => standings(session, keys.filter(Boolean)));
+      return keys.map((key) => viewOf(s, key || null));
+    })
+    .load(workflowId ?? '');
+}
+
+/** A budget as a mutation left it: read afresh, not from what the request read before. */
+export const currentBudget = (scope: Scope, workflowId: string | null): Promise<BudgetView> =>
+  withSession(scope, async (session) => viewOf(await standings(session, workflowId ? [workflowId] : []), workflowId));
 
 const money = z.number().positive('must be more than 0').max(1_000_000);
 const setBudgetInput = z.object({
@@ -109,55 +155,79 @@ const setBudgetInput = z.object({
   warnRatio: z.number().gt(0, 'must be between 0 and 1').lt(1, 'must be between 0 and 1').nullish(),
 });
 
+const isAdmin = (session: Session) => session.role === 'admin' || session.role === 'owner';
+const dollars = (n: number) => `$${n.toFixed(2)}`;
+
+/** People only: an API key cannot loosen the limits that hold it. */
+function requirePerson(session: Session, least: 'member' | 'admin') {
+  if (session.identity.kind === 'apiKey') throw forbidden('API keys cannot set budgets: a person does');
+  requireRole(session, least);
+}
+
+async function requireWorkflow(session: Session, workflowId: string) {
+  const [workflow] = await session.db.select({ id: workflows.id }).from(workflows).where(eq(workflows.id, workflowId));
+  if (!workflow) return refuseWrite(session, workflows, 'Workflow', workflowId);
+}
+
 /**
  * Sets the workspace's budget (admins: a monthly limit, a default limit for every workflow, the
- * warning ratio) or one workflow's (who may change the workflow: its limit and warning ratio). A
- * null limit removes it. People only: an API key cannot loosen the limits that hold it.
+ * warning ratio) or one workflow's (who may change the workflow: its limit and warning ratio).
+ * A field left out keeps its value; a null limit removes it, a null warnRatio restores 0.8.
+ * Members tighten a workflow's limit, admins also loosen it (the database holds this too).
  */
 export async function setBudget(request: RequestSession, rawInput: unknown): Promise<{ workflowId: string | null }> {
   const input = parseInput(setBudgetInput, rawInput);
   const workflowId = input.workflowId ?? null;
-  if (workflowId && input.workflowLimitUsd != null) throw badUserInput('input.workflowLimitUsd', 'input.workflowLimitUsd is the workspace\'s default for every workflow; give a workflow its own input.limitUsd');
+  if (workflowId && input.workflowLimitUsd !== undefined) throw badUserInput('input.workflowLimitUsd', 'input.workflowLimitUsd is the workspace\'s default for every workflow; give a workflow its own input.limitUsd');
   if (workflowId && input.limitUsd == null) throw badUserInput('input.limitUsd', 'input.limitUsd is required for a workflow\'s budget (remove it with removeWorkflowBudget)');
+  const changes = requireChanges({
+    ...(input.limitUsd !== undefined ? { limitUsd: input.limitUsd } : {}),
+    ...(input.workflowLimitUsd !== undefined ? { workflowLimitUsd: input.workflowLimitUsd } : {}),
+    ...(input.warnRatio !== undefined ? { warnRatio: input.warnRatio ?? DEFAULT_WARN_RATIO } : {}),
+  });
   return request.mutate(async (session) => {
-    if (session.identity.kind === 'apiKey') throw forbidden('API keys cannot set budgets: a person does');
-    requireRole(session, workflowId ? 'member' : 'admin');
+    requirePerson(session, workflowId ? 'member' : 'admin');
     if (workflowId) {
-      const [workflow] = await session.db.select({ id: workflows.id }).from(workflows).where(eq(workflows.id, workflowId));
-      if (!workflow) return refuseWrite(session, workflows, 'Workflow', workflowId);
+      await requireWorkflow(session, workflowId);
+      const inForce = workflowLimitOf(await standings(session, [workflowId]), workflowId);
+      if (!isAdmin(session) && inForce !== null && input.limitUsd! > inForce) {
+        throw forbidden(`Only admins raise a workflow's limit: ${dollars(inForce)} is in force; set a lower one or ask an admin`);
+      }
     }
-    const values = {
-      limitUsd: input.limitUsd ?? null,
-      workflowLimitUsd: input.workflowLimitUsd ?? null,
-      ...(input.warnRatio != null ? { warnRatio: input.warnRatio } : {}),
-    };
     const [row] = await session.db
       .insert(budgets)
-      .values({ workspaceId: session.identity.workspaceId!, workflowId, ...values, createdBy: session.memberId })
+      .values({ workspaceId: session.identity.workspaceId!, workflowId, ...changes, createdBy: session.memberId })
       .onConflictDoUpdate({
         target: workflowId ? [budgets.workflowId] : [budgets.workspaceId],
         targetWhere: workflowId ? sql`${budgets.workflowId} is not null` : sql`${budgets.workflowId} is null`,
-        set: values,
+        set: changes,
       })
       .returning();
-    if (!row) return refuseWrite(session, budgets, 'Budget', workflowId ?? session.identity.workspaceId!);
     await appendEvent(session, workflowId
-      ? { type: 'flows.workflow.budget_set', entityId: workflowId, payload: { limitUsd: row.limitUsd, warnRatio: row.warnRatio } }
-      : { type: 'flows.workspace.budget_set', entityId: row.workspaceId, payload: { limitUsd: row.limitUsd, workflowLimitUsd: row.workflowLimitUsd, warnRatio: row.warnRatio } });
+      ? { type: 'flows.workflow.budget_set', entityId: workflowId, payload: { limitUsd: row!.limitUsd, warnRatio: row!.warnRatio } }
+      : { type: 'flows.workspace.budget_set', entityId: row!.workspaceId, payload: { limitUsd: row!.limitUsd, workflowLimitUsd: row!.workflowLimitUsd, warnRatio: row!.warnRatio } });
     return { workflowId };
   });
 }
 
-/** Removes a workflow's own limit: the workspace's default for every workflow applies again. */
+/**
+ * Removes a workflow's own limit: the workspace's default for every workflow applies again. A
+ * member may do so only when that default is no looser; an admin always.
+ */
 export async function removeWorkflowBudget(request: RequestSession, rawWorkflowId: unknown): Promise<{ workflowId: string }> {
   const workflowId = parseId(rawWorkflowId, 'workflowId');
   return request.mutate(async (session) => {
-    if (session.identity.kind === 'apiKey') throw forbidden('API keys cannot set budgets: a person does');
-    requireRole(session, 'member');
-    const [workflow] = await session.db.select({ id: workflows.id }).from(workflows).where(eq(workflows.id, workflowId));
-    if (!workflow) return refuseWrite(session, workflows, 'Workflow', workflowId);
-    const removed = await session.db.delete(budgets).where(eq(budgets.workflowId, workflowId)).returning({ id: budgets.id });
-    if (removed.length) await appendEvent(session, { type: 'flows.workflow.budget_set', entityId: workflowId, payload: { limitUsd: null, warnRatio: null } });
+    requirePerson(session, 'member');
+    await requireWorkflow(session, workflowId);
+    const s = await standings(session, [workflowId]);
+    const own = s.own(workflowId);
+    if (!own) return { workflowId };
+    const fallback = s.workspace?.workflowLimitUsd ?? null;
+    if (!isAdmin(session) && (fallback === null || fallback > own.limitUsd!)) {
+      throw forbidden(`Only admins loosen a workflow's limit: without its own ${dollars(own.limitUsd!)}, it would have ${fallback === null ? 'none' : `the default ${dollars(fallback)}`}`);
+    }
+    await session.db.delete(budgets).where(eq(budgets.workflowId, workflowId));
+    await appendEvent(session, { type: 'flows.workflow.budget_set', entityId: workflowId, payload: { limitUsd: null, warnRatio: null } });
     return { workflowId };
   });
 }

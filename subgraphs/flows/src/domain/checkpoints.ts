@@ -62,6 +62,8 @@ export async function writeCheckpoint(request: RequestSession, rawInput: unknown
         state: input.state,
         generation: input.generation,
         createdBy: session.memberId,
+        // Not the transaction's start: checkpoints written in one request list in their order.
+        createdAt: sql`clock_timestamp()`,
       })
       .returning();
     await appendEvent(session, {

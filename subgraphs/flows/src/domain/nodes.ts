@@ -78,6 +78,7 @@ export async function updateWorkflowNodes(request: RequestSession, rawWorkflowId
       if (!current && (!n.type || !n.label)) throw badUserInput(`nodes.${i}.${n.type ? 'label' : 'type'}`, `nodes.${i}: a new node needs its type and label`);
       n.connectedTo?.forEach((to, j) => {
         if (to === n.key) throw badUserInput(`nodes.${i}.connectedTo.${j}`, `nodes.${i}.connectedTo.${j}: a node does not lead to itself`);
+        if (n.connectedTo!.indexOf(to) !== j) throw badUserInput(`nodes.${i}.connectedTo.${j}`, `nodes.${i}.connectedTo.${j}: ${to} is given twice`);
         if (!byKey.has(to) && !seen.has(to)) throw badUserInput(`nodes.${i}.connectedTo.${j}`, `nodes.${i}.connectedTo.${j}: ${to} is not a node of this workflow`);
       });
       return { row: applied(current, n, now), current };
@@ -101,7 +102,7 @@ export async function updateWorkflowNodes(request: RequestSession, rawWorkflowId
     });
     const writtenByKey = new Map(written.map((n) => [n.key, n]));
     return input.map((n) => writtenByKey.get(n.key) ?? byKey.get(n.key)!);
-  });
+  }, 'nodes');
 }
 
 /** Each workflow's whole map (at most 500 nodes), in the order they were added, one statement for the request. */
@@ -109,7 +110,7 @@ export function nodesOf(scope: Scope, workflowId: string): Promise<WorkflowNode[
   return scope.loaders
     .get<string, WorkflowNode[]>('flows.workflow_nodes:workflow', async (ids) => {
       const rows = await withSession(scope, ({ db }) =>
-        db.select().from(workflowNodes).where(anyUuid(workflowNodes.workflowId, ids)).orderBy(asc(workflowNodes.workflowId), asc(workflowNodes.createdAt), asc(workflowNodes.key)),
+        db.select().from(workflowNodes).where(anyUuid(workflowNodes.workflowId, ids)).orderBy(asc(workflowNodes.workflowId), asc(workflowNodes.seq)),
       );
       return groupByKey(ids, rows, (r) => r.workflowId);
     })
@@ -119,5 +120,5 @@ export function nodesOf(scope: Scope, workflowId: string): Promise<WorkflowNode[
 /** The named nodes of a workflow as they are now (what a nodes_updated event changed). */
 export const nodesByKey = (scope: Scope, workflowId: string, keys: readonly string[]) =>
   withSession(scope, ({ db }) =>
-    db.select().from(workflowNodes).where(sql`${workflowNodes.workflowId} = ${workflowId} and ${workflowNodes.key} = any(${textArray(keys)}::text[])`).orderBy(asc(workflowNodes.createdAt), asc(workflowNodes.key)),
+    db.select().from(workflowNodes).where(sql`${workflowNodes.workflowId} = ${workflowId} and ${workflowNodes.key} = any(${textArray(keys)}::text[])`).orderBy(asc(workflowNodes.seq)),
   );

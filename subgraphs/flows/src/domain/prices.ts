@@ -23,10 +23,12 @@ export const MODEL_PRICES: Readonly<Record<string, { input: number; output: numb
 /** Seed 004's target for the average cost of a workflow (NFR-P2.1). */
 export const WORKFLOW_COST_TARGET_USD = 0.5;
 
-export const priceOf = (model: string) => MODEL_PRICES[model] ?? null;
+/** The table's price for a model; only the table's own entries (not `constructor`, `__proto__`). */
+export const priceOf = (model: string) => (Object.hasOwn(MODEL_PRICES, model) ? MODEL_PRICES[model]! : null);
 
-/** What a call costs at the table's prices, in dollars (the database computes the stored cost the same way). */
-export const costOf = (model: string, inputTokens: number, outputTokens: number) => {
-  const price = MODEL_PRICES[model]!;
-  return (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
-};
+/** What a call costs at a price, in dollars (the database computes the stored cost the same way). */
+export const costOf = (price: { input: number; output: number }, inputTokens: number, outputTokens: number) =>
+  (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
+
+/** Dollars to the ledger's precision (8 decimals): sums of float prices do not end in ...9999. */
+export const roundUsd = (usd: number) => Math.round(usd * 1e8) / 1e8;

@@ -1,11 +1,11 @@
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, badUserInput, byKey, listPage, listPagesByParent, refuseWrite, parseInput, requireRole, withSession,
+  anyUuid, appendEvent, badUserInput, byKey, conflict, listPage, listPagesByParent, notFound, parseInput, requireRole, withSession,
   type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
-import { tokenUsage, usageOutcome, workflows } from '../models/index.ts';
-import { MODEL_PRICES, WORKFLOW_COST_TARGET_USD, costOf, priceOf } from './prices.ts';
+import { AUTHORIZATION_HOLD_MINUTES, tokenUsage, usageOutcome, workflows } from '../models/index.ts';
+import { MODEL_PRICES, WORKFLOW_COST_TARGET_USD, costOf, priceOf, roundUsd } from './prices.ts';
 import { limitsFor, lockBudgets, type Limit } from './budgets.ts';
 import { ENDED } from './workflows.ts';
 
@@ -20,7 +20,12 @@ const callInput = z.object({
   model: z.string().min(1, 'must not be empty').max(100),
 });
 const authorizeInput = callInput.extend({ inputTokens: tokens, maxOutputTokens: tokens });
-const recordInput = callInput.extend({ inputTokens: tokens, outputTokens: tokens, latencyMs: z.number().int().min(0).max(86_400_000).nullish() });
+const recordInput = callInput.extend({
+  inputTokens: tokens,
+  outputTokens: tokens,
+  latencyMs: z.number().int().min(0).max(86_400_000).nullish(),
+  authorizationId: z.uuid('must be an id').nullish(),
+});
 
 function priced(model: string) {
   const price = priceOf(model);
@@ -29,32 +34,42 @@ function priced(model: string) {
 }
 
 const dollars = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
+const leftOf = (l: Limit) => roundUsd(l.limitUsd - l.spentUsd - l.heldUsd);
 
 /** The workflow a call serves, visible to the caller; a call for an ended workflow is not authorized. */
 async function servedWorkflow(session: Session, workflowId: string | null | undefined, running: boolean) {
   if (!workflowId) return null;
   const [row] = await session.db.select({ id: workflows.id, stage: workflows.stage }).from(workflows).where(eq(workflows.id, workflowId));
-  if (!row) return refuseWrite(session, workflows, 'Workflow', workflowId);
+  if (!row) throw notFound('Workflow', workflowId, { field: 'input.workflowId', message: 'input.workflowId: no such workflow in this workspace' });
   if (running && ENDED.has(row.stage)) throw badUserInput('input.workflowId', `input.workflowId: this workflow has ended (${row.stage}); it makes no more calls`);
   return row;
 }
 
-/** Raises a budget nudge once per crossing (intel's notification, deduplicated by the database) and its event. */
-async function raiseBudgetNotification(session: Session, kind: 'budget_warning' | 'budget_exceeded', limit: Limit, workflowId: string | null) {
+type Nudge = { kind: 'budget_warning' | 'budget_exceeded'; limit: Limit; workflowId: string | null; refusal?: string };
+
+/**
+ * Raises a budget nudge once (intel's notification, deduplicated by the database) and its event:
+ * budget_warning when the warning ratio is crossed, budget_exceeded when the limit is reached,
+ * and budget_exceeded once more, under its own key, when calls start being refused before it is.
+ */
+async function raiseBudgetNotification(session: Session, { kind, limit, workflowId, refusal }: Nudge) {
   const what = limit.scope === 'workspace' ? "This month's model budget" : "A workflow's model budget";
-  const title = kind === 'budget_warning' ? `${what} is ${Math.round(limit.warnRatio * 100)}% spent` : `${what} is used up`;
-  const message = kind === 'budget_warning'
-    ? `${dollars(limit.spentUsd)} of ${dollars(limit.limitUsd)} is spent on model calls. Calls that would pass the limit will be refused.`
-    : `A model call was refused or the limit of ${dollars(limit.limitUsd)} was reached (${dollars(limit.spentUsd)} spent). Raise the budget to continue.`;
+  const title = refusal ? `${what} refused a model call` : kind === 'budget_warning' ? `${what} is ${Math.round(limit.warnRatio * 100)}% spent` : `${what} is used up`;
+  const message = refusal
+    ? `${refusal}. Calls that would pass the limit of ${dollars(limit.limitUsd)} are refused; raise the budget to continue.`
+    : kind === 'budget_warning'
+      ? `${dollars(limit.spentUsd)} of ${dollars(limit.limitUsd)} is spent on model calls. Calls that would pass the limit will be refused.`
+      : `The limit of ${dollars(limit.limitUsd)} was reached (${dollars(limit.spentUsd)} spent). Raise the budget to continue.`;
   const priority = kind === 'budget_warning' ? 'high' : 'urgent';
-  const metadata = { scope: limit.scope, limitUsd: limit.limitUsd, spentUsd: limit.spentUsd, warnRatio: limit.warnRatio, workflowId };
+  const dedupKey = refusal ? `refused:${limit.dedupKey}` : limit.dedupKey;
+  const metadata = { scope: limit.scope, limitUsd: limit.limitUsd, spentUsd: limit.spentUsd, heldUsd: limit.heldUsd, warnRatio: limit.warnRatio, workflowId, refused: Boolean(refusal) };
   const [row] = await session.db.execute<{ id: string | null }>(
-    sql`select intel.raise_notification(${kind}::intel.notification_kind, ${priority}::intel.notification_priority, ${title}, ${message}, ${limit.dedupKey}, ${JSON.stringify(metadata)}::jsonb, ${session.memberId}::uuid) as id`,
+    sql`select intel.raise_notification(${kind}::intel.notification_kind, ${priority}::intel.notification_priority, ${title}, ${message}, ${dedupKey}, ${JSON.stringify(metadata)}::jsonb, ${session.memberId}::uuid) as id`,
   );
   if (!row?.id) return;
   await appendEvent(session, {
     type: 'intel.notification.created', entityId: row.id,
-    payload: { kind, channel: 'in_app', priority, recipientId: null, dedupKey: `${kind}:${limit.dedupKey}` },
+    payload: { kind, channel: 'in_app', priority, recipientId: null, dedupKey: `${kind}:${dedupKey}` },
     links: workflowId ? [{ linkType: 'references', entityType: 'workflow', entityId: workflowId }] : [],
   });
 }
@@ -64,80 +79,113 @@ export interface Authorization {
   estimatedCostUsd: number;
   remainingUsd: number | null;
   reason: string | null;
-  usage: TokenUsage | null;
+  usage: TokenUsage;
+  expiresAt: Date | null;
 }
+
+const workflowLinks = (workflowId: string | null) => (workflowId ? [{ linkType: 'references' as const, entityType: 'workflow', entityId: workflowId }] : []);
 
 /**
  * Asks, before a model call is made, whether it fits the budgets: its cost at most (the input
  * and the most output it may produce, at the price table's rates) against what is left of the
- * workspace's month and of the workflow's limit. A call that would pass a limit is refused, and
- * the refusal is recorded (outcome refused, with the tokens asked for and why) with one
- * budget_exceeded notification per limit. Allowing writes nothing: the call records its usage
- * when it is done (recordTokenUsage).
+ * workspace's month and of the workflow's limit, less what other authorized calls hold. Allowed,
+ * the authorization is recorded and holds that cost until recordTokenUsage names it (or it lapses
+ * after AUTHORIZATION_HOLD_MINUTES), so calls authorized at the same time cannot together pass a
+ * limit. Refused, the refusal is recorded (with the tokens asked for and why) and raises one
+ * budget_exceeded notification per limit.
  */
 export async function authorizeModelCall(request: RequestSession, rawInput: unknown): Promise<Authorization> {
   const input = parseInput(authorizeInput, rawInput);
   const price = priced(input.model);
-  const estimate = costOf(input.model, input.inputTokens, input.maxOutputTokens);
+  const estimate = roundUsd(costOf(price, input.inputTokens, input.maxOutputTokens));
+  const workflowId = input.workflowId ?? null;
   return request.mutate(async (session) => {
     requireRole(session, 'member');
-    await servedWorkflow(session, input.workflowId, true);
+    await servedWorkflow(session, workflowId, true);
     await lockBudgets(session);
-    const limits = await limitsFor(session, input.workflowId ?? null);
-    const remainingUsd = limits.length ? Math.min(...limits.map((l) => l.limitUsd - l.spentUsd)) : null;
-    const over = limits.find((l) => l.spentUsd + estimate > l.limitUsd);
-    if (!over) return { allowed: true, estimatedCostUsd: estimate, remainingUsd, reason: null, usage: null };
-    const reason = `It could cost up to ${dollars(estimate)}, and the ${over.scope === 'workspace' ? "workspace's monthly" : "workflow's"} budget of ${dollars(over.limitUsd)} has ${dollars(Math.max(0, over.limitUsd - over.spentUsd))} left`;
+    const limits = await limitsFor(session, workflowId);
+    const remainingUsd = limits.length ? Math.max(0, Math.min(...limits.map(leftOf))) : null;
+    const over = limits.find((l) => estimate > leftOf(l));
+    const reason = over
+      ? `It could cost up to ${dollars(estimate)}, and the ${over.scope === 'workspace' ? "workspace's monthly" : "workflow's"} budget of ${dollars(over.limitUsd)} has ${dollars(Math.max(0, leftOf(over)))} left`
+      : null;
     const [usage] = await session.db
       .insert(tokenUsage)
       .values({
-        workspaceId: session.identity.workspaceId!, workflowId: input.workflowId ?? null, pipeline: input.pipeline ?? null, model: input.model,
+        workspaceId: session.identity.workspaceId!, workflowId, pipeline: input.pipeline ?? null, model: input.model,
         inputTokens: input.inputTokens, outputTokens: input.maxOutputTokens, inputPricePerMillion: price.input, outputPricePerMillion: price.output,
-        outcome: 'refused', refusalReason: reason, createdBy: session.memberId,
+        outcome: over ? 'refused' : 'authorized', refusalReason: reason, createdBy: session.memberId,
       })
       .returning();
-    await appendEvent(session, {
-      type: 'flows.token_usage.refused', entityId: usage!.id,
-      payload: { model: input.model, workflowId: input.workflowId ?? null, estimatedCostUsd: estimate, limitUsd: over.limitUsd, scope: over.scope },
-      links: input.workflowId ? [{ linkType: 'references', entityType: 'workflow', entityId: input.workflowId }] : [],
-    });
-    await raiseBudgetNotification(session, 'budget_exceeded', over, input.workflowId ?? null);
-    return { allowed: false, estimatedCostUsd: estimate, remainingUsd, reason, usage: usage! };
+    if (over) {
+      await appendEvent(session, {
+        type: 'flows.token_usage.refused', entityId: usage!.id,
+        payload: { model: input.model, workflowId, estimatedCostUsd: estimate, limitUsd: over.limitUsd, scope: over.scope },
+        links: workflowLinks(workflowId),
+      });
+      await raiseBudgetNotification(session, { kind: 'budget_exceeded', limit: over, workflowId, refusal: reason! });
+    } else {
+      await appendEvent(session, {
+        type: 'flows.token_usage.authorized', entityId: usage!.id,
+        payload: { model: input.model, workflowId, pipeline: usage!.pipeline, estimatedCostUsd: estimate },
+        links: workflowLinks(workflowId),
+      });
+    }
+    const expiresAt = over ? null : new Date(Date.parse(usage!.createdAt) + AUTHORIZATION_HOLD_MINUTES * 60_000);
+    return { allowed: !over, estimatedCostUsd: estimate, remainingUsd, reason, usage: usage!, expiresAt };
   });
+}
+
+/** The authorization a recorded call names, checked against it: the same model and workflow, not recorded before. */
+async function authorizationOf(session: Session, input: z.infer<typeof recordInput>) {
+  if (!input.authorizationId) return null;
+  const field = 'input.authorizationId';
+  const [held] = await session.db.select().from(tokenUsage).where(eq(tokenUsage.id, input.authorizationId));
+  if (held?.outcome !== 'authorized') {
+    throw notFound('ModelCallAuthorization', input.authorizationId, { field, message: `${field}: no such authorization in this workspace (an allowed authorizeModelCall's usage.id)` });
+  }
+  if (held.model !== input.model) throw badUserInput('input.model', `input.model: the call was authorized for ${held.model}`);
+  if (input.workflowId && input.workflowId !== held.workflowId) throw badUserInput('input.workflowId', `input.workflowId: the call was authorized for ${held.workflowId ? `workflow ${held.workflowId}` : 'no workflow'}`);
+  const [settled] = await session.db.select({ id: tokenUsage.id }).from(tokenUsage).where(eq(tokenUsage.authorizationId, held.id));
+  if (settled) throw conflict(`This authorization's call was already recorded (usage ${settled.id}); a call is recorded once`, { field });
+  return held;
 }
 
 /**
  * Records a model call that was made: model, tokens, latency, the workflow or pipeline it
- * served, and its cost from the price table. A call that was made is always recorded (the money
- * is spent); the budgets it crosses raise their notifications, each once: budget_warning at the
- * warning ratio, budget_exceeded at the limit.
+ * served, and its cost from the price table. Naming its authorization releases the hold and
+ * makes a repeated record a CONFLICT, not a second charge. A call that was made is always
+ * recorded (the money is spent); the budgets it crosses raise their notifications, each once:
+ * budget_warning at the warning ratio, budget_exceeded at the limit.
  */
 export async function recordTokenUsage(request: RequestSession, rawInput: unknown): Promise<TokenUsage> {
   const input = parseInput(recordInput, rawInput);
   const price = priced(input.model);
-  const cost = costOf(input.model, input.inputTokens, input.outputTokens);
   return request.mutate(async (session) => {
     requireRole(session, 'member');
-    await servedWorkflow(session, input.workflowId, false);
     await lockBudgets(session);
-    const before = await limitsFor(session, input.workflowId ?? null);
+    const held = await authorizationOf(session, input);
+    const workflowId = held ? held.workflowId : (input.workflowId ?? null);
+    await servedWorkflow(session, workflowId, false);
+    const before = await limitsFor(session, workflowId);
     const [usage] = await session.db
       .insert(tokenUsage)
       .values({
-        workspaceId: session.identity.workspaceId!, workflowId: input.workflowId ?? null, pipeline: input.pipeline ?? null, model: input.model,
+        workspaceId: session.identity.workspaceId!, workflowId, pipeline: input.pipeline ?? held?.pipeline ?? null, model: input.model,
         inputTokens: input.inputTokens, outputTokens: input.outputTokens, inputPricePerMillion: price.input, outputPricePerMillion: price.output,
-        latencyMs: input.latencyMs ?? null, createdBy: session.memberId,
+        latencyMs: input.latencyMs ?? null, authorizationId: held?.id ?? null, createdBy: session.memberId,
       })
       .returning();
+    const cost = usage!.costUsd ?? costOf(price, input.inputTokens, input.outputTokens);
     await appendEvent(session, {
       type: 'flows.token_usage.recorded', entityId: usage!.id,
-      payload: { model: usage!.model, workflowId: usage!.workflowId, pipeline: usage!.pipeline, totalTokens: usage!.totalTokens ?? 0, costUsd: usage!.costUsd ?? 0 },
-      links: input.workflowId ? [{ linkType: 'references', entityType: 'workflow', entityId: input.workflowId }] : [],
+      payload: { model: usage!.model, workflowId, pipeline: usage!.pipeline, totalTokens: usage!.totalTokens ?? 0, costUsd: cost, authorizationId: held?.id ?? null },
+      links: workflowLinks(workflowId),
     });
     for (const limit of before) {
-      const after = { ...limit, spentUsd: limit.spentUsd + (usage!.costUsd ?? cost) };
-      if (after.spentUsd >= limit.limitUsd) await raiseBudgetNotification(session, 'budget_exceeded', after, input.workflowId ?? null);
-      else if (after.spentUsd >= limit.limitUsd * limit.warnRatio) await raiseBudgetNotification(session, 'budget_warning', after, input.workflowId ?? null);
+      const after = { ...limit, spentUsd: roundUsd(limit.spentUsd + cost), heldUsd: roundUsd(Math.max(0, limit.heldUsd - (held?.costUsd ?? 0))) };
+      if (after.spentUsd >= limit.limitUsd) await raiseBudgetNotification(session, { kind: 'budget_exceeded', limit: after, workflowId });
+      else if (after.spentUsd >= roundUsd(limit.limitUsd * limit.warnRatio)) await raiseBudgetNotification(session, { kind: 'budget_warning', limit: after, workflowId });
     }
     return usage!;
   });
@@ -218,7 +266,7 @@ const totalsArgs = z.object({
  * cost nothing.
  */
 export async function usageTotals(scope: Scope, rawArgs: unknown): Promise<Totals[]> {
-  const args = parseInput(totalsArgs, rawArgs, '');
+  const args = parseInput(totalsArgs, rawArgs, null);
   const to = args.to ?? new Date();
   const from = args.from ?? new Date(to.getTime() - 30 * 86_400_000);
   if (from.getTime() >= to.getTime()) throw badUserInput('from', 'from must be before to');
@@ -254,7 +302,7 @@ export function totalsOfWorkflow(scope: Scope, workflowId: string): Promise<Omit
  * calls over a period (default the last 30 days), against $0.50.
  */
 export async function workflowCostSummary(scope: Scope, rawArgs: unknown) {
-  const args = parseInput(totalsArgs.pick({ from: true, to: true }), rawArgs, '');
+  const args = parseInput(totalsArgs.pick({ from: true, to: true }), rawArgs, null);
   const to = args.to ?? new Date();
   const from = args.from ?? new Date(to.getTime() - 30 * 86_400_000);
   if (from.getTime() >= to.getTime()) throw badUserInput('from', 'from must be before to');

@@ -25,8 +25,9 @@ export const budgets = flows.table(
   (t) => [
     uniqueIndex('uq_budgets_workspace').on(t.workspaceId).where(sql`${t.workflowId} is null`),
     uniqueIndex('uq_budgets_workflow').on(t.workflowId).where(sql`${t.workflowId} is not null`),
-    check('ck_budgets_limit', sql`(${t.limitUsd} is null or ${t.limitUsd} > 0) and (${t.workflowLimitUsd} is null or ${t.workflowLimitUsd} > 0)`),
-    check('ck_budgets_workflow_limit', sql`${t.workflowId} is null or (${t.workflowLimitUsd} is null and ${t.limitUsd} is not null)`),
+    // Named by column, so a refusal points at the input field (a workflow's row needs its limit).
+    check('ck_budgets_limit_usd', sql`(${t.limitUsd} is null or ${t.limitUsd} > 0) and (${t.workflowId} is null or ${t.limitUsd} is not null)`),
+    check('ck_budgets_workflow_limit_usd', sql`${t.workflowLimitUsd} is null or (${t.workflowLimitUsd} > 0 and ${t.workflowId} is null)`),
     check('ck_budgets_warn_ratio', sql`${t.warnRatio} > 0 and ${t.warnRatio} < 1`),
     // The workspace's row (no workflow) is owned by nobody: admins only.
     ...tenantPolicies('budgets', t.workspaceId, { write: 'own', insert: 'owned', keysWrite: false, createdBy: t.createdBy, ownedWhen: ownedThrough('flows.workflows', t.workflowId) }),

@@ -15,5 +15,8 @@ export const workflowKind = flows.enum('workflow_kind', ['custom', 'meeting_inge
 export const approvalDecision = flows.enum('approval_decision', ['approved', 'rejected']);
 export const nodeType = flows.enum('node_type', ['agent', 'task', 'integration', 'decision']);
 export const nodeStatus = flows.enum('node_status', ['pending', 'running', 'success', 'error', 'warning', 'skipped']);
-/** A model call either happened (recorded) or was refused before it was made (over a hard limit). */
-export const usageOutcome = flows.enum('usage_outcome', ['recorded', 'refused']);
+/**
+ * A model call happened (recorded), was refused before it was made (over a hard limit), or was
+ * authorized: its most possible cost is held against the budgets until the call is recorded.
+ */
+export const usageOutcome = flows.enum('usage_outcome', ['recorded', 'refused', 'authorized']);

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, numeric, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, numeric, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { id, ownedThrough, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { flows, nodeStatus, nodeType } from './schema.ts';
 
@@ -9,7 +9,8 @@ export const MAX_NODES_PER_WORKFLOW = 500;
 /**
  * A node of a workflow's live map (seed 004's workflow_nodes): its key within the workflow, type,
  * label and position, its status with progress 0..100 and a plain-English message, when it
- * started and finished, and the keys of the nodes it leads to (the map's edges).
+ * started and finished, and the keys of the nodes it leads to (the map's edges). `seq` is the
+ * order nodes were added in, exact even for the nodes one statement adds.
  */
 export const workflowNodes = flows.table(
   'workflow_nodes',
@@ -18,6 +19,7 @@ export const workflowNodes = flows.table(
     workspaceId: workspaceId(),
     workflowId: uuid('workflow_id').notNull(),
     key: text('node_key').notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
     type: nodeType('node_type').notNull(),
     label: text('label').notNull(),
     positionX: integer('position_x'),

@@ -7,7 +7,8 @@ import { approvalDecision, flows, workflowKind, workflowStage } from './schema.t
  * A run of agents for the founder (seed 004's workflow): what was asked, the stage it is at, who
  * approved its plan, and how it ended. `generation` counts resumes: a checkpoint names the
  * generation that wrote it, so a runner that was resumed past is fenced off. `meeting_id` is the
- * meeting a pipeline ran for. `budget_usd` is this workflow's own hard limit, over the workspace's.
+ * meeting a pipeline ran for. A workflow without approval (`requires_approval` false) is started
+ * only by admins and Chief's own pipelines: the database refuses it to everyone else.
  */
 export const workflows = flows.table(
   'workflows',
