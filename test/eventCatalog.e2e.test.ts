@@ -142,6 +142,8 @@ const steps: { mutation: string; query: string; variables?: (made: Made, ws: Wor
   },
   { mutation: 'resumeWorkflow', query: 'mutation($id: ID!) { resumeWorkflow(id: $id) { generation } }', variables: (m) => ({ id: m.workflow }) },
   { mutation: 'updateWorkflowNodes', query: 'mutation($w: ID!) { updateWorkflowNodes(workflowId: $w, nodes: [{ key: "draft", type: AGENT, label: "Draft", status: RUNNING }]) { id } }', variables: (m) => ({ w: m.workflow }) },
+  // No budget yet: allowed, and its cost held until it is recorded.
+  { mutation: 'authorizeModelCall', query: 'mutation($w: ID!) { authorizeModelCall(input: { workflowId: $w, model: "gpt-4o-mini", inputTokens: 10, maxOutputTokens: 10 }) { allowed } }', variables: (m) => ({ w: m.workflow }) },
   { mutation: 'setBudget', query: 'mutation { setBudget(input: { limitUsd: 0.01 }) { limitUsd } }' },
   { mutation: 'setBudget', query: 'mutation($w: ID!) { setBudget(input: { workflowId: $w, limitUsd: 5 }) { limitUsd } }', variables: (m) => ({ w: m.workflow }) },
   { mutation: 'removeWorkflowBudget', query: 'mutation($w: ID!) { removeWorkflowBudget(workflowId: $w) { limitUsd } }', variables: (m) => ({ w: m.workflow }) },
