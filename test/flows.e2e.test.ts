@@ -238,11 +238,19 @@ describe('flows: workflows, checkpoints, live maps, token usage and budgets', ()
     expect(refused.reason).toMatch(/monthly budget of \$1\.00 has \$0\.1125 left/);
     expectData(await ask(200_000));
     expect((await warnings()).sort()).toEqual(['BUDGET_EXCEEDED', 'BUDGET_WARNING']);
+    const exceeded = async () => expectData(await chief.request<{ notifications: { edges: { node: { title: string } }[] } }>(
+      'query { notifications(first: 50, filter: { kind: [BUDGET_EXCEEDED] }) { edges { node { title } } } }', {}, { token: o.token },
+    )).notifications.edges.map((e) => e.node.title).sort();
+    expect(await exceeded()).toEqual(["This month's model budget refused a model call"]);
     const ledger = expectData(await chief.request<{ refused: { edges: unknown[] }; workspace: { budget: { spentUsd: number; state: string } } }>(
       'query { refused: tokenUsage(filter: { outcome: REFUSED }) { edges { node { id } } } workspace { budget { spentUsd heldUsd remainingUsd state } } }', {}, { token: o.token },
     ));
     expect(ledger.refused.edges).toHaveLength(2);
     expect(ledger.workspace.budget).toEqual({ spentUsd: 0.875, heldUsd: 0.0125, remainingUsd: 0.1125, state: 'WARNING' });
+    // Calls being refused and the limit being reached are two nudges, each raised once.
+    expectData(await spend(50_000));
+    expectData(await spend(1));
+    expect(await exceeded()).toEqual(["This month's model budget is used up", "This month's model budget refused a model call"]);
 
     // A workflow's own limit, set by who owns it, below the workspace's default.
     expectData(await chief.request(SET, { i: { limitUsd: 10, workflowLimitUsd: 0.5 } }, { token: admin.token }));
@@ -285,6 +293,8 @@ describe('flows: workflows, checkpoints, live maps, token usage and budgets', ()
     // Recorded once: a retry is a conflict, not a second charge; the authorization is for its own model.
     expect(errorOf(await record({ authorizationId: first, model: 'gpt-4o', inputTokens: 40_000, outputTokens: 0 }))).toMatchObject({ code: 'CONFLICT', field: 'input.authorizationId' });
     expect(errorOf(await record({ authorizationId: allowed[1]!.usage.id, model: 'gpt-4o-mini', inputTokens: 1, outputTokens: 0 }))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.model' });
+    // Recorded by whoever asked: another member cannot release someone's hold.
+    expect(errorOf(await chief.request(RECORD, { i: { authorizationId: allowed[1]!.usage.id, model: 'gpt-4o', inputTokens: 1, outputTokens: 0 } }, { token: admin.token }))).toMatchObject({ code: 'FORBIDDEN' });
     const refusedId = asks.find((a) => !a.allowed)!.usage.id;
     expect(errorOf(await record({ authorizationId: refusedId, model: 'gpt-4o', inputTokens: 1, outputTokens: 0 }))).toMatchObject({ code: 'NOT_FOUND', field: 'input.authorizationId' });
     expect(errorOf(await record({ authorizationId: randomUUID(), model: 'gpt-4o', inputTokens: 1, outputTokens: 0 }))).toMatchObject({ code: 'NOT_FOUND', field: 'input.authorizationId' });
@@ -317,6 +327,11 @@ describe('flows: workflows, checkpoints, live maps, token usage and budgets', ()
     expect(await asCaller(sql, asMember, insert(false))).toEqual({ error: '42501' });
     expect(await asCaller(sql, asMember, insert(true), `update flows.workflows set requires_approval = false where id = ${literal(id)}`)).toEqual({ error: '42501' });
     expect(await asCaller(sql, { kind: 'service', workspaceId: other.id }, insert(false))).toMatchObject({ rows: 1 });
+    // Nor does a member approve a plan in SQL, at once or from the start.
+    const pending = `update flows.workflows set stage = 'pending_approval' where id = ${literal(id)}`;
+    expect(await asCaller(sql, asMember, insert(true), pending, `update flows.workflows set approval_decision = 'approved', decided_at = now(), stage = 'orchestrating' where id = ${literal(id)}`)).toEqual({ error: '42501' });
+    expect(await asCaller(sql, asMember, `insert into flows.workflows (id, workspace_id, name, objective, approval_decision, decided_at, created_by) values (${literal(id)}, ${literal(other.id)}, 'W', 'O', 'approved', now(), ${literal(m.memberId)})`)).toEqual({ error: '42501' });
+    expect(await asCaller(sql, asMember, insert(true), pending, `update flows.workflows set stage = 'planning', approval_decision = null where id = ${literal(id)}`)).toMatchObject({ rows: 1 });
 
     // A field left out keeps its value; null removes a limit; nothing to change is bad input.
     const SET = 'mutation($i: SetBudgetInput!) { setBudget(input: $i) { limitUsd workflowLimitUsd warnRatio } }';
@@ -336,7 +351,15 @@ describe('flows: workflows, checkpoints, live maps, token usage and budgets', ()
     const budgetRow = `update flows.budgets set limit_usd = 5 where workflow_id = ${literal(w.id)}`;
     expect(await asCaller(sql, asMember, budgetRow)).toEqual({ error: '42501' });
     expect(await asCaller(sql, asMember, `delete from flows.budgets where workflow_id = ${literal(w.id)}`)).toEqual({ error: '42501' });
+    expect(await asCaller(sql, asMember, `insert into flows.budgets (workspace_id, workflow_id, limit_usd, created_by) values (${literal(other.id)}, ${literal(w.id)}, 5, ${literal(m.memberId)})
+      on conflict (workflow_id) where workflow_id is not null do update set limit_usd = excluded.limit_usd`)).toEqual({ error: '42501' });
+    // A budget stays with its workflow: moving it would hand its limit to another.
+    const mine = expectData(await chief.request<{ createWorkflow: { id: string } }>(CREATE, { i: { name: 'Mine too', objective: 'O' } }, { token: m.token })).createWorkflow;
+    expect(await asCaller(sql, asMember, `update flows.budgets set workflow_id = ${literal(mine.id)} where workflow_id = ${literal(w.id)}`)).toEqual({ error: '42501' });
     expect(await asCaller(sql, { kind: 'user', userId: admin.userId, workspaceId: other.id }, budgetRow)).toMatchObject({ rows: 1 });
+    // Only the warning ratio: the limit stays; a workflow without a budget of its own needs a limit.
+    expect(expectData(await set({ workflowId: w.id, warnRatio: 0.9 }, m.token)).setBudget).toEqual({ limitUsd: 0.25, workflowLimitUsd: null, warnRatio: 0.9 });
+    expect(errorOf(await set({ workflowId: mine.id, warnRatio: 0.9 }, m.token))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.limitUsd' });
     expect(expectData(await chief.request<{ removeWorkflowBudget: unknown }>(REMOVE, { w: w.id }, { token: admin.token })).removeWorkflowBudget).toEqual({ limitUsd: 1 });
 
     // A price is the table's own entry, whatever the name.

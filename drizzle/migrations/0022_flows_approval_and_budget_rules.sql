@@ -7,29 +7,42 @@ CALL core.add_tenant_references(ARRAY[
   ['flows', 'token_usage', 'fk_token_usage_authorization', 'authorization_id', 'flows.token_usage', 'NO ACTION']
 ]);
 --> statement-breakpoint
--- A workflow that skips approval runs its plan unseen: only admins (and Chief's own pipelines)
--- start one or take approval away. Refused as insufficient privilege on requires_approval.
-CREATE OR REPLACE FUNCTION flows.check_requires_approval() RETURNS trigger
+-- A plan runs only once a person with the right role approved it, or when it needs no approval:
+-- only admins (and Chief's own pipelines) start a workflow without approval, take approval away,
+-- or write a decision (approveWorkflow). Others may clear a decision (a plan sent back to
+-- planning). Refused as insufficient privilege on the column at fault.
+CREATE OR REPLACE FUNCTION flows.check_approval() RETURNS trigger
   LANGUAGE plpgsql AS $$
+DECLARE
+  fresh boolean := TG_OP = 'INSERT';
 BEGIN
-  IF NOT NEW.requires_approval AND (TG_OP = 'INSERT' OR OLD.requires_approval) AND current_user = 'chief_app'
-     AND coalesce((SELECT auth.caller_role()), '') NOT IN ('owner', 'admin') THEN
+  IF current_user <> 'chief_app' OR coalesce((SELECT auth.caller_role()), '') IN ('owner', 'admin') THEN
+    RETURN NEW;
+  END IF;
+  IF NOT NEW.requires_approval AND (fresh OR OLD.requires_approval) THEN
     RAISE EXCEPTION 'workflows: only admins and Chief''s own pipelines run a workflow without approval'
       USING ERRCODE = 'insufficient_privilege', COLUMN = 'requires_approval';
+  END IF;
+  IF (NEW.approval_decision IS NOT NULL AND (fresh OR NEW.approval_decision IS DISTINCT FROM OLD.approval_decision))
+     OR (NEW.decided_by_member_id IS NOT NULL AND (fresh OR NEW.decided_by_member_id IS DISTINCT FROM OLD.decided_by_member_id))
+     OR (NEW.decided_at IS NOT NULL AND (fresh OR NEW.decided_at IS DISTINCT FROM OLD.decided_at)) THEN
+    RAISE EXCEPTION 'workflows: only admins decide on a plan'
+      USING ERRCODE = 'insufficient_privilege', COLUMN = 'approval_decision';
   END IF;
   RETURN NEW;
 END $$;
 --> statement-breakpoint
-DROP TRIGGER IF EXISTS check_requires_approval ON flows.workflows;
+DROP TRIGGER IF EXISTS check_approval ON flows.workflows;
 --> statement-breakpoint
-CREATE TRIGGER check_requires_approval BEFORE INSERT OR UPDATE OF requires_approval ON flows.workflows
-  FOR EACH ROW EXECUTE FUNCTION flows.check_requires_approval();
+CREATE TRIGGER check_approval BEFORE INSERT OR UPDATE OF requires_approval, approval_decision, decided_by_member_id, decided_at ON flows.workflows
+  FOR EACH ROW EXECUTE FUNCTION flows.check_approval();
 --> statement-breakpoint
 -- A workflow's owner may tighten its limit, never loosen it: a new limit is at most the one in
 -- force (its own, or else the workspace's default for every workflow), and removing its own
 -- limit is allowed only when the default that then applies is no looser. Admins set any limit.
--- The workspace's own row is for admins alone (row-level security). A budget that goes with its
--- workflow or workspace (a cascade) is not held.
+-- A budget stays with its workflow: moving a row would hand one workflow's limit to another. The
+-- workspace's own row is for admins alone (row-level security). Cascades run as the table's
+-- owner and are not held.
 CREATE OR REPLACE FUNCTION flows.check_budget_change() RETURNS trigger
   LANGUAGE plpgsql AS $$
 DECLARE
@@ -41,11 +54,11 @@ BEGIN
   IF target.workflow_id IS NULL OR current_user <> 'chief_app' OR coalesce((SELECT auth.caller_role()), '') IN ('owner', 'admin') THEN
     RETURN target;
   END IF;
+  IF TG_OP = 'UPDATE' AND (NEW.workflow_id IS DISTINCT FROM OLD.workflow_id OR NEW.workspace_id IS DISTINCT FROM OLD.workspace_id) THEN
+    RAISE EXCEPTION 'budgets: a budget stays with its workflow' USING ERRCODE = 'insufficient_privilege', COLUMN = 'workflow_id';
+  END IF;
   SELECT b.workflow_limit_usd INTO fallback FROM flows.budgets b WHERE b.workspace_id = target.workspace_id AND b.workflow_id IS NULL;
   IF TG_OP = 'DELETE' THEN
-    IF NOT EXISTS (SELECT 1 FROM flows.workflows w WHERE w.id = OLD.workflow_id) THEN
-      RETURN OLD;
-    END IF;
     IF fallback IS NULL OR fallback > OLD.limit_usd THEN
       RAISE EXCEPTION 'budgets: only admins loosen a workflow''s limit; without its own limit of %, it would have %', OLD.limit_usd,
         coalesce('the default of ' || fallback::text, 'none') USING ERRCODE = 'insufficient_privilege', COLUMN = 'limit_usd';

@@ -112,7 +112,7 @@ export const eventCatalog = {
   'flows.workspace.budget_set': event('workspace', { limitUsd: z.number().nullable(), workflowLimitUsd: z.number().nullable(), warnRatio: z.number() }),
   'flows.token_usage.authorized': event('token_usage', { model: text, workflowId: id.nullable(), pipeline: text.nullable(), estimatedCostUsd: z.number() }),
   'flows.token_usage.recorded': event('token_usage', {
-    model: text, workflowId: id.nullable(), pipeline: text.nullable(), totalTokens: z.number().int(), costUsd: z.number(), authorizationId: id.nullable(),
+    model: text, workflowId: id.nullable(), pipeline: text.nullable(), totalTokens: z.number().int(), costUsd: z.number(), authorizationId: id.nullable().optional(),
   }),
   'flows.token_usage.refused': event('token_usage', {
     model: text, workflowId: id.nullable(), estimatedCostUsd: z.number(), limitUsd: z.number(), scope: z.enum(['workspace', 'workflow']),

@@ -69,7 +69,8 @@ async function standings(session: Session, workflowIds: readonly string[]) {
       held: dollarsOf(holding).as('held'),
     })
     .from(tokenUsage)
-    .where(sql`${tokenUsage.outcome} in ('recorded', 'authorized') and ${tokenUsage.createdAt} >= ${month.start.toISOString()}`)
+    // Holds from the month before still hold: their calls are recorded in this one.
+    .where(sql`(${tokenUsage.outcome} = 'recorded' and ${tokenUsage.createdAt} >= ${month.start.toISOString()}) or ${holding}`)
     .unionAll(
       session.db
         .select({ workflowId: tokenUsage.workflowId, spent: dollarsOf(recorded), held: dollarsOf(holding) })
@@ -179,7 +180,7 @@ export async function setBudget(request: RequestSession, rawInput: unknown): Pro
   const input = parseInput(setBudgetInput, rawInput);
   const workflowId = input.workflowId ?? null;
   if (workflowId && input.workflowLimitUsd !== undefined) throw badUserInput('input.workflowLimitUsd', 'input.workflowLimitUsd is the workspace\'s default for every workflow; give a workflow its own input.limitUsd');
-  if (workflowId && input.limitUsd == null) throw badUserInput('input.limitUsd', 'input.limitUsd is required for a workflow\'s budget (remove it with removeWorkflowBudget)');
+  if (workflowId && input.limitUsd === null) throw badUserInput('input.limitUsd', 'input.limitUsd: a workflow\'s budget has a limit (remove the budget with removeWorkflowBudget)');
   const changes = requireChanges({
     ...(input.limitUsd !== undefined ? { limitUsd: input.limitUsd } : {}),
     ...(input.workflowLimitUsd !== undefined ? { workflowLimitUsd: input.workflowLimitUsd } : {}),
@@ -187,16 +188,22 @@ export async function setBudget(request: RequestSession, rawInput: unknown): Pro
   });
   return request.mutate(async (session) => {
     requirePerson(session, workflowId ? 'member' : 'admin');
+    // A workflow's row always has its limit: the insert half of the upsert carries the current one.
+    let ownLimit: { limitUsd?: number | null } = {};
     if (workflowId) {
       await requireWorkflow(session, workflowId);
-      const inForce = workflowLimitOf(await standings(session, [workflowId]), workflowId);
-      if (!isAdmin(session) && inForce !== null && input.limitUsd! > inForce) {
+      const s = await standings(session, [workflowId]);
+      const own = s.own(workflowId);
+      if (input.limitUsd === undefined && !own) throw badUserInput('input.limitUsd', 'input.limitUsd is required for a workflow without a budget of its own');
+      const inForce = workflowLimitOf(s, workflowId);
+      if (!isAdmin(session) && inForce !== null && input.limitUsd != null && input.limitUsd > inForce) {
         throw forbidden(`Only admins raise a workflow's limit: ${dollars(inForce)} is in force; set a lower one or ask an admin`);
       }
+      ownLimit = { limitUsd: input.limitUsd ?? own?.limitUsd };
     }
     const [row] = await session.db
       .insert(budgets)
-      .values({ workspaceId: session.identity.workspaceId!, workflowId, ...changes, createdBy: session.memberId })
+      .values({ workspaceId: session.identity.workspaceId!, workflowId, ...changes, ...ownLimit, createdBy: session.memberId })
       .onConflictDoUpdate({
         target: workflowId ? [budgets.workflowId] : [budgets.workspaceId],
         targetWhere: workflowId ? sql`${budgets.workflowId} is not null` : sql`${budgets.workflowId} is null`,
@@ -226,7 +233,8 @@ export async function removeWorkflowBudget(request: RequestSession, rawWorkflowI
     if (!isAdmin(session) && (fallback === null || fallback > own.limitUsd!)) {
       throw forbidden(`Only admins loosen a workflow's limit: without its own ${dollars(own.limitUsd!)}, it would have ${fallback === null ? 'none' : `the default ${dollars(fallback)}`}`);
     }
-    await session.db.delete(budgets).where(eq(budgets.workflowId, workflowId));
+    const removed = await session.db.delete(budgets).where(eq(budgets.workflowId, workflowId)).returning({ id: budgets.id });
+    if (!removed.length) return refuseWrite(session, budgets, 'Budget', own.id);
     await appendEvent(session, { type: 'flows.workflow.budget_set', entityId: workflowId, payload: { limitUsd: null, warnRatio: null } });
     return { workflowId };
   });

@@ -1,7 +1,7 @@
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, badUserInput, byKey, conflict, listPage, listPagesByParent, notFound, parseInput, requireRole, withSession,
+  anyUuid, appendEvent, badUserInput, byKey, conflict, forbidden, listPage, listPagesByParent, notFound, parseInput, requireRole, withSession,
   type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { AUTHORIZATION_HOLD_MINUTES, tokenUsage, usageOutcome, workflows } from '../models/index.ts';
@@ -115,6 +115,8 @@ export async function authorizeModelCall(request: RequestSession, rawInput: unkn
         workspaceId: session.identity.workspaceId!, workflowId, pipeline: input.pipeline ?? null, model: input.model,
         inputTokens: input.inputTokens, outputTokens: input.maxOutputTokens, inputPricePerMillion: price.input, outputPricePerMillion: price.output,
         outcome: over ? 'refused' : 'authorized', refusalReason: reason, createdBy: session.memberId,
+        // The hold runs from now, not from the start of a transaction that waited for the lock.
+        createdAt: sql`clock_timestamp()`,
       })
       .returning();
     if (over) {
@@ -136,7 +138,10 @@ export async function authorizeModelCall(request: RequestSession, rawInput: unkn
   });
 }
 
-/** The authorization a recorded call names, checked against it: the same model and workflow, not recorded before. */
+/**
+ * The authorization a recorded call names, checked against it: asked for by the same caller,
+ * for the same model and workflow, not recorded before.
+ */
 async function authorizationOf(session: Session, input: z.infer<typeof recordInput>) {
   if (!input.authorizationId) return null;
   const field = 'input.authorizationId';
@@ -144,6 +149,7 @@ async function authorizationOf(session: Session, input: z.infer<typeof recordInp
   if (held?.outcome !== 'authorized') {
     throw notFound('ModelCallAuthorization', input.authorizationId, { field, message: `${field}: no such authorization in this workspace (an allowed authorizeModelCall's usage.id)` });
   }
+  if (held.createdBy !== session.memberId) throw forbidden('This authorization was asked for by someone else: its call is recorded by whoever asked');
   if (held.model !== input.model) throw badUserInput('input.model', `input.model: the call was authorized for ${held.model}`);
   if (input.workflowId && input.workflowId !== held.workflowId) throw badUserInput('input.workflowId', `input.workflowId: the call was authorized for ${held.workflowId ? `workflow ${held.workflowId}` : 'no workflow'}`);
   const [settled] = await session.db.select({ id: tokenUsage.id }).from(tokenUsage).where(eq(tokenUsage.authorizationId, held.id));
