@@ -36,7 +36,8 @@ async function modelTables(): Promise<string[]> {
 
 // Objects another test file installs for a moment on this shared database are named test_...;
 // they are not the migrations' and may come and go while this file runs.
-const OURS = `n.nspname !~ '^pg_' and n.nspname not in ('information_schema', 'drizzle')`;
+// pg-boss keeps its own schema (its tables come and go with its queues): not the migrations'.
+const OURS = `n.nspname !~ '^pg_' and n.nspname not in ('information_schema', 'drizzle', 'pgboss')`;
 const NOT_TEST = (column: string) => `${column} !~ '^test_'`;
 // Objects that belong to an extension (pgvector's functions and types) are the extension's.
 const notExtensionMember = (catalog: string, oid: string) =>
@@ -59,7 +60,7 @@ async function catalogFingerprint(): Promise<Record<string, string[]>> {
                where not t.tgisinternal and ${OURS} and ${NOT_TEST('t.tgname')}`,
     constraints: `select c.conrelid::regclass::text || '.' || c.conname || ' ' || pg_get_constraintdef(c.oid) from pg_constraint c
                     join pg_namespace n on n.oid = c.connamespace where ${OURS} and ${notExtensionMember('pg_constraint', 'c.oid')}`,
-    indexes: `select schemaname || '.' || indexname || ' ' || indexdef from pg_indexes where schemaname !~ '^pg_' and schemaname not in ('information_schema', 'drizzle')`,
+    indexes: `select schemaname || '.' || indexname || ' ' || indexdef from pg_indexes where schemaname !~ '^pg_' and schemaname not in ('information_schema', 'drizzle', 'pgboss')`,
     functions: `select p.oid::regprocedure::text || ' ' || case when p.prokind in ('f', 'p') then pg_get_functiondef(p.oid) else p.prokind::text end
                   from pg_proc p join pg_namespace n on n.oid = p.pronamespace
                 where ${OURS} and ${NOT_TEST('p.proname')} and ${notExtensionMember('pg_proc', 'p.oid')}`,

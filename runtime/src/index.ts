@@ -39,3 +39,4 @@ export { matchParticipants, recordInteractions, type ParticipantMatch } from './
 export { MAX_CLOCK_SKEW_MS, pastInstant, languageTag, recordingSeconds, insertInSlices } from './ingestFields.ts';
 export { ingestBatch, sourceHash, type IngestBatch, type IngestBatchResult, type IngestOutcome, type IngestItemResult } from './ingestBatch.ts';
 export { MAX_BRIEF_ITEMS, briefInstant, briefSection, parseBriefKey, parseBriefWindow, type BriefWindow, type MorningBriefKey } from './morningBrief.ts';
+export { startJobQueue, JOB_SCHEMA, type JobKind, type JobQueue, type JobRun, type JobState } from './jobQueue.ts';

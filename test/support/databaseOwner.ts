@@ -16,7 +16,7 @@ export type OwnerSql = ReturnType<typeof connectAsOwner>;
 export async function listDomainTables(sql: OwnerSql): Promise<string[]> {
   const rows = await sql.unsafe(
     `select schemaname || '.' || tablename as name from pg_tables
-      where schemaname not in ('pg_catalog', 'information_schema', 'drizzle', 'auth')
+      where schemaname not in ('pg_catalog', 'information_schema', 'drizzle', 'auth', 'pgboss')
       order by 1`,
   );
   return rows.map((r) => r.name as string);
