@@ -10,7 +10,15 @@ try {
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 }
-const chief = await startChief({ config });
+let chief;
+try {
+  chief = await startChief({ config });
+} catch (error) {
+  // A configured service that cannot be used (the embeddings server) is a configuration error too.
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
 const url = `http://localhost:${new URL(chief.gatewayUrl).port}/graphql`;
 console.log(`
 Chief is running.

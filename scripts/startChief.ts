@@ -1,5 +1,7 @@
 import type { SqlClient } from '@chief/db';
-import { createLogger, createMetrics, type Config, type LogDestination, type RunningServer, type SubgraphName } from '@chief/runtime';
+import {
+  ConfigError, createEmbedder, createLogger, createMetrics, verifyEmbedder, type Config, type LogDestination, type RunningServer, type SubgraphName,
+} from '@chief/runtime';
 import { loadSubgraphs } from './loadSubgraphs.ts';
 import { createGateway } from '@chief/gateway';
 import { loadDemoData } from './demoData.ts';
@@ -33,6 +35,7 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
   const { config, onStatement, ports = config.ports } = options;
   const loggerFor = (service: string) => createLogger(service, config.logLevel, options.logDestination);
   const logger = loggerFor('chief');
+  await checkEmbeddings(config);
   const database = await openDatabase(config);
   logger.info(database.migrations, 'migrations applied');
   const sql = database.connect({ onStatement });
@@ -65,4 +68,15 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
       await database.stop();
     },
   };
+}
+
+/** A configured embeddings server must answer Chief's vectors before anything starts (the local embedder always does). */
+async function checkEmbeddings(config: Config) {
+  if (config.embeddings.provider !== 'openai') return;
+  try {
+    await verifyEmbedder(createEmbedder(config.embeddings));
+  } catch (error) {
+    const where = config.embeddings.baseUrl ? `the server at OPENAI_BASE_URL` : 'OpenAI';
+    throw new ConfigError([`OPENAI_EMBEDDING_MODEL: ${where} cannot be used for ${config.embeddings.model}: ${(error as Error).message}`]);
+  }
 }

@@ -40,3 +40,6 @@ export { MAX_CLOCK_SKEW_MS, pastInstant, languageTag, recordingSeconds, insertIn
 export { ingestBatch, sourceHash, type IngestBatch, type IngestBatchResult, type IngestOutcome, type IngestItemResult } from './ingestBatch.ts';
 export { MAX_BRIEF_ITEMS, briefInstant, briefSection, parseBriefKey, parseBriefWindow, type BriefWindow, type MorningBriefKey } from './morningBrief.ts';
 export { startJobQueue, JOB_SCHEMA, type JobKind, type JobQueue, type JobRun, type JobState } from './jobQueue.ts';
+export { createEmbedder, createOpenAiEmbedder, createRateLimiter, localEmbedder, verifyEmbedder, EmbedderError, MAX_EMBED_CHARS, type Embedder, type EmbeddingsConfig } from './embeddings.ts';
+export { EMBEDDING_DIMENSIONS, lexicalVector, wordsOf } from './lexicalEmbedder.ts';
+export { chunkText, type Passage } from './chunkText.ts';

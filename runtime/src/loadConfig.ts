@@ -1,6 +1,7 @@
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { subgraphManifest, subgraphNames, subgraphVariables, type SubgraphName } from './subgraphManifest.ts';
+import type { EmbeddingsConfig } from './embeddings.ts';
 
 const DEV_SECRET = 'chief-development-secret-change-me-0123456789';
 const DEV_SUBGRAPH_SECRET = 'chief-development-subgraph-secret-0123456789';
@@ -106,6 +107,10 @@ const sharedSchema = z
     SUBSCRIPTIONS_PER_CONNECTION: count(50),
     SUBSCRIPTIONS_PER_USER: count(200),
     CONNECTION_INIT_TIMEOUT_MS: integer(5_000, 100, 600_000, 'a whole number of milliseconds from 100 to 600000'),
+    OPENAI_API_KEY: text('expected an API key such as sk-...').optional(),
+    OPENAI_BASE_URL: httpUrl('http://127.0.0.1:8080/v1').optional(),
+    OPENAI_EMBEDDING_MODEL: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}$/, 'expected a model name such as text-embedding-3-small').default('text-embedding-3-small'),
+    EMBEDDINGS_REQUESTS_PER_MINUTE: integer(500, 1, 100_000, 'a whole number from 1 to 100000'),
     TRUSTED_DOCUMENTS: z.enum(['off', 'require'], { error: 'expected off or require' }).default('off'),
     TRUSTED_DOCUMENTS_PATH: text('expected a file path').default('clients/generated/persisted-documents.json'),
     TRUSTED_DOCUMENTS_CLIENTS: z
@@ -216,10 +221,12 @@ export interface Config {
   subscriptions: { pollMs: number; retentionHours: number; bufferEvents: number; bufferBytes: number; perConnection: number; perUser: number; initTimeoutMs: number };
   /** Required: restricted clients (all when `clients` is empty) may only send listed operations. */
   trustedDocuments: { required: boolean; path: string; clients: string[] };
+  /** Search's embeddings: OpenAI (or a compatible server) when a key or base URL is set, else the local lexical embedder. */
+  embeddings: EmbeddingsConfig;
 }
 
 // Values that may hold secrets (URLs carry passwords) never reach a log through an error message.
-const UNECHOED = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'API_KEY_SECRET', 'ENCRYPTION_KEY', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+const UNECHOED = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'API_KEY_SECRET', 'ENCRYPTION_KEY', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']);
 
 /** Names the variable at fault and what it expects; thrown before anything starts. */
 export class ConfigError extends Error {
@@ -292,6 +299,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
       required: e.TRUSTED_DOCUMENTS === 'require',
       path: e.TRUSTED_DOCUMENTS_PATH,
       clients: e.TRUSTED_DOCUMENTS_CLIENTS.split(',').map((c) => c.trim()).filter(Boolean),
+    },
+    embeddings: {
+      provider: e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'local',
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.OPENAI_EMBEDDING_MODEL,
+      requestsPerMinute: e.EMBEDDINGS_REQUESTS_PER_MINUTE,
     },
   };
 }

@@ -32,6 +32,10 @@ const shared: Record<Exclude<(typeof configVariables)[number], `${Uppercase<Subg
   SUPERGRAPH_PATH: ['  '],
   MAX_PAGE_SIZE: ['0', '1001', 'all'],
   DEMO_DATA: ['on'],
+  OPENAI_API_KEY: ['   '],
+  OPENAI_BASE_URL: ['localhost:8080/v1', 'ftp://models.example/v1'],
+  OPENAI_EMBEDDING_MODEL: ['text embedding', '-model'],
+  EMBEDDINGS_REQUESTS_PER_MINUTE: ['0', '100001', 'fast'],
   SUBGRAPH_BATCHING: ['yes', 'off'],
   SUBGRAPH_DEDUPLICATION: ['1', 'no'],
   SUBSCRIPTION_POLL_MS: ['49', '60001', 'a second'],
@@ -68,7 +72,7 @@ const badValues: Record<string, string[]> = {
   ...shared,
 };
 
-const SECRETS = new Set(['AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'API_KEY_SECRET', 'ENCRYPTION_KEY', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
+const SECRETS = new Set(['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'AUTH_JWT_SECRET', 'SUBGRAPH_SECRET', 'API_KEY_SECRET', 'ENCRYPTION_KEY', 'METRICS_TOKEN', 'DATABASE_URL', 'REDIS_URL']);
 
 /** The message loadConfig throws for `env`, or fails the test when it accepts it. */
 function refusal(env: Record<string, string>): string {
