@@ -310,6 +310,14 @@ describe('flows: workflows, checkpoints, live maps, token usage and budgets', ()
     const [{ id: elsewhere }] = await sql.unsafe<[{ id: string }]>(`insert into flows.token_usage (workspace_id, model, input_tokens, output_tokens, input_price_per_million, output_price_per_million, outcome)
       values (${literal(ws.id)}, 'gpt-4o', 1, 0, 2.5, 10, 'authorized') returning id`);
     expect(await asCaller(sql, caller, settle(elsewhere))).toEqual({ error: '23503' });
+    // API keys too: a key records only what it asked for (by the authorization's event).
+    const KEY = 'mutation($n: String!) { createApiKey(input: { name: $n, scopes: [READ, WRITE] }) { secret } }';
+    const [keyA, keyB] = await Promise.all(['Agent A', 'Agent B'].map(async (n) => expectData(await chief.request<{ createApiKey: { secret: string } }>(KEY, { n }, { token: admin.token })).createApiKey.secret));
+    const small = { model: 'gpt-4o-mini', inputTokens: 100, maxOutputTokens: 10 };
+    const byA = expectData(await chief.request<Authorized>(AUTHORIZE, { i: small }, { token: keyA })).authorizeModelCall.usage.id;
+    const asKey = (token: string) => chief.request(RECORD, { i: { authorizationId: byA, model: 'gpt-4o-mini', inputTokens: 100, outputTokens: 5 } }, { token });
+    expect(errorOf(await asKey(keyB))).toMatchObject({ code: 'FORBIDDEN' });
+    expectData(await asKey(keyA));
   });
 
   it('lets only admins run a workflow without approval, and lets members tighten a workflow\'s budget but never loosen it', async () => {

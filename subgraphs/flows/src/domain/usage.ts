@@ -139,6 +139,19 @@ export async function authorizeModelCall(request: RequestSession, rawInput: unkn
 }
 
 /**
+ * Whether the caller asked for this authorization: a person by `created_by`; an API key (which
+ * no row names) by the authorization's event, whose actor is the key.
+ */
+async function askedBy(session: Session, held: TokenUsage): Promise<boolean> {
+  const { identity } = session;
+  if (identity.kind !== 'apiKey') return held.createdBy === session.memberId;
+  const rows = await session.db.execute(sql`select 1 from ops.events
+    where workspace_id = ${held.workspaceId} and entity_type = 'token_usage' and entity_id = ${held.id}
+      and type = 'flows.token_usage.authorized' and actor_type = 'api_key' and actor_id = ${identity.apiKeyId}`);
+  return rows.length > 0;
+}
+
+/**
  * The authorization a recorded call names, checked against it: asked for by the same caller,
  * for the same model and workflow, not recorded before.
  */
@@ -149,7 +162,7 @@ async function authorizationOf(session: Session, input: z.infer<typeof recordInp
   if (held?.outcome !== 'authorized') {
     throw notFound('ModelCallAuthorization', input.authorizationId, { field, message: `${field}: no such authorization in this workspace (an allowed authorizeModelCall's usage.id)` });
   }
-  if (held.createdBy !== session.memberId) throw forbidden('This authorization was asked for by someone else: its call is recorded by whoever asked');
+  if (!(await askedBy(session, held))) throw forbidden('This authorization was asked for by someone else: its call is recorded by whoever asked');
   if (held.model !== input.model) throw badUserInput('input.model', `input.model: the call was authorized for ${held.model}`);
   if (input.workflowId && input.workflowId !== held.workflowId) throw badUserInput('input.workflowId', `input.workflowId: the call was authorized for ${held.workflowId ? `workflow ${held.workflowId}` : 'no workflow'}`);
   const [settled] = await session.db.select({ id: tokenUsage.id }).from(tokenUsage).where(eq(tokenUsage.authorizationId, held.id));
