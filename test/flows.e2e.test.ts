@@ -312,7 +312,8 @@ describe('flows: workflows, checkpoints, live maps, token usage and budgets', ()
     expect(await asCaller(sql, caller, settle(elsewhere))).toEqual({ error: '23503' });
     // API keys too: a key records only what it asked for (by the authorization's event).
     const KEY = 'mutation($n: String!) { createApiKey(input: { name: $n, scopes: [READ, WRITE] }) { secret } }';
-    const [keyA, keyB] = await Promise.all(['Agent A', 'Agent B'].map(async (n) => expectData(await chief.request<{ createApiKey: { secret: string } }>(KEY, { n }, { token: admin.token })).createApiKey.secret));
+    const newKey = async (n: string) => expectData(await chief.request<{ createApiKey: { secret: string } }>(KEY, { n }, { token: admin.token })).createApiKey.secret;
+    const [keyA, keyB] = [await newKey('Agent A'), await newKey('Agent B')];
     const small = { model: 'gpt-4o-mini', inputTokens: 100, maxOutputTokens: 10 };
     const byA = expectData(await chief.request<Authorized>(AUTHORIZE, { i: small }, { token: keyA })).authorizeModelCall.usage.id;
     const asKey = (token: string) => chief.request(RECORD, { i: { authorizationId: byA, model: 'gpt-4o-mini', inputTokens: 100, outputTokens: 5 } }, { token });
