@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, text, timestamp, uuid, vector, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** Primary key: a random UUID made by the database. */
 export const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
@@ -13,3 +13,24 @@ export const timestamps = () => ({
   createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });
+
+/**
+ * A searchable table's place in the search index: the vector of its text (1536 dimensions, the
+ * width of text-embedding-3-small), which embedder made it and when, and why it could not be
+ * made. A change of the text clears them (the trigger core.mark_embedding_stale), and writing
+ * them does not touch updated_at (core.set_updated_at): they are the index's, not the row's.
+ */
+export const searchIndexColumns = () => ({
+  embedding: vector('embedding', { dimensions: 1536 }),
+  embeddingModel: text('embedding_model'),
+  embeddedAt: timestamp('embedded_at', { withTimezone: true, mode: 'date' }),
+  embeddingError: text('embedding_error'),
+});
+
+/** Their rules: a vector comes with its embedder and time, and a row has a vector or an error, not both; the pending rows of a workspace are indexed. */
+export const searchIndexRules = (table: string, t: { workspaceId: AnyPgColumn; embedding: AnyPgColumn; embeddingModel: AnyPgColumn; embeddedAt: AnyPgColumn; embeddingError: AnyPgColumn }) => [
+  check(`ck_${table}_embedding`, sql`(${t.embedding} is null) = (${t.embeddingModel} is null) and (${t.embedding} is null) = (${t.embeddedAt} is null)
+    and not (${t.embedding} is not null and ${t.embeddingError} is not null)
+    and (${t.embeddingError} is null or char_length(${t.embeddingError}) between 1 and 1000)`),
+  index(`ix_${table}_embedding_pending`).on(t.workspaceId).where(sql`${t.embedding} is null and ${t.embeddingError} is null`),
+];

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, index, jsonb, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
-import { id, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { boolean, check, foreignKey, index, jsonb, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { id, searchIndexColumns, searchIndexRules, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { comms, commsPlatform, direction, urgency } from './schema.ts';
 import { threads } from './threads.ts';
 
@@ -60,7 +60,7 @@ export const communications = comms.table(
     /** The platform's own fields Chief does not model (labels, reactions, ...). */
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     sourceHash: text('source_hash').notNull(),
-    embedding: vector('embedding', { dimensions: 1536 }),
+    ...searchIndexColumns(),
     createdBy: uuid('created_by'),
     ...timestamps(),
   },
@@ -73,6 +73,7 @@ export const communications = comms.table(
     index('ix_communications_contact_ids').using('gin', t.contactIds),
     index('ix_communications_follow_up').on(t.workspaceId, t.founderId).where(sql`${t.followUpNeeded}`),
     index('ix_communications_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
+    ...searchIndexRules('communications', t),
     check('ck_communications_external_id', sql`char_length(${t.externalId}) between 1 and 500`),
     check('ck_communications_sender_address', sql`char_length(btrim(${t.senderAddress})) between 1 and 320`),
     check('ck_communications_subject', sql`${t.subject} is null or char_length(${t.subject}) <= 1000`),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, foreignKey, index, numeric, text, timestamp, uniqueIndex, uuid, vector, unique } from 'drizzle-orm/pg-core';
-import { id, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { boolean, check, foreignKey, index, numeric, text, timestamp, uniqueIndex, uuid, unique } from 'drizzle-orm/pg-core';
+import { id, searchIndexColumns, searchIndexRules, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { core } from './schema.ts';
 import { workspaces } from './workspaces.ts';
 
@@ -33,7 +33,7 @@ export const contacts = core.table(
     source: text('source').notNull().default('manual'),
     externalId: text('external_id'),
     isArchived: boolean('is_archived').notNull().default(false),
-    embedding: vector('embedding', { dimensions: 1536 }),
+    ...searchIndexColumns(),
     createdBy: uuid('created_by'),
     ...timestamps(),
   },
@@ -47,6 +47,7 @@ export const contacts = core.table(
     index('ix_contacts_tags').using('gin', t.tags),
     index('ix_contacts_handles').using('gin', t.handles),
     index('ix_contacts_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
+    ...searchIndexRules('contacts', t),
     check('ck_contacts_full_name', sql`char_length(btrim(${t.fullName})) between 1 and 200`),
     check('ck_contacts_email', sql`${t.email} is null or ${t.email} ~ '^[^@[:space:]]+@[^@[:space:]]+\\.[^@[:space:]]+$'`),
     check('ck_contacts_relationship_strength', sql`${t.relationshipStrength} between 0 and 1`),

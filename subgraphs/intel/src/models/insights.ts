@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, numeric, text, timestamp, unique, uuid, vector } from 'drizzle-orm/pg-core';
-import { id, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { check, index, jsonb, numeric, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { id, searchIndexColumns, searchIndexRules, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { insightKind, insightStatus, intel } from './schema.ts';
 import { sourceRefsCheck, type SourceRef } from './sourceRefs.ts';
 
@@ -33,7 +33,7 @@ export const insights = intel.table(
     evidence: jsonb('evidence').$type<SourceRef[]>().notNull().default([]),
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }),
-    embedding: vector('embedding', { dimensions: 1536 }),
+    ...searchIndexColumns(),
     createdBy: uuid('created_by'),
     ...timestamps(),
   },
@@ -44,6 +44,7 @@ export const insights = intel.table(
     index('ix_insights_founder_active').on(t.workspaceId, t.founderId, t.createdAt.desc()).where(sql`${t.status} = 'active'`),
     index('ix_insights_evidence').using('gin', sql`${t.evidence} jsonb_path_ops`),
     index('ix_insights_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
+    ...searchIndexRules('insights', t),
     check('ck_insights_title', sql`char_length(btrim(${t.title})) between 1 and 300`),
     check('ck_insights_confidence_range', sql`${t.confidence} between 0 and 1`),
     check('ck_insights_impact_range', sql`${t.impactScore} between 0 and 1`),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, integer, numeric, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
-import { id, ownedThrough, tenantPolicies, workspaceId } from '@chief/db';
+import { check, foreignKey, index, integer, numeric, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { id, ownedThrough, searchIndexColumns, searchIndexRules, tenantPolicies, workspaceId } from '@chief/db';
 import { media } from './schema.ts';
 import { mediaTranscripts } from './mediaTranscripts.ts';
 
@@ -20,7 +20,7 @@ export const mediaChunks = media.table(
     endSeconds: numeric('end_seconds', { precision: 10, scale: 3 }),
     page: integer('page'),
     text: text('text').notNull(),
-    embedding: vector('embedding', { dimensions: 1536 }),
+    ...searchIndexColumns(),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
@@ -28,6 +28,7 @@ export const mediaChunks = media.table(
     foreignKey({ name: 'fk_media_chunks_media_transcript', columns: [t.workspaceId, t.mediaTranscriptId], foreignColumns: [mediaTranscripts.workspaceId, mediaTranscripts.id] }).onDelete('cascade'),
     uniqueIndex('uq_media_chunks_workspace_transcript_position').on(t.workspaceId, t.mediaTranscriptId, t.position),
     index('ix_media_chunks_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
+    ...searchIndexRules('media_chunks', t),
     check('ck_media_chunks_position', sql`${t.position} >= 0`),
     // A time range comes whole, from zero on; a page from one.
     check('ck_media_chunks_time_range', sql`(${t.startSeconds} is null) = (${t.endSeconds} is null) and (${t.startSeconds} is null or (${t.startSeconds} >= 0 and ${t.endSeconds} >= ${t.startSeconds}))`),

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { check, foreignKey, index, integer, numeric, text, timestamp, uniqueIndex, uuid, vector } from 'drizzle-orm/pg-core';
-import { id, ownedThrough, tenantPolicies, workspaceId } from '@chief/db';
+import { check, foreignKey, index, integer, numeric, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { id, ownedThrough, searchIndexColumns, searchIndexRules, tenantPolicies, workspaceId } from '@chief/db';
 import { meetingsSchema as schema } from './schema.ts';
 import { transcripts } from './transcripts.ts';
 
@@ -19,7 +19,7 @@ export const transcriptChunks = schema.table(
     startSeconds: numeric('start_seconds', { precision: 10, scale: 3 }).notNull(),
     endSeconds: numeric('end_seconds', { precision: 10, scale: 3 }).notNull(),
     text: text('text').notNull(),
-    embedding: vector('embedding', { dimensions: 1536 }),
+    ...searchIndexColumns(),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },
@@ -27,6 +27,7 @@ export const transcriptChunks = schema.table(
     foreignKey({ name: 'fk_transcript_chunks_transcript', columns: [t.workspaceId, t.transcriptId], foreignColumns: [transcripts.workspaceId, transcripts.id] }).onDelete('cascade'),
     uniqueIndex('uq_transcript_chunks_workspace_transcript_position').on(t.workspaceId, t.transcriptId, t.position),
     index('ix_transcript_chunks_embedding').using('hnsw', t.embedding.op('vector_cosine_ops')),
+    ...searchIndexRules('transcript_chunks', t),
     check('ck_transcript_chunks_position', sql`${t.position} >= 0`),
     check('ck_transcript_chunks_time_range', sql`${t.startSeconds} >= 0 and ${t.endSeconds} >= ${t.startSeconds}`),
     check('ck_transcript_chunks_text', sql`char_length(${t.text}) between 1 and 20000`),
