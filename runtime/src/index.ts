@@ -15,7 +15,7 @@ export { createSecretBox, type SecretBox } from './createSecretBox.ts';
 export { createApiKeySigner, type ApiKeySigner } from './createApiKeySigner.ts';
 export { createHttpServer, sendJson, type RunningServer, type RouteHandler, type RouteContext } from './createHttpServer.ts';
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
-export { requireRole } from './requireRole.ts';
+export { hasRole, requireRole } from './requireRole.ts';
 export {
   anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, listPagesThroughLink, listPositionPages, loadPositionPage, loadOneBy, parsePositionPage, topRowsPerParent,
   enumValues, type PositionPage,

@@ -3,6 +3,11 @@ import type { MemberRole, Session } from './createRequestSession.ts';
 
 const rank: Record<MemberRole, number> = { viewer: 0, member: 1, service: 1, admin: 2, owner: 3 };
 
+/** Whether the caller holds at least `least` (a person's role; API keys hold member at most, background services member). */
+export function hasRole(session: Session, least: 'member' | 'admin' | 'owner'): boolean {
+  return session.role !== null && rank[session.role] >= rank[least];
+}
+
 /**
  * Refuses early, with a clear FORBIDDEN, what row-level security would refuse anyway: it gives
  * the client a reason instead of an empty result. API keys hold the role the database gives them

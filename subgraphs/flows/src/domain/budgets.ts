@@ -1,10 +1,11 @@
 import { eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, badUserInput, forbidden, parseId, parseInput, refuseWrite, requireChanges, requireRole, withSession,
+  anyUuid, appendEvent, badUserInput, forbidden, hasRole, parseId, parseInput, refuseWrite, requireChanges, requireRole, withSession,
   type LoaderRegistry, type RequestSession, type Session,
 } from '@chief/runtime';
 import { AUTHORIZATION_HOLD_MINUTES, budgets, tokenUsage, workflows } from '../models/index.ts';
+import { dollars } from './prices.ts';
 
 type Scope = { session: RequestSession; loaders: LoaderRegistry };
 
@@ -54,14 +55,23 @@ const dollarsOf = (when: SQL) => sql<string>`coalesce(sum(${tokenUsage.costUsd})
 interface Spending { spentUsd: number; heldUsd: number }
 const NOTHING: Spending = { spentUsd: 0, heldUsd: 0 };
 
+/** The workspace's budget row and those of `workflowIds`, in one statement. */
+async function budgetRows(session: Session, workflowIds: readonly string[]) {
+  const rows = await session.db.select().from(budgets)
+    .where(workflowIds.length ? sql`${budgets.workflowId} is null or ${anyUuid(budgets.workflowId, workflowIds)}` : isNull(budgets.workflowId));
+  return {
+    workspace: rows.find((r) => r.workflowId === null) ?? null,
+    own: (workflowId: string) => rows.find((r) => r.workflowId === workflowId) ?? null,
+  };
+}
+
 /**
  * What the workspace's budgets stand at, for the month and for each of `workflowIds`: the
  * budget rows in one statement, and the money spent and held in another, whatever the count.
  */
 async function standings(session: Session, workflowIds: readonly string[]) {
   const month = monthOf();
-  const rows = await session.db.select().from(budgets)
-    .where(workflowIds.length ? sql`${budgets.workflowId} is null or ${anyUuid(budgets.workflowId, workflowIds)}` : isNull(budgets.workflowId));
+  const rows = await budgetRows(session, workflowIds);
   const sums = await session.db
     .select({
       workflowId: sql<string | null>`null::uuid`.as('workflow_id'),
@@ -81,16 +91,15 @@ async function standings(session: Session, workflowIds: readonly string[]) {
   const spending = (r: { spent: string; held: string } | undefined): Spending => (r ? { spentUsd: Number(r.spent), heldUsd: Number(r.held) } : NOTHING);
   return {
     month,
-    workspace: rows.find((r) => r.workflowId === null) ?? null,
+    ...rows,
     monthSpending: spending(sums.find((r) => r.workflowId === null)),
-    own: (workflowId: string) => rows.find((r) => r.workflowId === workflowId) ?? null,
     spendingOf: (workflowId: string) => spending(sums.find((r) => r.workflowId === workflowId)),
   };
 }
 type Standings = Awaited<ReturnType<typeof standings>>;
 
 /** The limit in force for a workflow: its own, or else the workspace's default for every workflow. */
-const workflowLimitOf = (s: Standings, workflowId: string) => s.own(workflowId)?.limitUsd ?? s.workspace?.workflowLimitUsd ?? null;
+const workflowLimitOf = (s: Pick<Standings, 'workspace' | 'own'>, workflowId: string) => s.own(workflowId)?.limitUsd ?? s.workspace?.workflowLimitUsd ?? null;
 
 /**
  * The limits a call on `workflowId` is held to, with what was spent and held against each.
@@ -156,8 +165,6 @@ const setBudgetInput = z.object({
   warnRatio: z.number().gt(0, 'must be between 0 and 1').lt(1, 'must be between 0 and 1').nullish(),
 });
 
-const isAdmin = (session: Session) => session.role === 'admin' || session.role === 'owner';
-const dollars = (n: number) => `$${n.toFixed(2)}`;
 
 /** People only: an API key cannot loosen the limits that hold it. */
 function requirePerson(session: Session, least: 'member' | 'admin') {
@@ -192,11 +199,11 @@ export async function setBudget(request: RequestSession, rawInput: unknown): Pro
     let ownLimit: { limitUsd?: number | null } = {};
     if (workflowId) {
       await requireWorkflow(session, workflowId);
-      const s = await standings(session, [workflowId]);
+      const s = await budgetRows(session, [workflowId]);
       const own = s.own(workflowId);
       if (input.limitUsd === undefined && !own) throw badUserInput('input.limitUsd', 'input.limitUsd is required for a workflow without a budget of its own');
       const inForce = workflowLimitOf(s, workflowId);
-      if (!isAdmin(session) && inForce !== null && input.limitUsd != null && input.limitUsd > inForce) {
+      if (!hasRole(session, 'admin') && inForce !== null && input.limitUsd != null && input.limitUsd > inForce) {
         throw forbidden(`Only admins raise a workflow's limit: ${dollars(inForce)} is in force; set a lower one or ask an admin`);
       }
       ownLimit = { limitUsd: input.limitUsd ?? own?.limitUsd };
@@ -226,11 +233,11 @@ export async function removeWorkflowBudget(request: RequestSession, rawWorkflowI
   return request.mutate(async (session) => {
     requirePerson(session, 'member');
     await requireWorkflow(session, workflowId);
-    const s = await standings(session, [workflowId]);
+    const s = await budgetRows(session, [workflowId]);
     const own = s.own(workflowId);
     if (!own) return { workflowId };
     const fallback = s.workspace?.workflowLimitUsd ?? null;
-    if (!isAdmin(session) && (fallback === null || fallback > own.limitUsd!)) {
+    if (!hasRole(session, 'admin') && (fallback === null || fallback > own.limitUsd!)) {
       throw forbidden(`Only admins loosen a workflow's limit: without its own ${dollars(own.limitUsd!)}, it would have ${fallback === null ? 'none' : `the default ${dollars(fallback)}`}`);
     }
     const removed = await session.db.delete(budgets).where(eq(budgets.workflowId, workflowId)).returning({ id: budgets.id });

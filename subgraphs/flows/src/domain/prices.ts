@@ -30,5 +30,8 @@ export const priceOf = (model: string) => (Object.hasOwn(MODEL_PRICES, model) ? 
 export const costOf = (price: { input: number; output: number }, inputTokens: number, outputTokens: number) =>
   (inputTokens * price.input + outputTokens * price.output) / 1_000_000;
 
+/** Dollars as messages show them: four decimals under a dollar, two from there. */
+export const dollars = (usd: number) => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
+
 /** Dollars to the ledger's precision (8 decimals): sums of float prices do not end in ...9999. */
 export const roundUsd = (usd: number) => Math.round(usd * 1e8) / 1e8;

@@ -5,7 +5,7 @@ import {
   type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { AUTHORIZATION_HOLD_MINUTES, tokenUsage, usageOutcome, workflows } from '../models/index.ts';
-import { MODEL_PRICES, WORKFLOW_COST_TARGET_USD, costOf, priceOf, roundUsd } from './prices.ts';
+import { MODEL_PRICES, WORKFLOW_COST_TARGET_USD, costOf, dollars, priceOf, roundUsd } from './prices.ts';
 import { limitsFor, lockBudgets, type Limit } from './budgets.ts';
 import { ENDED } from './workflows.ts';
 
@@ -33,7 +33,6 @@ function priced(model: string) {
   return price;
 }
 
-const dollars = (n: number) => `$${n.toFixed(n < 1 ? 4 : 2)}`;
 const leftOf = (l: Limit) => roundUsd(l.limitUsd - l.spentUsd - l.heldUsd);
 
 /** The workflow a call serves, visible to the caller; a call for an ended workflow is not authorized. */
@@ -44,6 +43,9 @@ async function servedWorkflow(session: Session, workflowId: string | null | unde
   if (running && ENDED.has(row.stage)) throw badUserInput('input.workflowId', `input.workflowId: this workflow has ended (${row.stage}); it makes no more calls`);
   return row;
 }
+
+/** An event's link to the workflow a call served. */
+const workflowLinks = (workflowId: string | null) => (workflowId ? [{ linkType: 'references' as const, entityType: 'workflow', entityId: workflowId }] : []);
 
 type Nudge = { kind: 'budget_warning' | 'budget_exceeded'; limit: Limit; workflowId: string | null; refusal?: string };
 
@@ -70,7 +72,7 @@ async function raiseBudgetNotification(session: Session, { kind, limit, workflow
   await appendEvent(session, {
     type: 'intel.notification.created', entityId: row.id,
     payload: { kind, channel: 'in_app', priority, recipientId: null, dedupKey: `${kind}:${dedupKey}` },
-    links: workflowId ? [{ linkType: 'references', entityType: 'workflow', entityId: workflowId }] : [],
+    links: workflowLinks(workflowId),
   });
 }
 
@@ -82,8 +84,6 @@ export interface Authorization {
   usage: TokenUsage;
   expiresAt: Date | null;
 }
-
-const workflowLinks = (workflowId: string | null) => (workflowId ? [{ linkType: 'references' as const, entityType: 'workflow', entityId: workflowId }] : []);
 
 /**
  * Asks, before a model call is made, whether it fits the budgets: its cost at most (the input

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
-  anyUuid, appendEvent, badUserInput, byKey, conflict, forbidden, listPage, parseId, parseInput, refuseWrite, requireRole, withSession,
+  anyUuid, appendEvent, badUserInput, byKey, conflict, forbidden, hasRole, listPage, parseId, parseInput, refuseWrite, requireRole, withSession,
   type LoaderRegistry, type Page, type RequestSession, type Session,
 } from '@chief/runtime';
 import { workflowKind, workflowStage, workflows } from '../models/index.ts';
@@ -36,7 +36,7 @@ export async function createWorkflow(request: RequestSession, rawInput: unknown)
   return request.mutate(async (session) => {
     requireRole(session, 'member');
     // A plan nobody approves runs unseen: admins and Chief's own pipelines only (the database holds this too).
-    if (input.requiresApproval === false && session.identity.kind !== 'service' && session.role !== 'admin' && session.role !== 'owner') {
+    if (input.requiresApproval === false && session.identity.kind !== 'service' && !hasRole(session, 'admin')) {
       throw forbidden('Only admins start a workflow without approval (requiresApproval: false); leave it out to have its plan approved');
     }
     const [row] = await session.db
