@@ -92,6 +92,10 @@ x-subgraph-env: &subgraph-env
   DATABASE_URL: postgres://chief:\${POSTGRES_PASSWORD:-chief}@postgres:5432/chief
   DB_POOL_MAX: \${DB_POOL_MAX:-10}
   MAX_PAGE_SIZE: \${MAX_PAGE_SIZE:-100}
+  # Search's embeddings: OpenAI, or any OpenAI-compatible server; both unset, the local lexical embedder.
+  OPENAI_API_KEY: \${OPENAI_API_KEY:-}
+  OPENAI_BASE_URL: \${OPENAI_BASE_URL:-}
+  OPENAI_EMBEDDING_MODEL: \${OPENAI_EMBEDDING_MODEL:-text-embedding-3-small}
 
 services:
   postgres:
@@ -119,6 +123,21 @@ services:
       retries: 30
 
 ${subgraphs.join('\n\n')}
+
+  # Background work on the job queue in Postgres (pg-boss): the search index's embeddings. Replicas
+  # share the jobs (each runs on one at a time); the subgraphs embed only search queries.
+  worker:
+    build: .
+    command: ["node", "--import", "tsx", "scripts/startWorker.ts"]
+    environment:
+      <<: *subgraph-env
+      EMBEDDINGS_REQUESTS_PER_MINUTE: \${EMBEDDINGS_REQUESTS_PER_MINUTE:-500}
+      WORKER_PORT: "4009"
+    depends_on:
+      postgres:
+        condition: service_healthy
+${healthcheck(4009)}
+    restart: unless-stopped
 
   gateway:
     build: .

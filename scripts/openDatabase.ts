@@ -3,6 +3,8 @@ import type { Config } from '@chief/runtime';
 
 export interface OpenDatabase {
   url: string;
+  /** The embedded PGlite (one backend behind a socket), rather than DATABASE_URL's server. */
+  embedded: boolean;
   /** Migrations this opening applied. */
   migrations: { applied: number };
   /** A postgres.js pool on the database, set up for the embedded server when that is what it is. */
@@ -22,6 +24,7 @@ export async function openDatabase(config: Config): Promise<OpenDatabase> {
     const migrations = await runMigrations(url);
     return {
       url,
+      embedded: Boolean(embedded) || config.databaseEmbedded,
       migrations,
       connect: ({ onStatement } = {}) => createSqlClient(url, { max: config.dbPoolMax, embedded: Boolean(embedded) || config.databaseEmbedded, onStatement }),
       stop: async () => embedded?.stop(),

@@ -1,6 +1,6 @@
 import type { SqlClient } from '@chief/db';
 import {
-  ConfigError, createEmbedder, createLogger, createMetrics, verifyEmbedder, type Config, type LogDestination, type RunningServer, type SubgraphName,
+  checkEmbeddings, createEmbedder, createLogger, createMetrics, startSearchIndexer, type Config, type LogDestination, type RunningServer, type SubgraphName,
 } from '@chief/runtime';
 import { loadSubgraphs } from './loadSubgraphs.ts';
 import { createGateway } from '@chief/gateway';
@@ -54,6 +54,12 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
     logger: loggerFor('gateway'),
     subgraphs: services.map(({ name, running }) => ({ name, url: running.url })),
   }).listen(ports.gateway);
+  // The search index's worker, on a pool of its own (SEARCH_INDEXER=false leaves it to `npm run start:worker`);
+  // its statements are not the requests' (onStatement counts those).
+  const workerPool = config.searchIndexer.inProcess ? database.connect() : undefined;
+  const indexer = workerPool
+    ? await startSearchIndexer({ sql: workerPool, embedded: database.embedded, logger: loggerFor('worker'), embedder: createEmbedder(config.embeddings), sweepMs: config.searchIndexer.sweepMs })
+    : undefined;
 
   return {
     gatewayUrl: gateway.url,
@@ -62,21 +68,11 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
     sql,
     demoLoaded,
     async stop() {
+      await indexer?.stop();
       await gateway.close();
       await Promise.all(services.map(({ running }) => running.close()));
-      await Promise.all([sql, ...services.map(({ pool }) => pool)].map((pool) => pool.end({ timeout: 5 })));
+      await Promise.all([sql, ...(workerPool ? [workerPool] : []), ...services.map(({ pool }) => pool)].map((pool) => pool.end({ timeout: 5 })));
       await database.stop();
     },
   };
-}
-
-/** A configured embeddings server must answer Chief's vectors before anything starts (the local embedder always does). */
-async function checkEmbeddings(config: Config) {
-  if (config.embeddings.provider !== 'openai') return;
-  try {
-    await verifyEmbedder(createEmbedder(config.embeddings));
-  } catch (error) {
-    const where = config.embeddings.baseUrl ? `the server at OPENAI_BASE_URL` : 'OpenAI';
-    throw new ConfigError([`OPENAI_EMBEDDING_MODEL: ${where} cannot be used for ${config.embeddings.model}: ${(error as Error).message}`]);
-  }
 }

@@ -43,9 +43,11 @@ const entryPoints = new Map<string, string>([
     .filter((name) => existsSync(`subgraphs/${name}/src/main.ts`))
     .map((name) => [name, `subgraphs/${name}/src/main.ts`] as [string, string]),
   ['gateway', 'gateway/src/main.ts'],
+  ['worker', 'scripts/startWorker.ts'],
 ]);
 
-const portOf = (service: string, env: Record<string, string>) => Number(env[service === 'gateway' ? 'GATEWAY_PORT' : subgraphVariables(service).port]);
+const portOf = (service: string, env: Record<string, string>) =>
+  Number(env[service === 'gateway' ? 'GATEWAY_PORT' : service === 'worker' ? 'WORKER_PORT' : subgraphVariables(service).port]);
 
 describe('the subgraph manifest', () => {
   it('lists every folder under subgraphs/, each with its entry point, package, name and port', () => {

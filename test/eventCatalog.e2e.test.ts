@@ -177,7 +177,8 @@ describe('the events every mutation writes', () => {
   let sql: OwnerSql;
   let ws: WorkspaceFixture;
   beforeAll(async () => {
-    chief = await startTestChief();
+    // With the search worker, whose batches are events too.
+    chief = await startTestChief({ SEARCH_INDEXER: 'true', SEARCH_SWEEP_MS: '200' });
     sql = connectAsOwner();
     ws = await createWorkspaceFixture(chief, 'Catalog');
     const made: Made = {};
@@ -185,7 +186,12 @@ describe('the events every mutation writes', () => {
       const data = expectData(await chief.request<Answer>(step.query, step.variables?.(made, ws) ?? {}, { token: ws.users.owner.token }));
       Object.assign(made, step.keep?.(data));
     }
-  });
+    for (let waited = 0; ; waited += 100) {
+      const [indexed] = await sql.unsafe(`select 1 from ops.events where workspace_id = ${literal(ws.id)} and type = 'core.workspace.search_indexed' limit 1`);
+      if (indexed || waited > 30_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }, 60_000);
   afterAll(async () => {
     await sql?.end();
     await chief?.stop();

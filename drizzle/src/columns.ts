@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { check, index, text, timestamp, uuid, vector, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { check, customType, index, text, timestamp, uuid, vector, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 /** Primary key: a random UUID made by the database. */
 export const id = () => uuid('id').primaryKey().default(sql`gen_random_uuid()`);
@@ -27,10 +27,32 @@ export const searchIndexColumns = () => ({
   embeddingError: text('embedding_error'),
 });
 
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * The words a row is found by in full-text search, kept by Postgres from the row's text
+ * (`weighted`: setweight'd to_tsvector parts, English stemming), GIN-indexed by searchIndexRules.
+ * The other half of hybrid search, beside the vector: it is current the moment the row is written.
+ */
+export const searchTerms = (weighted: SQL) => tsvector('search_terms').generatedAlwaysAs(weighted);
+
+/**
+ * searchTerms of text columns, by weight (A counts most): `{ A: ['"title"'], B: ['"content"'] }`,
+ * each an SQL text expression over the row's own columns (a generated column cannot name the
+ * table), null being no words.
+ */
+export const weightedWords = (parts: Partial<Record<'A' | 'B' | 'C' | 'D', string[]>>): SQL =>
+  sql.raw(
+    Object.entries(parts)
+      .map(([weight, texts]) => `setweight(to_tsvector('english'::regconfig, ${texts!.map((t) => `coalesce(${t}, '')`).join(` || ' ' || `)}), '${weight}')`)
+      .join(' || '),
+  );
+
 /** Their rules: a vector comes with its embedder and time, and a row has a vector or an error, not both; the pending rows of a workspace are indexed. */
-export const searchIndexRules = (table: string, t: { workspaceId: AnyPgColumn; embedding: AnyPgColumn; embeddingModel: AnyPgColumn; embeddedAt: AnyPgColumn; embeddingError: AnyPgColumn }) => [
+export const searchIndexRules = (table: string, t: { workspaceId: AnyPgColumn; embedding: AnyPgColumn; embeddingModel: AnyPgColumn; embeddedAt: AnyPgColumn; embeddingError: AnyPgColumn; searchTerms: AnyPgColumn }) => [
   check(`ck_${table}_embedding`, sql`(${t.embedding} is null) = (${t.embeddingModel} is null) and (${t.embedding} is null) = (${t.embeddedAt} is null)
     and not (${t.embedding} is not null and ${t.embeddingError} is not null)
     and (${t.embeddingError} is null or char_length(${t.embeddingError}) between 1 and 1000)`),
   index(`ix_${table}_embedding_pending`).on(t.workspaceId).where(sql`${t.embedding} is null and ${t.embeddingError} is null`),
+  index(`ix_${table}_search_terms`).using('gin', t.searchTerms),
 ];

@@ -7,6 +7,11 @@ export interface Embedder {
   readonly id: string;
   /** Whether its vectors carry meaning (a model) or only words and spellings (the local embedder). */
   readonly kind: 'semantic' | 'lexical';
+  /**
+   * The cosine similarity below which a query's nearest vector is noise, not a match: search
+   * leaves such neighbours out (an unrelated text is always somebody's nearest neighbour).
+   */
+  readonly minSimilarity: number;
   /** One vector per text, in order; null for a text with nothing to embed (no words). */
   embed(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<{ vectors: (number[] | null)[]; tokens: number }>;
 }
@@ -24,6 +29,8 @@ export interface EmbeddingsConfig {
 export const localEmbedder: Embedder = {
   id: 'local:lexical-v1',
   kind: 'lexical',
+  // Signed feature hashing puts unrelated texts near 0; one shared content word and its spellings reach about 0.15.
+  minSimilarity: 0.1,
   async embed(texts) {
     return { vectors: texts.map(lexicalVector), tokens: 0 };
   },
@@ -89,6 +96,8 @@ export function createOpenAiEmbedder(config: EmbeddingsConfig): Embedder {
   return {
     id: `openai:${config.model}`,
     kind: 'semantic',
+    // text-embedding-3-small puts unrelated English texts at about 0.0–0.15, related ones from about 0.3.
+    minSimilarity: 0.2,
     async embed(texts, { signal } = {}) {
       const vectors: (number[] | null)[] = texts.map(() => null);
       const wanted = texts.map((text, index) => ({ text, index })).filter(({ text }) => /[\p{L}\p{N}]/u.test(text));

@@ -52,6 +52,8 @@ const event = <S extends z.ZodRawShape>(entity: EventEntity, payload: S) => ({ e
 export const eventCatalog = {
   'core.workspace.created': event('workspace', { name: text, slug: text }),
   'core.workspace.updated': event('workspace', { name: text.optional() }),
+  /** The search pipeline wrote a batch of one table's vectors (or why rows have none). */
+  'core.workspace.search_indexed': event('workspace', { source: z.enum(['CONTACT', 'COMMUNICATION', 'MEETING', 'MEDIA', 'INSIGHT']), embedded: z.number().int(), failed: z.number().int(), embedder: text }),
   'core.member.invited': event('member', { userId: text, role }),
   'core.member.role_changed': event('member', { from: role, to: role }),
   'core.member.removed': event('member', { userId: text, role }),

@@ -17,7 +17,7 @@ export { createHttpServer, sendJson, type RunningServer, type RouteHandler, type
 export { createSubgraphService, type SubgraphContext, type SubgraphServiceOptions } from './createSubgraphService.ts';
 export { hasRole, requireRole } from './requireRole.ts';
 export {
-  anyUuid, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, listPagesThroughLink, listPositionPages, loadPositionPage, loadOneBy, parsePositionPage, topRowsPerParent,
+  anyUuid, rowColumns, uuidArray, textArray, containsPattern, naturalKeyIn, loadById, listPage, listPagesByParent, listPagesByArrayParent, listPagesThroughLink, listPositionPages, loadPositionPage, loadOneBy, parsePositionPage, topRowsPerParent,
   enumValues, type PositionPage,
 } from './queries.ts';
 export { refuseWrite } from './writeOutcome.ts';
@@ -43,3 +43,9 @@ export { startJobQueue, JOB_SCHEMA, type JobKind, type JobQueue, type JobRun, ty
 export { createEmbedder, createOpenAiEmbedder, createRateLimiter, localEmbedder, verifyEmbedder, EmbedderError, MAX_EMBED_CHARS, type Embedder, type EmbeddingsConfig } from './embeddings.ts';
 export { EMBEDDING_DIMENSIONS, lexicalVector, wordsOf } from './lexicalEmbedder.ts';
 export { chunkText, type Passage } from './chunkText.ts';
+export { SEARCH_TYPES, searchSources, type SearchSource, type SearchType } from './searchSources.ts';
+export { hybridSearch, vectorOf, EXACT_SEARCH_MAX_ROWS, RRF_K, VECTOR_WEIGHT, TEXT_WEIGHT, type SearchHit, type SearchRequest, type SearchFilters, type SearchMatch } from './hybridSearch.ts';
+export { createSearchFields, mergeResolvers, withRows, MAX_SEARCH_HITS, type SearchFields } from './searchFields.ts';
+export { searchIndexCounts, type SearchIndexCounts } from './searchIndexStatus.ts';
+export { startSearchIndexer, EMBED_BATCH_ROWS, NOTHING_TO_EMBED, type SearchIndexer, type SearchIndexerOptions } from './searchIndexer.ts';
+export { runWorkerProcess, checkEmbeddings } from './runWorkerProcess.ts';

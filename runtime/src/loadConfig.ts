@@ -56,6 +56,7 @@ const sharedSchema = z
       .regex(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/, 'expected a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0')
       .default('127.0.0.1'),
     GATEWAY_PORT: port(4000),
+    WORKER_PORT: port(4009),
     DATABASE_URL: urlWithScheme(/^postgres(ql)?:\/\/./, 'expected a postgres:// URL such as postgres://user:password@host:5432/chief').optional(),
     DATABASE_EMBEDDED: flag.optional(),
     DB_POOL_MAX: integer(10, 1, 200, 'a whole number from 1 to 200'),
@@ -111,6 +112,8 @@ const sharedSchema = z
     OPENAI_BASE_URL: httpUrl('http://127.0.0.1:8080/v1').optional(),
     OPENAI_EMBEDDING_MODEL: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,99}$/, 'expected a model name such as text-embedding-3-small').default('text-embedding-3-small'),
     EMBEDDINGS_REQUESTS_PER_MINUTE: integer(500, 1, 100_000, 'a whole number from 1 to 100000'),
+    SEARCH_INDEXER: flag.optional(),
+    SEARCH_SWEEP_MS: integer(1_000, 100, 60_000, 'a whole number of milliseconds from 100 to 60000'),
     TRUSTED_DOCUMENTS: z.enum(['off', 'require'], { error: 'expected off or require' }).default('off'),
     TRUSTED_DOCUMENTS_PATH: text('expected a file path').default('clients/generated/persisted-documents.json'),
     TRUSTED_DOCUMENTS_CLIENTS: z
@@ -129,7 +132,7 @@ export const configSchema = sharedSchema.extend(subgraphSettings);
 export type ConfigEnv = z.infer<typeof sharedSchema>;
 
 /** Which process is loading its configuration; decides which secrets production insists on. */
-export type ConfigScope = 'all' | 'gateway' | SubgraphName;
+export type ConfigScope = 'all' | 'gateway' | 'worker' | SubgraphName;
 
 // Production refuses the development defaults rather than running with a known secret, each
 // process for the secrets it uses: the gateway verifies users and API keys' tags, a subgraph
@@ -137,6 +140,8 @@ export type ConfigScope = 'all' | 'gateway' | SubgraphName;
 type ProductionSecret = 'auth' | 'SUBGRAPH_SECRET' | 'ENCRYPTION_KEY' | 'API_KEY_SECRET';
 const productionSecrets: Record<Exclude<ConfigScope, 'all'>, ProductionSecret[]> = {
   gateway: ['auth', 'SUBGRAPH_SECRET', 'API_KEY_SECRET'],
+  // The search worker reads and writes only through the database, as the service role.
+  worker: [],
   ...(Object.fromEntries(subgraphManifest.map((s) => [s.name, ['SUBGRAPH_SECRET', ...s.secrets]])) as Record<SubgraphName, ProductionSecret[]>),
 };
 
@@ -223,6 +228,12 @@ export interface Config {
   trustedDocuments: { required: boolean; path: string; clients: string[] };
   /** Search's embeddings: OpenAI (or a compatible server) when a key or base URL is set, else the local lexical embedder. */
   embeddings: EmbeddingsConfig;
+  /**
+   * The search index's worker: whether `npm start` runs it in its own process (on unless
+   * SEARCH_INDEXER=false: the distributed deployment runs it as its own service), and how often it
+   * looks for rows waiting for a vector; as its own process, the port of its /ready.
+   */
+  searchIndexer: { inProcess: boolean; sweepMs: number; port: number };
 }
 
 // Values that may hold secrets (URLs carry passwords) never reach a log through an error message.
@@ -307,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
       model: e.OPENAI_EMBEDDING_MODEL,
       requestsPerMinute: e.EMBEDDINGS_REQUESTS_PER_MINUTE,
     },
+    searchIndexer: { inProcess: e.SEARCH_INDEXER ?? true, sweepMs: e.SEARCH_SWEEP_MS, port: e.WORKER_PORT },
   };
 }
 

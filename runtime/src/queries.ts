@@ -24,7 +24,15 @@ interface TableReading {
   read: (raw: Record<string, unknown>) => Record<string, unknown>;
   /** The row property of each column, by column name. */
   fieldOf: Map<string, string>;
+  /** The columns a row is read with: all but the search index's (see rowColumns). */
+  columns: Record<string, AnyPgColumn>;
 }
+
+/**
+ * Search's own columns, which no resolver reads: a vector is 1536 numbers (some 19 kB as text)
+ * and the words a long text is found by can be larger than the text.
+ */
+const SEARCH_INDEX_COLUMNS = new Set(['embedding', 'search_terms']);
 const readings = new WeakMap<PgTable, TableReading>();
 
 /**
@@ -37,7 +45,9 @@ function reading(table: PgTable): TableReading {
   let found = readings.get(table);
   if (!found) {
     const { schema, name } = getTableConfig(table);
-    const columns = Object.entries(getTableColumns(table)).map(([key, column]) => ({ key, name: column.name, column }));
+    const columns = Object.entries(getTableColumns(table))
+      .filter(([, column]) => !SEARCH_INDEX_COLUMNS.has(column.name))
+      .map(([key, column]) => ({ key, name: column.name, column }));
     found = {
       byIdLoader: `${schema}.${name}:byId`,
       read: (raw) => {
@@ -49,11 +59,18 @@ function reading(table: PgTable): TableReading {
         return row;
       },
       fieldOf: new Map(columns.map(({ key, name: column }) => [column, key])),
+      columns: Object.fromEntries(columns.map(({ key, column }) => [key, column as AnyPgColumn])),
     };
     readings.set(table, found);
   }
   return found;
 }
+
+/**
+ * A table's columns as rows are read (`db.select(rowColumns(t))`, `.returning(rowColumns(t))`):
+ * every column but the search index's vector and words, which only search reads.
+ */
+export const rowColumns = <T extends PgTable>(table: T): T['_']['columns'] => reading(table).columns as T['_']['columns'];
 
 /** Runs a select built by drizzle that returns `table`'s columns (and perhaps more), read as the table's rows. */
 async function selectRows<T extends PgTable>(db: Database, query: { toSQL(): { sql: string; params: unknown[] } }, table: T): Promise<Row<T>[]> {
@@ -98,7 +115,7 @@ export function loadById<T extends ListTable>(scope: RequestScope, table: T, id:
   return scope.loaders
     .get<string, Row<T> | null>(reading(table as PgTable).byIdLoader, (ids) =>
       withSession(scope, async ({ db }) => {
-        const rows = await selectRows(db, db.select().from(table as PgTable).where(anyUuid(table.id, ids)), table);
+        const rows = await selectRows(db, db.select(rowColumns(table as PgTable)).from(table as PgTable).where(anyUuid(table.id, ids)), table);
         return byKey(ids, rows, (row) => (row as { id: string }).id);
       }),
     )
@@ -116,7 +133,7 @@ export function loadOneBy<T extends ListTable>(scope: RequestScope, table: T, co
   return scope.loaders
     .get<string, Row<T> | null>(`${byIdLoader}:${column.name}`, (values) =>
       withSession(scope, async ({ db }) => {
-        const rows = await selectRows(db, db.select().from(table as PgTable).where(anyUuid(column, values)), table);
+        const rows = await selectRows(db, db.select(rowColumns(table as PgTable)).from(table as PgTable).where(anyUuid(column, values)), table);
         return byKey(values, rows, (row) => (row as Record<string, string>)[field]!);
       }),
     )
@@ -134,7 +151,7 @@ const sortFieldOf = (table: PgTable, column: SortColumn) => reading(table).field
 /** One page of a table, newest first, by keyset. */
 export async function listPage<T extends ListTable>(db: Database, table: T, where: SQL | undefined, page: Page, sortBy: SortColumn = table.createdAt): Promise<Connection<Row<T>>> {
   const query = db
-    .select()
+    .select(rowColumns(table as PgTable))
     .from(table as PgTable)
     .where(and(where, afterCursor(sortBy, table.id, page)))
     .orderBy(desc(sortBy), desc(table.id))
@@ -193,7 +210,7 @@ async function pagesPerParent<T extends ListTable>(
   sortBy: SortColumn,
 ): Promise<Connection<Row<T>>[]> {
   const position = sql<number>`row_number() over (partition by ${by.parent} order by ${sortBy} desc, ${table.id} desc)`.as('position');
-  const rows = db.select({ ...getTableColumns(table as PgTable), parentId: sql<string>`${by.parent}`.as('parent_id'), position }).from(table as PgTable);
+  const rows = db.select({ ...rowColumns(table as PgTable), parentId: sql<string>`${by.parent}`.as('parent_id'), position }).from(table as PgTable);
   const joined = by.join ? rows.innerJoin(by.join.with, by.join.on) : rows;
   const numbered = joined.where(and(by.matching, where, afterCursor(sortBy, table.id, page))).as('numbered');
   const query = db.select().from(numbered).where(lte(numbered.position, page.limit + 1)).orderBy(numbered.position);
@@ -221,7 +238,7 @@ export async function topRowsPerParent<T extends PgTable>(
 ): Promise<Row<T>[][]> {
   const rank = sql<number>`row_number() over (partition by ${parentColumn} order by ${sql.join(orderBy, sql`, `)})`.as('rank');
   const ranked = db
-    .select({ ...getTableColumns(table as PgTable), rank })
+    .select({ ...rowColumns(table as PgTable), rank })
     .from(table as PgTable)
     .where(and(anyUuid(parentColumn, parentIds), where))
     .as('ranked');
@@ -263,7 +280,7 @@ export async function listPositionPages<T extends PgTable & { id: AnyPgColumn }>
 ): Promise<Connection<Row<T>>[]> {
   const position = sql<number>`row_number() over (partition by ${parentColumn} order by ${positionColumn})`.as('rank');
   const numbered = db
-    .select({ ...getTableColumns(table as PgTable), rank: position })
+    .select({ ...rowColumns(table as PgTable), rank: position })
     .from(table as PgTable)
     .where(and(anyUuid(parentColumn, parentIds), page.after === null ? undefined : gt(positionColumn, page.after)))
     .as('numbered');

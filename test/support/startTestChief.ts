@@ -9,6 +9,8 @@ export const TEST_ENV = {
   DEMO_DATA: 'false',
   AUTH_JWT_SECRET: 'test-secret-test-secret-test-secret-0123',
   SUBGRAPH_SECRET: 'test-subgraph-secret-test-subgraph-0123',
+  // The search worker runs where a suite asks for it (SEARCH_INDEXER: 'true'), not beside every other.
+  SEARCH_INDEXER: 'false',
 };
 
 /** The data of a selection of entities by id (`{ createTask: { id } }`), as most writes ask for it. */

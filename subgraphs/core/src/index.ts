@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { API_KEY_ENDPOINT, createApiKeySigner, createSecretBox, createSubgraphService, type SubgraphDeps } from '@chief/runtime';
+import { API_KEY_ENDPOINT, createApiKeySigner, createSecretBox, createSubgraphService, type SubgraphDeps, createEmbedder, createSearchFields, mergeResolvers } from '@chief/runtime';
 import { createCoreResolvers } from './resolvers.ts';
+import { coreSearchResolvers } from './searchResolvers.ts';
 import { authenticateApiKey } from './domain/apiKeys.ts';
 
 /** The core subgraph's SDL: the contract, readable on its own. */
@@ -13,7 +14,7 @@ export function createCoreSubgraph(deps: SubgraphDeps) {
   return createSubgraphService({
     name: 'core',
     typeDefs,
-    resolvers: createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey), apiKeySigner }),
+    resolvers: mergeResolvers(createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey), apiKeySigner }), coreSearchResolvers(createSearchFields(createEmbedder(deps.config.embeddings)))),
     // Its secret is shown once and stored only as a hash, so no idempotency key keeps the answer.
     secretMutations: ['createApiKey'],
     gatewayEndpoints: {

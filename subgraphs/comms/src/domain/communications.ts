@@ -2,7 +2,7 @@ import { and, eq, gte, ilike, inArray, isNotNull, isNull, or, sql, type SQL } fr
 import { z } from 'zod';
 import {
   anyUuid, appendEvent, containsPattern, listPage, listPagesByArrayParent, listPagesByParent, loadById, parseId, parseInput, refuseWrite, requireRole, withSession,
-  type Connection, type LoaderRegistry, type Page, type RequestSession, type Session,
+  type Connection, type LoaderRegistry, type Page, type RequestSession, type Session, rowColumns,
 } from '@chief/runtime';
 import { commsPlatform, communications, direction, threads, urgency } from '../models/index.ts';
 
@@ -120,12 +120,12 @@ async function changeState(
   const communicationId = parseId(rawId);
   return request.mutate(async (session) => {
     requireRole(session, 'member');
-    const [current] = await session.db.select().from(communications).where(eq(communications.id, communicationId));
+    const [current] = await session.db.select(rowColumns(communications)).from(communications).where(eq(communications.id, communicationId));
     if (!current) return refuseWrite(session, communications, 'Communication', communicationId);
     const values = next(current);
     const changed = (Object.keys(values) as (keyof Communication)[]).filter((k) => String(values[k] ?? null) !== String(current[k] ?? null));
     if (!changed.length) return current;
-    const [row] = await session.db.update(communications).set(values).where(eq(communications.id, communicationId)).returning();
+    const [row] = await session.db.update(communications).set(values).where(eq(communications.id, communicationId)).returning(rowColumns(communications));
     if (!row) return refuseWrite(session, communications, 'Communication', communicationId);
     await appendEvent(session, { type: 'comms.communication.updated', entityId: communicationId, payload: { changed } });
     return row;

@@ -1,6 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, ingestBatch, matchParticipants, naturalKeyIn, pastInstant, recordInteractions, refuseWrite, sourceHash, type IngestOutcome, type ParticipantMatch, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, ingestBatch, matchParticipants, naturalKeyIn, pastInstant, recordInteractions, refuseWrite, sourceHash, type IngestOutcome, type ParticipantMatch, type RequestSession, type Session, rowColumns } from '@chief/runtime';
 import { commsPlatform, communications, direction, threads, urgency, type Recipient } from '../models/index.ts';
 
 type Communication = typeof communications.$inferSelect;
@@ -97,7 +97,7 @@ async function prepare(session: Session, items: CommunicationItem[]): Promise<Pr
   const threaded = items.filter((i) => i.threadExternalId).map((i) => ({ platform: i.platform, externalId: i.threadExternalId! }));
   const addresses = items.flatMap((i) => [i.sender, ...(i.recipients ?? [])].map((p) => ({ platform: i.platform, address: p.address })));
   const [existingRows, threadRows, matched] = await Promise.all([
-    items.length ? session.db.select().from(communications).where(naturalKeyIn(communications.platform, communications.externalId, 'comms.platform', items)) : [],
+    items.length ? session.db.select(rowColumns(communications)).from(communications).where(naturalKeyIn(communications.platform, communications.externalId, 'comms.platform', items)) : [],
     threaded.length
       ? session.db.select({ id: threads.id, platform: threads.platform, externalId: threads.externalId }).from(threads).where(naturalKeyIn(threads.platform, threads.externalId, 'comms.platform', threaded))
       : [],
@@ -177,7 +177,7 @@ async function writeCommunication(session: Session, item: CommunicationItem, pre
       .insert(communications)
       .values({ ...values, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
       .onConflictDoNothing()
-      .returning();
+      .returning(rowColumns(communications));
     if (row) {
       await appendEvent(session, {
         type: 'comms.communication.received', entityId: row.id,
@@ -191,14 +191,14 @@ async function writeCommunication(session: Session, item: CommunicationItem, pre
       return { outcome: 'CREATED', node: row };
     }
     // Another call ingested the same item first and has committed: compare with what it wrote.
-    [existing] = await session.db.select().from(communications).where(and(eq(communications.platform, item.platform), eq(communications.externalId, item.externalId)));
+    [existing] = await session.db.select(rowColumns(communications)).from(communications).where(and(eq(communications.platform, item.platform), eq(communications.externalId, item.externalId)));
     if (!existing) throw new Error('writeCommunication: a communication that conflicted on insert is not visible');
     if (existing.sourceHash === hash) return { outcome: 'UNCHANGED', node: existing };
   }
   const before = storedSource(existing, existing.threadId === threadId ? source.threadExternalId : null);
   // Compared by hash: key order does not count (jsonb keeps keys in its own order).
   const changed = (Object.keys(source) as (keyof Source)[]).filter((field) => sourceHash(source[field]) !== sourceHash(before[field]));
-  const [row] = await session.db.update(communications).set(values).where(eq(communications.id, existing.id)).returning();
+  const [row] = await session.db.update(communications).set(values).where(eq(communications.id, existing.id)).returning(rowColumns(communications));
   if (!row) return refuseWrite(session, communications, 'Communication', existing.id);
   await appendEvent(session, { type: 'comms.communication.updated', entityId: row.id, payload: { changed: changed.length ? changed : ['source'] } });
   rememberThread(prepared, item, threadId);

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, index, jsonb, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, searchIndexColumns, searchIndexRules, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { id, searchIndexColumns, searchIndexRules, searchTerms, weightedWords, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { comms, commsPlatform, direction, urgency } from './schema.ts';
 import { threads } from './threads.ts';
 
@@ -61,6 +61,7 @@ export const communications = comms.table(
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     sourceHash: text('source_hash').notNull(),
     ...searchIndexColumns(),
+    searchTerms: searchTerms(weightedWords({ A: ['"subject"'], B: ['"content"'] })),
     createdBy: uuid('created_by'),
     ...timestamps(),
   },

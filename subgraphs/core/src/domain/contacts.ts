@@ -1,6 +1,6 @@
 import { and, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { appendEvent, containsPattern, listPage, parseId, parseInput, refuseWrite, requireChanges, requireRole, type Page, type RequestSession, type Session } from '@chief/runtime';
+import { appendEvent, containsPattern, listPage, parseId, parseInput, refuseWrite, requireChanges, requireRole, type Page, type RequestSession, type Session, rowColumns } from '@chief/runtime';
 import { contacts } from '../models/index.ts';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -45,7 +45,7 @@ export async function createContact(request: RequestSession, rawInput: unknown) 
     const [row] = await session.db
       .insert(contacts)
       .values({ ...columnsOf(input), fullName: input.name, workspaceId: session.identity.workspaceId!, createdBy: session.memberId })
-      .returning();
+      .returning(rowColumns(contacts));
     await appendEvent(session, { type: 'core.contact.created', entityId: row!.id, payload: { name: row!.fullName, email: row!.email } });
     return row!;
   });
@@ -56,7 +56,7 @@ export async function updateContact(request: RequestSession, rawId: unknown, raw
   const values = requireChanges(columnsOf(parseInput(updateContactInput, rawInput)));
   return request.mutate(async (session) => {
     requireRole(session, 'member');
-    const [row] = await session.db.update(contacts).set(values).where(eq(contacts.id, id)).returning();
+    const [row] = await session.db.update(contacts).set(values).where(eq(contacts.id, id)).returning(rowColumns(contacts));
     if (!row) return refuseWrite(session, contacts, 'Contact', id);
     await appendEvent(session, { type: 'core.contact.updated', entityId: id, payload: { changed: Object.keys(rawInput as object) } });
     return row;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, index, numeric, text, timestamp, uniqueIndex, uuid, unique } from 'drizzle-orm/pg-core';
-import { id, searchIndexColumns, searchIndexRules, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { id, searchIndexColumns, searchIndexRules, searchTerms, weightedWords, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { core } from './schema.ts';
 import { workspaces } from './workspaces.ts';
 
@@ -34,6 +34,7 @@ export const contacts = core.table(
     externalId: text('external_id'),
     isArchived: boolean('is_archived').notNull().default(false),
     ...searchIndexColumns(),
+    searchTerms: searchTerms(weightedWords({ A: ['"full_name"'], B: ['"job_title"', '"company"'], C: ['"location"', 'core.search_words("tags")', '"bio"', '"notes"'] })),
     createdBy: uuid('created_by'),
     ...timestamps(),
   },

@@ -2,7 +2,7 @@ import { and, eq, gte, inArray, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   appendEvent, badUserInput, listPage, loadById, parseId, parseInput, refuseClearing, refuseWrite, requireChanges, requireRole, textArray,
-  type LoaderRegistry, type Page, type RequestSession, type Session,
+  type LoaderRegistry, type Page, type RequestSession, type Session, rowColumns,
 } from '@chief/runtime';
 import { insightKind, insightStatus, insights, type InsightContent } from '../models/index.ts';
 import { distinctRefs, linksTo, refuseMissingSources, sourceRefInput } from './sourceRefs.ts';
@@ -72,7 +72,7 @@ export async function createInsight(request: RequestSession, rawInput: unknown):
         expiresAt: input.expiresAt ?? null,
         createdBy: session.memberId,
       })
-      .returning();
+      .returning(rowColumns(insights));
     await appendEvent(session, {
       type: 'intel.insight.created', entityId: row!.id,
       payload: { kind: row!.kind, founderId: row!.founderId, confidence: row!.confidence, impactScore: row!.impactScore, evidenceCount: evidence.length },
@@ -104,7 +104,7 @@ export async function updateInsight(request: RequestSession, rawId: unknown, raw
       .update(insights)
       .set({ ...changes, ...(statusChanged ? { statusChangedAt: new Date() } : {}) })
       .where(eq(insights.id, insightId))
-      .returning();
+      .returning(rowColumns(insights));
     if (!row) return refuseWrite(session, insights, 'Insight', insightId);
     await appendEvent(session, { type: 'intel.insight.updated', entityId: insightId, payload: { changed: Object.keys(rawInput as object), status: row.status } });
     return row;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, jsonb, numeric, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { id, searchIndexColumns, searchIndexRules, tenantPolicies, timestamps, workspaceId } from '@chief/db';
+import { id, searchIndexColumns, searchIndexRules, searchTerms, weightedWords, tenantPolicies, timestamps, workspaceId } from '@chief/db';
 import { insightKind, insightStatus, intel } from './schema.ts';
 import { sourceRefsCheck, type SourceRef } from './sourceRefs.ts';
 
@@ -34,6 +34,7 @@ export const insights = intel.table(
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true, mode: 'date' }),
     ...searchIndexColumns(),
+    searchTerms: searchTerms(weightedWords({ A: ['"title"'], B: [`"content"->>'summary'`], C: [`"content"->>'details'`, `core.search_words("content"->'recommendations')`] })),
     createdBy: uuid('created_by'),
     ...timestamps(),
   },

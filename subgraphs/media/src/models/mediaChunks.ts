@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, numeric, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ownedThrough, searchIndexColumns, searchIndexRules, tenantPolicies, workspaceId } from '@chief/db';
+import { id, ownedThrough, searchIndexColumns, searchIndexRules, searchTerms, weightedWords, tenantPolicies, workspaceId } from '@chief/db';
 import { media } from './schema.ts';
 import { mediaTranscripts } from './mediaTranscripts.ts';
 
@@ -21,6 +21,7 @@ export const mediaChunks = media.table(
     page: integer('page'),
     text: text('text').notNull(),
     ...searchIndexColumns(),
+    searchTerms: searchTerms(weightedWords({ B: ['"text"'], D: ['"speaker"'] })),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },

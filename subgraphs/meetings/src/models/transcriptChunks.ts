@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, foreignKey, index, integer, numeric, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { id, ownedThrough, searchIndexColumns, searchIndexRules, tenantPolicies, workspaceId } from '@chief/db';
+import { id, ownedThrough, searchIndexColumns, searchIndexRules, searchTerms, weightedWords, tenantPolicies, workspaceId } from '@chief/db';
 import { meetingsSchema as schema } from './schema.ts';
 import { transcripts } from './transcripts.ts';
 
@@ -20,6 +20,7 @@ export const transcriptChunks = schema.table(
     endSeconds: numeric('end_seconds', { precision: 10, scale: 3 }).notNull(),
     text: text('text').notNull(),
     ...searchIndexColumns(),
+    searchTerms: searchTerms(weightedWords({ B: ['"text"'], D: ['"speaker"'] })),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'string' }).notNull().defaultNow(),
   },

@@ -1,0 +1,144 @@
+import { z } from 'zod';
+import { withSession, type RequestSession } from './createRequestSession.ts';
+import type { LoaderRegistry } from './LoaderRegistry.ts';
+import type { Logger } from './createLogger.ts';
+import { serializeError } from './createLogger.ts';
+import type { Embedder } from './embeddings.ts';
+import { parseInput } from './parseInput.ts';
+import { hybridSearch, vectorOf, type SearchHit } from './hybridSearch.ts';
+import { SEARCH_TYPES, type SearchType } from './searchSources.ts';
+
+interface SearchScope {
+  session: RequestSession;
+  loaders: LoaderRegistry;
+  logger: Logger;
+}
+
+/** The most hits one search field returns. */
+export const MAX_SEARCH_HITS = 50;
+/** Query vectors kept per process, so a repeated query (a page, a refresh) costs no embedding call. */
+const QUERY_CACHE_SIZE = 500;
+
+const first = (byDefault: number) => z.number().int().min(0).max(MAX_SEARCH_HITS, `must be at most ${MAX_SEARCH_HITS}`).nullish().transform((n) => n ?? byDefault);
+const minScore = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').nullish();
+
+const filters = z
+  .strictObject({ founderId: z.uuid('must be a valid id').nullish(), since: z.date().nullish(), until: z.date().nullish() })
+  .refine((f) => !f.since || !f.until || f.since < f.until, { message: 'must be after since', path: ['until'] })
+  .nullish();
+
+const searchArgs = z.strictObject({
+  query: z.string().trim().min(1, 'must have words to search for').max(1000, 'must be at most 1000 characters'),
+  types: z.array(z.enum(SEARCH_TYPES as [SearchType, ...SearchType[]])).min(1, 'must name at least one type; leave it out to search every type').nullish(),
+  filters,
+  first: first(10),
+  minScore,
+});
+
+const similarArgs = z.strictObject({ first: first(5), minScore, types: searchArgs.shape.types });
+
+export interface SearchFields {
+  embedder: Embedder;
+  /** A search field: hits of `types` (every type when null: the arguments' `types` decide) for the arguments' query. */
+  search(ctx: SearchScope, args: unknown, types?: readonly SearchType[]): Promise<SearchHit[]>;
+  /** A "more like this" field on an entity: the nearest neighbours of its vector, itself left out. */
+  similar(ctx: SearchScope, of: { type: SearchType; id: string }, args: unknown, types?: readonly SearchType[]): Promise<SearchHit[]>;
+}
+
+/**
+ * Search as GraphQL fields, for the subgraphs that own searchable types: arguments checked
+ * (BAD_USER_INPUT naming the argument), the query embedded by the configured embedder (a remote
+ * one with no transaction open, and its answers cached), then one hybrid search in the request's
+ * session. When the embedder cannot answer, search goes on by words alone (and says so in the log):
+ * a search that finds less is better than none.
+ */
+export function createSearchFields(embedder: Embedder): SearchFields {
+  const cache = new Map<string, number[] | null>();
+
+  async function queryVector(ctx: SearchScope, text: string): Promise<number[] | null> {
+    if (cache.has(text)) {
+      const vector = cache.get(text)!;
+      cache.delete(text);
+      cache.set(text, vector);
+      return vector;
+    }
+    const embed = () => embedder.embed([text]);
+    try {
+      const { vectors } = embedder.kind === 'lexical' ? await embed() : await ctx.session.outsideTransaction(embed);
+      const vector = vectors[0] ?? null;
+      cache.set(text, vector);
+      if (cache.size > QUERY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      return vector;
+    } catch (error) {
+      ctx.logger.warn({ err: serializeError(error), embedder: embedder.id }, 'search query not embedded: searching by words alone');
+      return null;
+    }
+  }
+
+  return {
+    embedder,
+    async search(ctx, rawArgs, types) {
+      const args = parseInput(searchArgs, rawArgs, null);
+      if (args.first === 0) return [];
+      const vector = await queryVector(ctx, args.query);
+      return withSession(ctx, (session) =>
+        hybridSearch(session, {
+          types: types ?? args.types ?? SEARCH_TYPES,
+          text: args.query,
+          vector,
+          embedderId: embedder.id,
+          minSimilarity: embedder.minSimilarity,
+          filters: {
+            founderId: args.filters?.founderId ?? null,
+            since: args.filters?.since?.toISOString() ?? null,
+            until: args.filters?.until?.toISOString() ?? null,
+          },
+          first: args.first,
+          minScore: args.minScore ?? null,
+        }),
+      );
+    },
+    async similar(ctx, of, rawArgs, types) {
+      const args = parseInput(similarArgs, rawArgs, null);
+      if (args.first === 0) return [];
+      return withSession(ctx, async (session) => {
+        const vector = await vectorOf(session, of.type, of.id, embedder.id);
+        if (!vector) return [];
+        return hybridSearch(session, {
+          types: types ?? args.types ?? SEARCH_TYPES,
+          text: null,
+          vector,
+          embedderId: embedder.id,
+          minSimilarity: embedder.minSimilarity,
+          exclude: of,
+          first: args.first,
+          minScore: args.minScore ?? null,
+        });
+      });
+    },
+  };
+}
+
+/**
+ * A per-type search field's hits with their entity (and passage) loaded by the owning subgraph
+ * through the request's loaders: one statement for all; a hit whose row is gone is left out.
+ */
+export async function withRows<TRow, TExtra extends object>(
+  hits: SearchHit[],
+  field: string,
+  load: (id: string) => Promise<TRow | null>,
+  extra: (hit: SearchHit) => Promise<TExtra | null> = async () => ({}) as TExtra,
+): Promise<(SearchHit & Record<string, unknown>)[]> {
+  const loaded = await Promise.all(hits.map(async (hit) => [await load(hit.entityId), await extra(hit)] as const));
+  return hits.flatMap((hit, i) => {
+    const [row, more] = loaded[i]!;
+    return row && more ? [{ ...hit, ...more, [field]: row }] : [];
+  });
+}
+
+/** Resolver maps merged type by type (a subgraph's own and its search fields'). */
+export function mergeResolvers<T extends Record<string, object>>(...maps: T[]): T {
+  const merged: Record<string, object> = {};
+  for (const map of maps) for (const [type, fields] of Object.entries(map)) merged[type] = merged[type] ? { ...merged[type], ...fields } : fields;
+  return merged as T;
+}
