@@ -4,6 +4,7 @@ import { createInternalTokens, type SubgraphName } from '@chief/runtime';
 import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
 import { errorOf, expectData, startTestChief, TEST_ENV, type GraphQLResult, type TestChief, type Ids, type Page } from './support/startTestChief.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
+import { indexDrained } from './support/searchCorpus.ts';
 
 /** Who in A probes B: the owner, who may do the most, and a plain member. */
 const ACTORS = ['owner', 'member'] as const;
@@ -152,10 +153,13 @@ describe('tenant isolation between two workspaces', () => {
   let before: Record<string, string>;
 
   beforeAll(async () => {
-    chief = await startTestChief();
+    // With the search worker: B's rows are embedded (and found by meaning) before B is fingerprinted.
+    chief = await startTestChief({ SEARCH_INDEXER: 'true', SEARCH_SWEEP_MS: '200' });
     sql = connectAsOwner();
     a = await seed(chief, await createWorkspaceFixture(chief, 'Alpha'));
     b = await seed(chief, await createWorkspaceFixture(chief, 'Beta'));
+    await indexDrained(chief, a.ws.users.owner.token);
+    await indexDrained(chief, b.ws.users.owner.token);
     tables = await tenantTables(sql);
     before = await fingerprint(sql, tables, b.ws.id);
   });
@@ -588,6 +592,32 @@ describe('tenant isolation between two workspaces', () => {
     it.each(Object.keys(probes))('reads, changes and deletes nothing of B in %s', async (table) => {
       const probe = probes[table]!;
       if (typeof probe === 'function') await probe();
+    });
+
+    it('finds none of B by search, of any type, nor anything like B\'s entities', async () => {
+      const ofB = new Set(Object.values(b).filter((v): v is string => typeof v === 'string'));
+      const ofA = new Set(Object.values(a).filter((v): v is string => typeof v === 'string'));
+      const q = 'Ada hello writes wrote waits cold seed walkthrough';
+      const found = expectData(await ask<Record<string, { id?: string; [entity: string]: unknown }[]>>(
+        `query($q: String!) {
+          search(query: $q, first: 50) { id type node { __typename } }
+          contacts: searchContacts(query: $q, first: 50) { contact { id } }
+          communications: searchCommunications(query: $q, first: 50) { communication { id } }
+          meetings: searchMeetings(query: $q, first: 50) { meeting { id } }
+          media: searchMedia(query: $q, first: 50) { mediaAsset { id } }
+          insights: searchInsights(query: $q, first: 50) { insight { id } }
+        }`,
+        { q },
+      ));
+      const ids = Object.values(found).flatMap((hits) => hits.map((hit) => hit.id ?? (Object.values(hit)[0] as { id: string }).id));
+      expect(new Set(found.search!.map((h) => h.type))).toEqual(new Set(['CONTACT', 'COMMUNICATION', 'MEETING', 'MEDIA', 'INSIGHT']));
+      expect(ids.filter((id) => ofB.has(id))).toEqual([]);
+      expect(ids.every((id) => ofA.has(id))).toBe(true);
+      // Naming B is refused before anything is searched; "more like this" of B's entities finds nothing.
+      expect(errorOf(await ask('query($q: String!) { search(query: $q) { id } }', { q }, b.ws.id)).code).toBe('FORBIDDEN');
+      expect(expectData(await entities('intel', 'Meeting', b.meetingId, 'id relatedContext(first: 50) { id }'))._entities).toEqual([{ id: b.meetingId, relatedContext: [] }]);
+      expect(expectData(await entities('core', 'Contact', b.contactId, 'id similarContacts(first: 50) { contact { id } }'))._entities).toEqual([null]);
+      expect(expectData(await entities('comms', 'Communication', b.communicationId, 'id similar(first: 50) { communication { id } }'))._entities).toEqual([null]);
     });
   });
 

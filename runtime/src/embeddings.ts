@@ -13,7 +13,16 @@ export interface Embedder {
    */
   readonly minSimilarity: number;
   /** One vector per text, in order; null for a text with nothing to embed (no words). */
-  embed(texts: readonly string[], options?: { signal?: AbortSignal }): Promise<{ vectors: (number[] | null)[]; tokens: number }>;
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<{ vectors: (number[] | null)[]; tokens: number }>;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal;
+  /**
+   * A search query, which someone waits for: one retry and a short timeout, so a struggling server
+   * costs a request seconds, not the minutes background work may wait (see INTERACTIVE).
+   */
+  interactive?: boolean;
 }
 
 export interface EmbeddingsConfig {
@@ -77,6 +86,9 @@ function batchesOf(texts: readonly { text: string; index: number }[]) {
   return batches;
 }
 
+/** A search query's budget: one retry, three seconds an attempt. */
+const INTERACTIVE = { maxRetries: 1, timeout: 3_000 };
+
 /**
  * text-embedding-3-small (or the configured model) through the `openai` package, at OpenAI or
  * any OpenAI-compatible server: texts in batches, requests spaced to the configured rate, and
@@ -98,7 +110,7 @@ export function createOpenAiEmbedder(config: EmbeddingsConfig): Embedder {
     kind: 'semantic',
     // text-embedding-3-small puts unrelated English texts at about 0.0–0.15, related ones from about 0.3.
     minSimilarity: 0.2,
-    async embed(texts, { signal } = {}) {
+    async embed(texts, { signal, interactive = false } = {}) {
       const vectors: (number[] | null)[] = texts.map(() => null);
       const wanted = texts.map((text, index) => ({ text, index })).filter(({ text }) => /[\p{L}\p{N}]/u.test(text));
       const long = wanted.find(({ text }) => text.length > MAX_EMBED_CHARS);
@@ -106,7 +118,7 @@ export function createOpenAiEmbedder(config: EmbeddingsConfig): Embedder {
       let tokens = 0;
       for (const batch of batchesOf(wanted)) {
         await wait(signal);
-        const answer = await client.embeddings.create({ model: config.model, input: batch.map((b) => b.text), encoding_format: 'float' }, { signal });
+        const answer = await client.embeddings.create({ model: config.model, input: batch.map((b) => b.text), encoding_format: 'float' }, { signal, ...(interactive ? INTERACTIVE : {}) });
         if (answer.data.length !== batch.length) throw new EmbedderError(`the embeddings server answered ${answer.data.length} vectors for ${batch.length} texts`);
         for (const item of answer.data) {
           if (item.embedding.length !== EMBEDDING_DIMENSIONS) {

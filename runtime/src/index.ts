@@ -42,6 +42,7 @@ export { MAX_BRIEF_ITEMS, briefInstant, briefSection, parseBriefKey, parseBriefW
 export { startJobQueue, JOB_SCHEMA, type JobKind, type JobQueue, type JobRun, type JobState } from './jobQueue.ts';
 export { createEmbedder, createOpenAiEmbedder, createRateLimiter, localEmbedder, verifyEmbedder, EmbedderError, MAX_EMBED_CHARS, type Embedder, type EmbeddingsConfig } from './embeddings.ts';
 export { EMBEDDING_DIMENSIONS, lexicalVector, wordsOf } from './lexicalEmbedder.ts';
+export type { EmbedOptions } from './embeddings.ts';
 export { chunkText, type Passage } from './chunkText.ts';
 export { SEARCH_TYPES, searchSources, type SearchSource, type SearchType } from './searchSources.ts';
 export { hybridSearch, vectorOf, EXACT_SEARCH_MAX_ROWS, RRF_K, VECTOR_WEIGHT, TEXT_WEIGHT, type SearchHit, type SearchRequest, type SearchFilters, type SearchMatch } from './hybridSearch.ts';

@@ -62,7 +62,7 @@ export function createSearchFields(embedder: Embedder): SearchFields {
       cache.set(text, vector);
       return vector;
     }
-    const embed = () => embedder.embed([text]);
+    const embed = () => embedder.embed([text], { interactive: true });
     try {
       const { vectors } = embedder.kind === 'lexical' ? await embed() : await ctx.session.outsideTransaction(embed);
       const vector = vectors[0] ?? null;

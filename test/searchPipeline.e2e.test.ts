@@ -1,0 +1,131 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSqlClient } from '@chief/db';
+import { createLogger, lexicalVector, localEmbedder, startSearchIndexer, type Embedder } from '@chief/runtime';
+import { connectAsOwner, literal, type OwnerSql } from './support/databaseOwner.ts';
+import { expectData, startTestChief, type TestChief } from './support/startTestChief.ts';
+import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
+import { fakeOpenAi } from './support/fakeOpenAi.ts';
+import { indexDrained } from './support/searchCorpus.ts';
+
+const cosine = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + v * b[i]!, 0);
+
+/** `count` contacts made in one operation, with notes that say which they are. */
+async function createContacts(chief: TestChief, ws: WorkspaceFixture, prefix: string, count: number): Promise<string[]> {
+  const mutations = Array.from({ length: count }, (_, i) => `c${i}: createContact(input: { name: "${prefix} ${i}", notes: "Note ${prefix} number ${i} about the seed round" }) { id }`);
+  const made = expectData(await chief.request<Record<string, { id: string }>>(`mutation { ${mutations.join('\n')} }`, {}, { token: ws.users.owner.token }));
+  return Object.values(made).map((c) => c.id);
+}
+
+describe('the search pipeline against an OpenAI-compatible server', () => {
+  const server = fakeOpenAi();
+  let chief: TestChief;
+  let sql: OwnerSql;
+  let ws: WorkspaceFixture;
+  beforeAll(async () => {
+    const baseUrl = await server.start();
+    chief = await startTestChief({ OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'sk-test', SEARCH_INDEXER: 'true', SEARCH_SWEEP_MS: '200' });
+    sql = connectAsOwner();
+    ws = await createWorkspaceFixture(chief, 'Pipeline');
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await chief?.stop();
+    await server.stop();
+  });
+
+  it('retries 429s after their Retry-After and 500s with backoff, and loses nothing', async () => {
+    server.requests.length = 0;
+    server.script.push({ status: 429, headers: { 'retry-after': '1' } }, { status: 429, headers: { 'retry-after': '1' } }, { status: 500 });
+    const ids = await createContacts(chief, ws, 'Retried', 30);
+    const status = await indexDrained(chief, ws.users.owner.token);
+    expect(status.embedder).toEqual({ id: 'openai:text-embedding-3-small', kind: 'SEMANTIC', dimensions: 1536 });
+    // The first answer (a 429) waited for: the next request a second or more later.
+    expect(server.requests.length).toBeGreaterThanOrEqual(4);
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(1000);
+    expect(server.requests[2]!.at - server.requests[1]!.at).toBeGreaterThanOrEqual(1000);
+    // Every contact has its own vector, made by the server, of its own text.
+    const rows = await sql.unsafe<{ id: string; model: string; text: string; v: string }[]>(
+      `select id, embedding_model as model, concat_ws(E'\\n', full_name, notes) as text, embedding::text as v from core.contacts where id = any(${literal(`{${ids.join(',')}}`)}::uuid[])`,
+    );
+    expect(rows).toHaveLength(30);
+    for (const row of rows) {
+      expect(row.model).toBe('openai:text-embedding-3-small');
+      expect(cosine(JSON.parse(row.v) as number[], lexicalVector(row.text)!)).toBeCloseTo(1, 5);
+    }
+    // The query is embedded by the same server (the local one would not compare).
+    const hits = expectData(await chief.request<{ searchContacts: { embeddedBy: string; matchedBy: string[]; contact: { id: string } }[] }>(
+      '{ searchContacts(query: "Retried number 7", first: 1) { embeddedBy matchedBy contact { id } } }', {}, { token: ws.users.owner.token },
+    )).searchContacts;
+    expect(hits).toEqual([{ embeddedBy: 'openai:text-embedding-3-small', matchedBy: ['VECTOR', 'TEXT'], contact: { id: ids[7] } }]);
+  });
+
+  it('searches by words alone while the embeddings server is down', async () => {
+    server.script.push(...Array.from({ length: 20 }, () => ({ status: 503 })));
+    try {
+      const hits = expectData(await chief.request<{ searchContacts: { matchedBy: string[] }[] }>(
+        '{ searchContacts(query: "Retried number 9 while down", first: 1) { matchedBy } }', {}, { token: ws.users.owner.token },
+      )).searchContacts;
+      expect(hits).toEqual([{ matchedBy: ['TEXT'] }]);
+    } finally {
+      server.script.length = 0;
+    }
+  }, 60_000);
+});
+
+describe('a search job interrupted by a restart', () => {
+  const embedded = inject('databaseEmbedded');
+  let chief: TestChief;
+  let sql: OwnerSql;
+  beforeAll(async () => {
+    chief = await startTestChief();
+    sql = connectAsOwner();
+  });
+  afterAll(async () => {
+    await sql?.end();
+    await chief?.stop();
+  });
+
+  it('completes once, on the next worker', async () => {
+    const ws = await createWorkspaceFixture(chief, 'Restart');
+    const ids = await createContacts(chief, ws, 'Restarted', 10);
+    const logger = createLogger('worker', 'silent');
+    // A first worker whose embedder never answers: it is stopped mid-job.
+    let called!: () => void;
+    const calling = new Promise<void>((resolve) => (called = resolve));
+    const hanging: Embedder = {
+      ...localEmbedder,
+      embed: (_texts, { signal } = {}) =>
+        new Promise((_, reject) => {
+          called();
+          signal?.addEventListener('abort', () => reject(new Error('stopped')));
+        }),
+    };
+    const pool1 = createSqlClient(inject('databaseUrl'), { embedded, max: 3 });
+    const first = await startSearchIndexer({ sql: pool1, embedded, logger, embedder: hanging, sweepMs: 200, pollSeconds: 0.5, superviseSeconds: 1, retry: { retryDelaySeconds: 1 } });
+    await calling;
+    await first.queue.stop(500);
+    await first.stop();
+    await pool1.end();
+    const waiting = await sql.unsafe(`select count(*)::int as n from core.contacts where id = any(${literal(`{${ids.join(',')}}`)}::uuid[]) and embedding is null`);
+    expect(waiting[0]!.n).toBe(10);
+
+    const pool2 = createSqlClient(inject('databaseUrl'), { embedded, max: 3 });
+    const second = await startSearchIndexer({ sql: pool2, embedded, logger, embedder: localEmbedder, sweepMs: 200, pollSeconds: 0.5, superviseSeconds: 1 });
+    try {
+      await indexDrained(chief, ws.users.owner.token);
+      // Each row written once: the batches' events add up to the rows, and no row was written twice.
+      const [events] = await sql.unsafe<{ embedded: number }[]>(
+        `select coalesce(sum((payload->>'embedded')::int), 0)::int as embedded from ops.events where workspace_id = ${literal(ws.id)} and type = 'core.workspace.search_indexed'`,
+      );
+      expect(events!.embedded).toBe(10);
+      const jobs = await sql.unsafe<{ state: string; n: number }[]>(
+        `select state, count(*)::int as n from pgboss.job where name = 'search.embed' and data->>'workspaceId' = ${literal(ws.id)} group by state order by state`,
+      );
+      expect(jobs.find((j) => j.state === 'completed')?.n).toBeGreaterThanOrEqual(1);
+      expect(jobs.filter((j) => j.state === 'active' || j.state === 'failed')).toEqual([]);
+    } finally {
+      await second.stop();
+      await pool2.end();
+    }
+  }, 60_000);
+});
