@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCatalog, isEventType, readEvent } from '@chief/runtime';
 import { connectAsOwner, literal, type OwnerSql } from './support/databaseOwner.ts';
 import { expectData, startTestChief, type TestChief } from './support/startTestChief.ts';
+import { startTestIndexer } from './support/searchCorpus.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 
 /** Ids made by earlier steps, for the later ones. */
@@ -176,11 +177,13 @@ describe('the events every mutation writes', () => {
   let chief: TestChief;
   let sql: OwnerSql;
   let ws: WorkspaceFixture;
+  let indexer: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
-    // With the search worker, whose batches are events too.
-    chief = await startTestChief({ SEARCH_INDEXER: 'true', SEARCH_SWEEP_MS: '200' });
+    chief = await startTestChief();
     sql = connectAsOwner();
     ws = await createWorkspaceFixture(chief, 'Catalog');
+    // With the search worker, whose batches are events too.
+    indexer = await startTestIndexer(chief, [ws.id]);
     const made: Made = {};
     for (const step of steps) {
       const data = expectData(await chief.request<Answer>(step.query, step.variables?.(made, ws) ?? {}, { token: ws.users.owner.token }));
@@ -193,6 +196,7 @@ describe('the events every mutation writes', () => {
     }
   }, 60_000);
   afterAll(async () => {
+    await indexer?.stop();
     await sql?.end();
     await chief?.stop();
   });

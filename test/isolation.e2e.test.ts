@@ -4,7 +4,7 @@ import { createInternalTokens, type SubgraphName } from '@chief/runtime';
 import { connectAsOwner, fingerprint, literal, tenantTables, type OwnerSql } from './support/databaseOwner.ts';
 import { errorOf, expectData, startTestChief, TEST_ENV, type GraphQLResult, type TestChief, type Ids, type Page } from './support/startTestChief.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
-import { indexDrained } from './support/searchCorpus.ts';
+import { indexDrained, startTestIndexer } from './support/searchCorpus.ts';
 
 /** Who in A probes B: the owner, who may do the most, and a plain member. */
 const ACTORS = ['owner', 'member'] as const;
@@ -151,19 +151,24 @@ describe('tenant isolation between two workspaces', () => {
   let b: Seeded;
   let tables: Map<string, string>;
   let before: Record<string, string>;
+  let indexer: { stop(): Promise<void> } | undefined;
 
   beforeAll(async () => {
     // With the search worker: B's rows are embedded (and found by meaning) before B is fingerprinted.
-    chief = await startTestChief({ SEARCH_INDEXER: 'true', SEARCH_SWEEP_MS: '200' });
+    chief = await startTestChief();
     sql = connectAsOwner();
-    a = await seed(chief, await createWorkspaceFixture(chief, 'Alpha'));
-    b = await seed(chief, await createWorkspaceFixture(chief, 'Beta'));
+    const alpha = await createWorkspaceFixture(chief, 'Alpha');
+    const beta = await createWorkspaceFixture(chief, 'Beta');
+    indexer = await startTestIndexer(chief, [alpha.id, beta.id]);
+    a = await seed(chief, alpha);
+    b = await seed(chief, beta);
     await indexDrained(chief, a.ws.users.owner.token);
     await indexDrained(chief, b.ws.users.owner.token);
     tables = await tenantTables(sql);
     before = await fingerprint(sql, tables, b.ws.id);
   });
   afterAll(async () => {
+    await indexer?.stop();
     await sql?.end();
     await chief?.stop();
   });

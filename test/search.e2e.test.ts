@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAsOwner, literal, type OwnerSql } from './support/databaseOwner.ts';
 import { errorOf, expectData, startTestChief, type TestChief } from './support/startTestChief.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
-import { indexDrained, seedSearchCorpus, STATUS_FIELDS, type IndexStatus, type SearchCorpus } from './support/searchCorpus.ts';
+import { indexDrained, seedSearchCorpus, startTestIndexer, type IndexStatus, type SearchCorpus } from './support/searchCorpus.ts';
 import { connectSubscriptions, latestLogCursor } from './support/subscriptionClient.ts';
 
 interface Hit {
@@ -41,20 +41,23 @@ describe('search', () => {
   let corpusA: SearchCorpus;
   let corpusB: SearchCorpus;
   let status: IndexStatus;
+  let indexer: { stop(): Promise<void> };
 
   const search = async (token: string, variables: Record<string, unknown>) => expectData(await chief.request<{ search: Hit[] }>(SEARCH, variables, { token })).search;
 
   beforeAll(async () => {
-    chief = await startTestChief({ SEARCH_INDEXER: 'true', SEARCH_SWEEP_MS: '200' });
+    chief = await startTestChief();
     sql = connectAsOwner();
     a = await createWorkspaceFixture(chief, 'Search A');
     b = await createWorkspaceFixture(chief, 'Search B');
+    indexer = await startTestIndexer(chief, [a.id, b.id]);
     corpusA = await seedSearchCorpus(chief, a, 'a');
     corpusB = await seedSearchCorpus(chief, b, 'b');
     status = await indexDrained(chief, a.users.owner.token);
     await indexDrained(chief, b.users.owner.token);
   }, 120_000);
   afterAll(async () => {
+    await indexer?.stop();
     await sql?.end();
     await chief?.stop();
   });

@@ -5,7 +5,7 @@ import { connectAsOwner, literal, type OwnerSql } from './support/databaseOwner.
 import { expectData, startTestChief, type TestChief } from './support/startTestChief.ts';
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 import { fakeOpenAi } from './support/fakeOpenAi.ts';
-import { indexDrained } from './support/searchCorpus.ts';
+import { indexDrained, startTestIndexer } from './support/searchCorpus.ts';
 
 const cosine = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + v * b[i]!, 0);
 
@@ -21,13 +21,16 @@ describe('the search pipeline against an OpenAI-compatible server', () => {
   let chief: TestChief;
   let sql: OwnerSql;
   let ws: WorkspaceFixture;
+  let indexer: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
     const baseUrl = await server.start();
-    chief = await startTestChief({ OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'sk-test', SEARCH_INDEXER: 'true', SEARCH_SWEEP_MS: '200' });
+    chief = await startTestChief({ OPENAI_BASE_URL: baseUrl, OPENAI_API_KEY: 'sk-test' });
     sql = connectAsOwner();
     ws = await createWorkspaceFixture(chief, 'Pipeline');
+    indexer = await startTestIndexer(chief, [ws.id]);
   });
   afterAll(async () => {
+    await indexer?.stop();
     await sql?.end();
     await chief?.stop();
     await server.stop();
@@ -101,7 +104,7 @@ describe('a search job interrupted by a restart', () => {
         }),
     };
     const pool1 = createSqlClient(inject('databaseUrl'), { embedded, max: 3 });
-    const first = await startSearchIndexer({ sql: pool1, embedded, logger, embedder: hanging, sweepMs: 200, pollSeconds: 0.5, superviseSeconds: 1, retry: { retryDelaySeconds: 1 } });
+    const first = await startSearchIndexer({ sql: pool1, embedded, workspaceIds: [ws.id], logger, embedder: hanging, sweepMs: 200, pollSeconds: 0.5, superviseSeconds: 1, retry: { retryDelaySeconds: 1 } });
     await calling;
     await first.queue.stop(500);
     await first.stop();
@@ -110,7 +113,7 @@ describe('a search job interrupted by a restart', () => {
     expect(waiting[0]!.n).toBe(10);
 
     const pool2 = createSqlClient(inject('databaseUrl'), { embedded, max: 3 });
-    const second = await startSearchIndexer({ sql: pool2, embedded, logger, embedder: localEmbedder, sweepMs: 200, pollSeconds: 0.5, superviseSeconds: 1 });
+    const second = await startSearchIndexer({ sql: pool2, embedded, workspaceIds: [ws.id], logger, embedder: localEmbedder, sweepMs: 200, pollSeconds: 0.5, superviseSeconds: 1 });
     try {
       await indexDrained(chief, ws.users.owner.token);
       // Each row written once: the batches' events add up to the rows, and no row was written twice.
@@ -119,7 +122,7 @@ describe('a search job interrupted by a restart', () => {
       );
       expect(events!.embedded).toBe(10);
       const jobs = await sql.unsafe<{ state: string; n: number }[]>(
-        `select state, count(*)::int as n from pgboss.job where name = 'search.embed' and data->>'workspaceId' = ${literal(ws.id)} group by state order by state`,
+        `select state, count(*)::int as n from pgboss.job where name = ${literal(second.kind.name)} and data->>'workspaceId' = ${literal(ws.id)} group by state order by state`,
       );
       expect(jobs.find((j) => j.state === 'completed')?.n).toBeGreaterThanOrEqual(1);
       expect(jobs.filter((j) => j.state === 'active' || j.state === 'failed')).toEqual([]);

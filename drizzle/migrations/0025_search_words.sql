@@ -33,8 +33,9 @@ REVOKE ALL ON FUNCTION core.search_backlog() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION core.search_backlog() TO chief_service;
 --> statement-breakpoint
 -- Vectors of another embedder than `embedder` cannot be compared with its own: they go back to the
--- backlog (and their errors with them, which may not recur). The worker calls it when it starts.
-CREATE OR REPLACE FUNCTION core.search_forget_other_embedders(embedder text) RETURNS bigint
+-- backlog (and their errors with them, which may not recur), in every workspace or in `workspaces`.
+-- The worker calls it when it starts.
+CREATE OR REPLACE FUNCTION core.search_forget_other_embedders(embedder text, workspaces uuid[] DEFAULT NULL) RETURNS bigint
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
   t text;
@@ -43,13 +44,14 @@ DECLARE
 BEGIN
   FOREACH t IN ARRAY ARRAY['core.contacts', 'comms.communications', 'meetings.transcript_chunks', 'media.media_chunks', 'intel.insights'] LOOP
     EXECUTE format('UPDATE %s SET embedding = NULL, embedding_model = NULL, embedded_at = NULL, embedding_error = NULL
-                    WHERE embedding_model IS DISTINCT FROM $1 AND (embedding IS NOT NULL OR embedding_error IS NOT NULL)', t) USING embedder;
+                    WHERE embedding_model IS DISTINCT FROM $1 AND (embedding IS NOT NULL OR embedding_error IS NOT NULL)
+                      AND ($2 IS NULL OR workspace_id = ANY ($2))', t) USING embedder, workspaces;
     GET DIAGNOSTICS n = ROW_COUNT;
     total := total + n;
   END LOOP;
   RETURN total;
 END $$;
 --> statement-breakpoint
-REVOKE ALL ON FUNCTION core.search_forget_other_embedders(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION core.search_forget_other_embedders(text, uuid[]) FROM PUBLIC;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION core.search_forget_other_embedders(text) TO chief_service;
+GRANT EXECUTE ON FUNCTION core.search_forget_other_embedders(text, uuid[]) TO chief_service;

@@ -118,7 +118,8 @@ export function createOpenAiEmbedder(config: EmbeddingsConfig): Embedder {
       let tokens = 0;
       for (const batch of batchesOf(wanted)) {
         await wait(signal);
-        const answer = await client.embeddings.create({ model: config.model, input: batch.map((b) => b.text), encoding_format: 'float' }, { signal, ...(interactive ? INTERACTIVE : {}) });
+        // A signal of its own per request: the client's fetch leaves a listener on the signal it is given, and a job's signal sees many requests.
+        const answer = await client.embeddings.create({ model: config.model, input: batch.map((b) => b.text), encoding_format: 'float' }, { signal: signal && AbortSignal.any([signal]), ...(interactive ? INTERACTIVE : {}) });
         if (answer.data.length !== batch.length) throw new EmbedderError(`the embeddings server answered ${answer.data.length} vectors for ${batch.length} texts`);
         for (const item of answer.data) {
           if (item.embedding.length !== EMBEDDING_DIMENSIONS) {

@@ -53,6 +53,8 @@ export interface SearchRequest {
   exclude?: { type: SearchType; id: string };
   first: number;
   minScore?: number | null;
+  /** Overrides EXACT_SEARCH_MAX_ROWS (the benchmark compares both paths on one workspace). */
+  exactSearchMaxRows?: number;
 }
 
 export type SearchMatch = 'VECTOR' | 'TEXT';
@@ -145,15 +147,16 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
   // 1. This transaction's scan settings, and which tables are small enough for the workspace to be searched exactly.
   let exact: boolean[] = sources.map(() => false);
   if (useVector) {
+    const exactMax = request.exactSearchMaxRows ?? EXACT_SEARCH_MAX_ROWS;
     const counts = sources.map(
-      (s) => `(select count(*) from (select 1 from ${s.table} r where r.workspace_id = (select auth.workspace_id()) and r.embedding is not null limit ${EXACT_SEARCH_MAX_ROWS + 1}) n)`,
+      (s) => `(select count(*) from (select 1 from ${s.table} r where r.workspace_id = (select auth.workspace_id()) and r.embedding is not null limit ${exactMax + 1}) n)`,
     );
     const [plan] = await session.sql.unsafe<{ sizes: (number | string)[] }[]>(
       `select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', $1, true), set_config('hnsw.max_scan_tuples', $2, true),
         json_build_array(${counts.join(", ")}) as sizes`,
       [String(SCAN_SETTINGS.efSearch), String(SCAN_SETTINGS.maxScanTuples)],
     );
-    exact = plan!.sizes.map((n) => Number(n) <= EXACT_SEARCH_MAX_ROWS);
+    exact = plan!.sizes.map((n) => Number(n) <= exactMax);
   }
 
   // 2. Candidates of both rankings from every table, in one statement.

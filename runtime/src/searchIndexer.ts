@@ -60,6 +60,11 @@ export interface SearchIndexerOptions {
   pollSeconds?: number;
   /** How often lost jobs are looked for, in seconds (see startJobQueue). */
   superviseSeconds?: number;
+  /**
+   * Only these workspaces' backlog (a worker dedicated to some tenants; the tests, which share a
+   * database); every workspace's unless given.
+   */
+  workspaceIds?: readonly string[];
   /** The job's retry settings (tests shorten them). */
   retry?: Pick<JobKind<unknown>, 'retryLimit' | 'retryDelaySeconds' | 'retryDelayMaxSeconds' | 'heartbeatSeconds'>;
 }
@@ -86,7 +91,9 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
   const log = logger.child({ component: 'search-indexer', embedder: embedder.id });
 
   const kind: JobKind<EmbedJob> = {
-    name: 'search.embed',
+    // A queue per embedder: a job is "embed these rows with this embedder", and a worker of another
+    // (a deployment changing embedders, one replica behind) must not take it.
+    name: `search.embed.${embedder.id.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}`,
     data: embedJobData,
     byKey: true,
     concurrency: 2,
@@ -133,12 +140,15 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
     const backlog = await asServiceRole(sql, (tx) => tx<{ source: string; workspace_id: string }[]>`select source, workspace_id from core.search_backlog()`);
     let queued = 0;
     for (const { source, workspace_id: workspaceId } of backlog) {
+      if (scope && !scope.has(workspaceId)) continue;
       if (await queue.send(kind, { source, workspaceId }, { key: `${source}:${workspaceId}` })) queued++;
     }
     return queued;
   }
 
-  const forgotten = await asServiceRole(sql, (tx) => tx<{ n: string }[]>`select core.search_forget_other_embedders(${embedder.id}) as n`);
+  const scope = options.workspaceIds && new Set(options.workspaceIds);
+  const only = options.workspaceIds ? uuidArray(options.workspaceIds) : null;
+  const forgotten = await asServiceRole(sql, (tx) => tx<{ n: string }[]>`select core.search_forget_other_embedders(${embedder.id}, ${only}::uuid[]) as n`);
   if (Number(forgotten[0]?.n ?? 0) > 0) log.info({ rows: Number(forgotten[0]!.n) }, 'vectors of another embedder queued to be made again');
 
   const queue = await startJobQueue({ sql, embedded, logger, kinds: [kind], work: true, pollSeconds: options.pollSeconds, superviseSeconds: options.superviseSeconds });
@@ -167,7 +177,7 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
 const pendingQuery = (source: SearchSource) => `
   select r.id, ${source.embedText} as text, md5(${source.embedText}) as hash from ${source.table} r
   where r.workspace_id = (select auth.workspace_id()) and r.embedding is null and r.embedding_error is null
-  order by r.id limit $1`;
+  limit $1`;
 
 /**
  * Writes a batch's vectors (or why a row has none), each only if the row still waits and its text

@@ -1,5 +1,7 @@
-import { expect } from 'vitest';
-import { expectData, type ChiefClient, type Ids } from './startTestChief.ts';
+import { expect, inject } from 'vitest';
+import { createSqlClient } from '@chief/db';
+import { createEmbedder, createLogger, startSearchIndexer } from '@chief/runtime';
+import { expectData, type ChiefClient, type Ids, type TestChief } from './startTestChief.ts';
 import type { WorkspaceFixture } from '../../subgraphs/core/test/fixtures.ts';
 
 /** What seedSearchCorpus made, by name. */
@@ -96,4 +98,23 @@ export async function indexDrained(client: ChiefClient, token: string, timeoutMs
     expect(Date.now(), `the search index still has ${searchIndexStatus.pending} rows pending`).toBeLessThan(until);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * The search worker for some workspaces only, on a pool of its own, with the test Chief's
+ * embedder. Suites share one database, so a worker of every workspace would embed (and write
+ * events into) other suites' workspaces while they run.
+ */
+export async function startTestIndexer(chief: TestChief, workspaceIds: string[]): Promise<{ stop(): Promise<void> }> {
+  const embedded = inject('databaseEmbedded');
+  const sql = createSqlClient(inject('databaseUrl'), { embedded, max: 3 });
+  const indexer = await startSearchIndexer({
+    sql, embedded, workspaceIds, logger: createLogger('worker', 'silent'), embedder: createEmbedder(chief.config.embeddings), sweepMs: 200, pollSeconds: 0.5,
+  });
+  return {
+    async stop() {
+      await indexer.stop();
+      await sql.end();
+    },
+  };
 }
