@@ -26,7 +26,7 @@ export const EXACT_SEARCH_MAX_ROWS = 5_000;
  * goes on (relaxed order: results re-sorted after) until enough are found or max_scan_tuples rows
  * were visited. ef_search is the candidate list per step.
  */
-const SCAN_SETTINGS = { efSearch: 100, maxScanTuples: 40_000 };
+const SCAN_SETTINGS = { efSearch: 400, maxScanTuples: 40_000 };
 
 /** How many candidates each ranking (vectors, words) contributes per table, for `first` hits. */
 const candidatesFor = (first: number) => Math.min(200, Math.max(40, first * 4));
