@@ -50,6 +50,9 @@ describe('the job queue (pg-boss on our own pool)', () => {
     // Backoff: about retryDelay × 2^(n-1), with jitter: at least 1 s, then at least 2 s.
     expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(900);
     expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(1900);
+    // ...and no longer: the failure itself was recorded (not found later, once the heartbeat lapsed).
+    expect(attempts[1]!.at - attempts[0]!.at).toBeLessThan(5000);
+    expect(attempts[2]!.at - attempts[1]!.at).toBeLessThan(8000);
     expect(await jobs.job(kind, id)).toMatchObject({ state: 'completed', attempts: 3, data: { n: 1 }, error: null });
   });
 

@@ -123,6 +123,7 @@ describe('search', () => {
       [{ q: 'burn', first: -1 }, 'first'],
       [{ q: 'burn', minScore: 1.5 }, 'minScore'],
       [{ q: 'burn', types: [] }, 'types'],
+      [{ q: 'burn', types: Array.from({ length: 6 }, () => 'CONTACT') }, 'types'],
       [{ q: 'burn', filters: { founderId: 'nope' } }, 'filters.founderId'],
       [{ q: 'burn', filters: { since: '2026-02-01T00:00:00Z', until: '2026-01-01T00:00:00Z' } }, 'filters.until'],
     ] as const) {
@@ -130,6 +131,27 @@ describe('search', () => {
     }
     // Words that only the full-text parser reads as operators are words, not errors.
     expect(await search(token, { q: '"burn rate" -tacos OR (runway' })).not.toHaveLength(0);
+    // A type named twice is searched once: the same hits and scores.
+    const contacts = await search(token, { q: 'investors burn runway', types: ['CONTACT'], first: 20 });
+    expect(await search(token, { q: 'investors burn runway', types: ['CONTACT', 'CONTACT', 'CONTACT'], first: 20 })).toEqual(contacts);
+  });
+
+  it('leaves out what the query excludes, by words and by meaning', async () => {
+    const token = a.users.owner.token;
+    const ids = async (q: string) => (await search(token, { q, first: 50 })).map((h) => h.id);
+    // The board update, Ada's notes, the insight and the meeting's second passage talk of runway.
+    expect(await ids('investors burn')).toEqual(expect.arrayContaining([corpusA.communications.board, corpusA.insight, corpusA.meeting, corpusA.contacts.ada]));
+    const without = await ids('investors burn -runway');
+    expect(without).not.toContain(corpusA.communications.board);
+    expect(without).not.toContain(corpusA.insight);
+    expect(without).not.toContain(corpusA.contacts.ada);
+    expect(without).not.toContain(corpusA.meeting);
+    // Grace mentors engineers; the meeting's passage on engineers is about hiring.
+    expect(await ids('engineers')).toEqual(expect.arrayContaining([corpusA.contacts.grace, corpusA.meeting]));
+    const notHiring = await ids('engineers -hiring');
+    expect(notHiring).toContain(corpusA.contacts.grace);
+    expect(notHiring).not.toContain(corpusA.meeting);
+    expect(await ids('-"next round" board update burn')).not.toContain(corpusA.communications.board);
   });
 
   it('has a search field per type and "more like this" fields on entities', async () => {
@@ -188,6 +210,14 @@ describe('search', () => {
     expect((await contacts('astronomy tides')).map((h) => h.contact.id)).not.toContain(id);
   });
 
+  it('makes again a vector another embedder made (a change of embedders)', async () => {
+    const token = a.users.owner.token;
+    await sql.unsafe(`update core.contacts set embedding_model = 'openai:an-older-model' where id = ${literal(corpusA.contacts.linus)}`);
+    await indexDrained(chief, token);
+    const [row] = await sql.unsafe<{ model: string }[]>(`select embedding_model as model from core.contacts where id = ${literal(corpusA.contacts.linus)}`);
+    expect(row!.model).toBe('local:lexical-v1');
+  });
+
   it('shows the backlog draining live', async () => {
     const token = a.users.owner.token;
     const after = await latestLogCursor(chief, token);
@@ -225,5 +255,51 @@ describe('search', () => {
       expect(expectData(await chief.request<Record<string, { id: string }>>(`query($id: ID!) { ${field}(id: $id) { id } }`, { id: hit.id }, { token: viewer }))[field]).toEqual({ id: hit.id });
     }
     expect(errorOf(await chief.request('mutation { createContact(input: { name: "Viewer" }) { id } }', {}, { token: viewer })).code).toBe('FORBIDDEN');
+
+    // A read-only API key searches what its workspace holds, and nothing of B's.
+    const { createApiKey } = expectData(await chief.request<{ createApiKey: { secret: string } }>('mutation { createApiKey(input: { name: "Search dashboard", scopes: [READ] }) { secret } }', {}, { token: a.users.owner.token }));
+    const byKey = expectData(await chief.request<{ search: Hit[] }>(SEARCH, { q: 'investors burn runway', first: 50 }, { headers: { 'x-api-key': createApiKey.secret } })).search;
+    expect(byKey.length).toBeGreaterThan(0);
+    expect(byKey.every((h) => corpusA.all.has(h.id) || !corpusB.all.has(h.id))).toBe(true);
+    expect(byKey.some((h) => corpusB.all.has(h.id))).toBe(false);
+  });
+
+  it('leaves archived contacts and communications out unless asked for', async () => {
+    const token = a.users.owner.token;
+    const made = expectData(await chief.request<{ c: { id: string }; ingestCommunications: { results: { communication: { id: string } }[] } }>(
+      `mutation {
+        c: createContact(input: { name: "Caroline Herschel", notes: "Comet hunter, archived soon." }) { id }
+        ingestCommunications(items: [{ platform: GMAIL, externalId: "comet-note", direction: INBOUND, sender: { address: "comet@sky.test" }, subject: "Comet sighting", content: "A comet hunter wrote about the sighting.", receivedAt: "2026-11-01T00:00:00Z" }]) { results { communication { id } } }
+      }`, {}, { token },
+    ));
+    const contact = made.c.id;
+    const message = made.ingestCommunications.results[0]!.communication.id;
+    await indexDrained(chief, token);
+    const found = async (filters?: Record<string, unknown>) => (await search(token, { q: 'comet hunter', types: ['CONTACT', 'COMMUNICATION'], filters })).map((h) => h.id);
+    expect(await found()).toEqual(expect.arrayContaining([contact, message]));
+    expectData(await chief.request('mutation($c: ID!, $m: ID!) { updateContact(id: $c, input: { isArchived: true }) { id } archiveCommunication(id: $m) { id } }', { c: contact, m: message }, { token }));
+    expect(await found()).toEqual([]);
+    expect(await found({ includeArchived: true })).toEqual(expect.arrayContaining([contact, message]));
+  });
+
+  it('ranks a meeting once however many of its passages match, on the scale of the other types', async () => {
+    const token = a.users.owner.token;
+    const { ingestMeetings } = expectData(await chief.request<{ ingestMeetings: { results: { meeting: { id: string } }[] } }>(
+      'mutation { ingestMeetings(items: [{ platform: ZOOM, externalId: "long-standup", title: "Long standup", startTime: "2026-11-02T09:00:00Z", endTime: "2026-11-02T10:00:00Z" }]) { results { meeting { id } } } }', {}, { token },
+    ));
+    const long = ingestMeetings.results[0]!.meeting.id;
+    const chunks = Array.from({ length: 60 }, (_, i) => ({ speaker: 'Grace', startSeconds: i * 10, endSeconds: i * 10 + 10, text: `Telescope mirrors, part ${i}: the telescope mirrors again.` }));
+    expectData(await chief.request('mutation($items: [TranscriptInput!]!) { attachTranscript(items: $items) { created } }', { items: [{ meetingId: long, chunks }] }, { token }));
+    const { ingestMeetings: short } = expectData(await chief.request<{ ingestMeetings: { results: { meeting: { id: string } }[] } }>(
+      'mutation { ingestMeetings(items: [{ platform: ZOOM, externalId: "short-call", title: "Short call", startTime: "2026-11-03T09:00:00Z", endTime: "2026-11-03T09:10:00Z" }]) { results { meeting { id } } } }', {}, { token },
+    ));
+    const brief = short.results[0]!.meeting.id;
+    expectData(await chief.request('mutation($items: [TranscriptInput!]!) { attachTranscript(items: $items) { created } }', { items: [{ meetingId: brief, chunks: [{ speaker: 'Ada', startSeconds: 0, endSeconds: 5, text: 'Someone mentioned telescope mirrors once.' }] }] }, { token }));
+    await indexDrained(chief, token);
+    const hits = await search(token, { q: 'telescope mirrors', types: ['MEETING'], first: 10 });
+    expect(hits.map((h) => h.id)).toEqual(expect.arrayContaining([long, brief]));
+    expect(new Set(hits.map((h) => h.id)).size).toBe(hits.length);
+    // A hit first in both rankings scores 1 whatever its type: here the long meeting, by its best passage.
+    expect(hits[0]).toMatchObject({ id: long, score: 1, matchedBy: ['VECTOR', 'TEXT'] });
   });
 });

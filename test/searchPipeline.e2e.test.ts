@@ -62,6 +62,23 @@ describe('the search pipeline against an OpenAI-compatible server', () => {
     expect(hits).toEqual([{ embeddedBy: 'openai:text-embedding-3-small', matchedBy: ['VECTOR', 'TEXT'], contact: { id: ids[7] } }]);
   });
 
+  it('records a text the server refuses as that row\'s error, and embeds the rest of its batch', async () => {
+    server.refuse(/POISON/);
+    try {
+      const ids = await createContacts(chief, ws, 'Refused', 9);
+      const { createContact } = expectData(await chief.request<{ createContact: { id: string } }>('mutation { createContact(input: { name: "POISON pill" }) { id } }', {}, { token: ws.users.owner.token }));
+      const status = await indexDrained(chief, ws.users.owner.token);
+      expect(status.types.find((t) => t.type === 'CONTACT')).toMatchObject({ pending: 0, failed: 1 });
+      const rows = await sql.unsafe<{ id: string; embedded: boolean; error: string | null }[]>(
+        `select id, embedding is not null as embedded, embedding_error as error from core.contacts where id = any(${literal(`{${[...ids, createContact.id].join(',')}}`)}::uuid[])`,
+      );
+      expect(rows.filter((r) => r.embedded).map((r) => r.id).sort()).toEqual([...ids].sort());
+      expect(rows.find((r) => r.id === createContact.id)!.error).toMatch(/^the embeddings server refused the text: 400/);
+    } finally {
+      server.refuse(null);
+    }
+  });
+
   it('searches by words alone while the embeddings server is down', async () => {
     server.script.push(...Array.from({ length: 20 }, () => ({ status: 503 })));
     try {
@@ -111,9 +128,14 @@ describe('a search job interrupted by a restart', () => {
     await pool1.end();
     const waiting = await sql.unsafe(`select count(*)::int as n from core.contacts where id = any(${literal(`{${ids.join(',')}}`)}::uuid[]) and embedding is null`);
     expect(waiting[0]!.n).toBe(10);
-
+    // The job the first worker had, stopped mid-run: the next worker takes that job up again.
+    const [held] = await sql.unsafe<{ id: string }[]>(`select id from pgboss.job where name = ${literal(first.kind.name)} and data->>'workspaceId' = ${literal(ws.id)} and state in ('active', 'retry')`);
+    expect(held).toBeDefined();
     const pool2 = createSqlClient(inject('databaseUrl'), { embedded, max: 3 });
-    const second = await startSearchIndexer({ sql: pool2, embedded, workspaceIds: [ws.id], logger, embedder: localEmbedder, sweepMs: 200, pollSeconds: 0.5, superviseSeconds: 1 });
+    // The second worker's embedder counts what it is given: each text once, none twice.
+    const given: string[] = [];
+    const counting: Embedder = { ...localEmbedder, embed: (texts, options) => (given.push(...texts), localEmbedder.embed(texts, options)) };
+    const second = await startSearchIndexer({ sql: pool2, embedded, workspaceIds: [ws.id], logger, embedder: counting, sweepMs: 200, pollSeconds: 0.5, superviseSeconds: 1 });
     try {
       await indexDrained(chief, ws.users.owner.token);
       // Each row written once: the batches' events add up to the rows, and no row was written twice.
@@ -126,9 +148,35 @@ describe('a search job interrupted by a restart', () => {
       );
       expect(jobs.find((j) => j.state === 'completed')?.n).toBeGreaterThanOrEqual(1);
       expect(jobs.filter((j) => j.state === 'active' || j.state === 'failed')).toEqual([]);
+      expect(given).toHaveLength(10);
+      expect(new Set(given).size).toBe(10);
+      expect((await second.queue.job(second.kind, held!.id))?.state).toBe('completed');
     } finally {
       await second.stop();
       await pool2.end();
     }
   }, 60_000);
+
+  it('backs off a failing job: the sweep queues nothing beside it while it waits to retry', async () => {
+    const ws = await createWorkspaceFixture(chief, 'Backoff');
+    await createContacts(chief, ws, 'Failing', 3);
+    const attempts: number[] = [];
+    const failing: Embedder = { ...localEmbedder, embed: async () => (attempts.push(Date.now()), Promise.reject(new Error('the embedder is down'))) };
+    const pool = createSqlClient(inject('databaseUrl'), { embedded, max: 3 });
+    const worker = await startSearchIndexer({
+      sql: pool, embedded, workspaceIds: [ws.id], logger: createLogger('worker', 'silent'), embedder: failing, sweepMs: 100, pollSeconds: 0.5, superviseSeconds: 1,
+      retry: { retryLimit: 2, retryDelaySeconds: 4, retryDelayMaxSeconds: 4 },
+    });
+    try {
+      while (!attempts.length) await new Promise((resolve) => setTimeout(resolve, 50));
+      // Twenty sweeps later, still the one attempt: the job waits out its backoff, and no new job runs instead.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(attempts).toHaveLength(1);
+      const jobs = await sql.unsafe<{ state: string }[]>(`select state from pgboss.job where name = ${literal(worker.kind.name)} and data->>'workspaceId' = ${literal(ws.id)}`);
+      expect(jobs).toEqual([{ state: 'retry' }]);
+    } finally {
+      await worker.stop();
+      await pool.end();
+    }
+  }, 30_000);
 });

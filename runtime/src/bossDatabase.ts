@@ -7,6 +7,13 @@ const SCRIPT = /^\s*BEGIN\b/i;
 const ARRAY_CAST = /^::[a-z_][a-z0-9_]*\[\]/i;
 
 /**
+ * A plain object is sent as its JSON, as node-postgres (pg-boss's own driver) sends it: pg-boss
+ * passes a failed job's error so, for a jsonb column. postgres.js would refuse it.
+ */
+const asParameter = (value: unknown) =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date) && !(value instanceof Uint8Array) ? JSON.stringify(value) : value;
+
+/**
  * `$n::type[]` bound to an array becomes `ARRAY[$a, $b]::type[]`: our client reads no array types
  * from the catalog (fetch_types off), so an array value is sent element by element instead.
  */
@@ -15,7 +22,7 @@ function spreadArrays(text: string, values: readonly unknown[]) {
   const sent: unknown[] = [];
   let out = pieces[0]!;
   for (let i = 1; i < pieces.length; i += 2) {
-    const value = values[Number(pieces[i]) - 1];
+    const value = asParameter(values[Number(pieces[i]) - 1]);
     const rest = pieces[i + 1]!;
     out += Array.isArray(value) && ARRAY_CAST.test(rest) ? `ARRAY[${value.map((v) => `$${sent.push(v)}`).join(', ')}]` : `$${sent.push(value)}`;
     out += rest;

@@ -63,6 +63,14 @@ export class EmbedderError extends Error {
   override name = 'EmbedderError';
 }
 
+/**
+ * The embeddings server refused the texts themselves (400, 413, 422): sending them again fails
+ * again, where a 401, 429 or 5xx is about the server or the key and passes. The worker then looks
+ * for the text at fault rather than retrying the batch.
+ */
+export const isRefusedText = (error: unknown): boolean =>
+  error instanceof OpenAI.APIError && (error.status === 400 || error.status === 413 || error.status === 422);
+
 // OpenAI takes up to 2048 inputs and 300,000 tokens a request; smaller batches retry cheaper.
 const BATCH_INPUTS = 96;
 const BATCH_CHARS = 200_000;

@@ -28,14 +28,32 @@ export const EXACT_SEARCH_MAX_ROWS = 5_000;
  */
 const SCAN_SETTINGS = { efSearch: 400, maxScanTuples: 40_000 };
 
-/** How many candidates each ranking (vectors, words) contributes per table, for `first` hits. */
+/** How many entities each ranking (vectors, words) contributes per table, for `first` hits. */
 const candidatesFor = (first: number) => Math.min(200, Math.max(40, first * 4));
+/**
+ * Nearest passages read for that many entities, where a table holds passages (a meeting's
+ * transcript chunks): an index scan gives rows, not entities, and one meeting's passages may fill
+ * the first ones.
+ */
+const PASSAGES_PER_ENTITY = 4;
+const MAX_PASSAGE_CANDIDATES = 800;
+
+/**
+ * How long a workspace's vector count per table (exact or HNSW) is kept: the choice changes only
+ * when a workspace crosses EXACT_SEARCH_MAX_ROWS, and counting on every search costs up to that
+ * many index entries per table.
+ */
+const SIZE_TTL_MS = 30_000;
+const sizes = new Map<string, { exact: boolean; at: number }>();
+const SIZES_KEPT = 10_000;
 
 export interface SearchFilters {
   founderId?: string | null;
   /** Instants (RFC 3339): when the thing happened, from `since` (inclusive) to `until` (exclusive). */
   since?: string | null;
   until?: string | null;
+  /** Archived contacts and communications are left out unless this is true. */
+  includeArchived?: boolean | null;
 }
 
 export interface SearchRequest {
@@ -101,14 +119,29 @@ interface Candidate {
   rank: number | null;
 }
 
+/** Words the query excludes, as web search engines read them: `-word`, `-"a phrase"`. */
+const EXCLUDED = /(^|\s)-("[^"]*"?|[^\s"]+)/g;
+
 /**
- * The query's words, twice: `q`, as web search engines read them (every word, "quoted phrases",
- * -excluded words), and `any`, its words joined by OR. Rows with any of the words are word matches
- * (a question's every word is rarely in one row), and those matching `q` rank first among them.
+ * A query's words to look for (its excluded ones taken out: they are not what it is about, and are
+ * not embedded) and the words it excludes.
  */
-const queryWords = (words: string) => `with q as (
-  select websearch_to_tsquery('english', ${words}) as q,
-    coalesce((select string_agg(quote_literal(l), ' | ') from unnest(tsvector_to_array(to_tsvector('english', ${words}))) l)::tsquery, ''::tsquery) as any
+export function queryTerms(query: string): { wanted: string; excluded: string[] } {
+  const excluded = [...query.matchAll(EXCLUDED)].map((m) => m[2]!.replaceAll('"', '').trim()).filter(Boolean);
+  return { wanted: query.replace(EXCLUDED, ' ').replace(/\s+/g, ' ').trim(), excluded };
+}
+
+/**
+ * The query's words, three ways: `q`, as web search engines read them (every word, "quoted
+ * phrases", -excluded words); `any`, its wanted words joined by OR; and `none`, its excluded words
+ * or phrases, joined by OR (null if none). Rows with any wanted word are word matches (a question's
+ * every word is rarely in one row), those matching `q` rank first among them, and rows with an
+ * excluded word are no match at all, by words or by meaning.
+ */
+const queryWords = (query: string, wanted: string, excluded: string) => `with q as (
+  select websearch_to_tsquery('english', ${query}) as q,
+    coalesce((select string_agg(quote_literal(l), ' | ') from unnest(tsvector_to_array(to_tsvector('english', ${wanted}))) l)::tsquery, ''::tsquery) as any,
+    (select string_agg('(' || p::text || ')', ' | ')::tsquery from unnest(${excluded}::text[]) e, phraseto_tsquery('english', e) p where p::text <> '') as none
 )`;
 
 /** Query parameters, numbered as they are added. */
@@ -123,6 +156,8 @@ class Params {
 /** The rows of a table the request may rank: the workspace in scope (RLS decides too), the filters, not the excluded entity. */
 function scope(source: SearchSource, request: SearchRequest, p: Record<'founder' | 'since' | 'until' | 'exclude', string | null>): string {
   const where = ['r.workspace_id = (select auth.workspace_id())'];
+  if (source.archived && !request.filters?.includeArchived) where.push(`not ${source.archived}`);
+  if (request.text !== null) where.push('not coalesce(r.search_terms @@ (select q.none from q), false)');
   if (p.founder) where.push(`${source.founderId} = ${p.founder}::uuid`);
   if (p.since) where.push(`${source.occurredAt} >= ${p.since}::timestamptz`);
   if (p.until) where.push(`${source.occurredAt} < ${p.until}::timestamptz`);
@@ -148,20 +183,32 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
   let exact: boolean[] = sources.map(() => false);
   if (useVector) {
     const exactMax = request.exactSearchMaxRows ?? EXACT_SEARCH_MAX_ROWS;
-    const counts = sources.map(
-      (s) => `(select count(*) from (select 1 from ${s.table} r where r.workspace_id = (select auth.workspace_id()) and r.embedding is not null limit ${exactMax + 1}) n)`,
+    const now = Date.now();
+    const keys = sources.map((s) => `${session.identity.workspaceId}:${s.table}:${exactMax}`);
+    const known = keys.map((key) => sizes.get(key)).map((size) => (size && now - size.at < SIZE_TTL_MS ? size.exact : null));
+    const counts = sources.map((s, i) =>
+      known[i] !== null ? 'null' : `(select count(*) from (select 1 from ${s.table} r where r.workspace_id = (select auth.workspace_id()) and r.embedding is not null limit ${exactMax + 1}) n)`,
     );
-    const [plan] = await session.sql.unsafe<{ sizes: (number | string)[] }[]>(
+    const [plan] = await session.sql.unsafe<{ sizes: (number | string | null)[] }[]>(
       `select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', $1, true), set_config('hnsw.max_scan_tuples', $2, true),
-        json_build_array(${counts.join(", ")}) as sizes`,
+        json_build_array(${counts.join(', ')}) as sizes`,
       [String(SCAN_SETTINGS.efSearch), String(SCAN_SETTINGS.maxScanTuples)],
     );
-    exact = plan!.sizes.map((n) => Number(n) <= exactMax);
+    exact = plan!.sizes.map((n, i) => {
+      if (known[i] !== null) return known[i]!;
+      const small = Number(n) <= exactMax;
+      if (sizes.size >= SIZES_KEPT) sizes.clear();
+      sizes.set(keys[i]!, { exact: small, at: now });
+      return small;
+    });
   }
 
   // 2. Candidates of both rankings from every table, in one statement.
   const params = new Params();
+  const terms = queryTerms(useText ? request.text! : '');
   const words = params.add(useText ? request.text : '');
+  const wanted = params.add(terms.wanted);
+  const excluded = params.add(`{${terms.excluded.map((e) => `"${e.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
   const vector = useVector ? params.add(`[${request.vector!.join(',')}]`) : null;
   const model = useVector ? params.add(request.embedderId) : null;
   const limit = params.add(k);
@@ -175,6 +222,7 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
   const parts: string[] = [];
   sources.forEach((source, i) => {
     const where = scope(source, request, p);
+    const passages = source.entity.id !== 'r.id';
     const head = (list: 'V' | 'T') => `select '${source.type}' as type, '${list}' as list, r.id, ${source.entity.id} as entity_id`;
     if (useVector) {
       const rows = exact[i]
@@ -182,23 +230,28 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
           `(select * from ${source.table} r where ${where} and r.embedding is not null and r.embedding_model = ${model} offset 0) r`
         : `${source.table} r`;
       const filter = exact[i] ? 'true' : `${where} and r.embedding is not null and r.embedding_model = ${model}`;
-      parts.push(`(${head('V')}, (r.embedding <=> ${vector}::vector)::float8 as value, null::float8 as rank from ${rows} where ${filter} order by r.embedding <=> ${vector}::vector limit ${limit})`);
+      const n = passages ? String(Math.min(MAX_PASSAGE_CANDIDATES, k * PASSAGES_PER_ENTITY)) : limit;
+      parts.push(`(${head('V')}, (r.embedding <=> ${vector}::vector)::float8 as value, null::float8 as rank from ${rows} where ${filter} order by r.embedding <=> ${vector}::vector limit ${n})`);
     }
     if (useText) {
-      parts.push(`(${head('T')}, ((r.search_terms @@ q.q)::int + ts_rank_cd(r.search_terms, q.any, 32))::float8 as value, ts_rank_cd(r.search_terms, q.any, 32)::float8 as rank
-        from ${source.table} r, q where ${where} and r.search_terms @@ q.any order by 5 desc limit ${limit})`);
+      const ranked = `${head('T')}, ((r.search_terms @@ q.q)::int + ts_rank_cd(r.search_terms, q.any, 32))::float8 as value, ts_rank_cd(r.search_terms, q.any, 32)::float8 as rank
+        from ${source.table} r, q where ${where} and r.search_terms @@ q.any`;
+      // Words have no index order to keep: a table of passages gives its best one per entity.
+      parts.push(passages
+        ? `(select * from (select distinct on (entity_id) * from (${ranked}) c order by entity_id, value desc, id) e order by value desc limit ${limit})`
+        : `(${ranked} order by 5 desc limit ${limit})`);
     }
   });
   const candidates = await session.sql.unsafe<Candidate[]>(
-    `${queryWords(words)} ${parts.join(' union all ')}`,
+    `${queryWords(words, wanted, excluded)} ${parts.join(' union all ')}`,
     params.values as never[],
   );
 
-  const hits = fuse(candidates, request);
+  const hits = fuse(candidates, request, k);
   if (!hits.length) return [];
 
   // 3. Where each hit matched, its snippet and passage.
-  return describe(session, hits, useText ? request.text! : '');
+  return describe(session, hits, useText ? terms.wanted : '');
 }
 
 interface Ranked {
@@ -211,41 +264,53 @@ interface Ranked {
   matchedBy: SearchMatch[];
 }
 
-/** Reciprocal rank fusion over every table's candidates at once; one hit per entity, its best row. */
-function fuse(candidates: Candidate[], request: SearchRequest): Ranked[] {
-  const rows = new Map<string, Ranked>();
-  const rowOf = (c: Candidate) => {
-    const key = `${c.type}:${c.id}`;
-    let row = rows.get(key);
-    if (!row) rows.set(key, (row = { type: c.type, rowId: c.id, entityId: c.entity_id!, score: 0, similarity: null, textRank: null, matchedBy: [] }));
-    return row;
+/**
+ * Reciprocal rank fusion over every table's candidates at once, by entity: each ranking is first
+ * made a ranking of entities (an entity ranks where its best passage does; `limit` of them per
+ * table), so a meeting with many passages counts once, as a contact does, and scores compare
+ * across types. A hit is shown by the passage that ranked it best.
+ */
+function fuse(candidates: Candidate[], request: SearchRequest, limit: number): Ranked[] {
+  const hits = new Map<string, Ranked & { best: number }>();
+  const entities = (list: Candidate[]) => {
+    const seen = new Set<string>();
+    const perType = new Map<SearchType, number>();
+    return list.filter((c) => {
+      const key = `${c.type}:${c.entity_id}`;
+      if (seen.has(key) || (perType.get(c.type) ?? 0) >= limit) return false;
+      seen.add(key);
+      perType.set(c.type, (perType.get(c.type) ?? 0) + 1);
+      return true;
+    });
   };
-  const byVector = candidates.filter((c) => c.list === 'V' && c.entity_id && 1 - c.value >= request.minSimilarity).sort((a, b) => a.value - b.value || (a.id < b.id ? -1 : 1));
-  const byText = candidates.filter((c) => c.list === 'T' && c.entity_id).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1));
+  const credit = (c: Candidate, rank: number, score: number) => {
+    const key = `${c.type}:${c.entity_id}`;
+    let hit = hits.get(key);
+    if (!hit) hits.set(key, (hit = { type: c.type, rowId: c.id, entityId: c.entity_id!, score: 0, similarity: null, textRank: null, matchedBy: [], best: rank }));
+    if (rank < hit.best) (hit.rowId = c.id), (hit.best = rank);
+    hit.score += score;
+    return hit;
+  };
+  const byVector = entities(candidates.filter((c) => c.list === 'V' && c.entity_id && 1 - c.value >= request.minSimilarity).sort((a, b) => a.value - b.value || (a.id < b.id ? -1 : 1)));
+  const byText = entities(candidates.filter((c) => c.list === 'T' && c.entity_id).sort((a, b) => b.value - a.value || (a.id < b.id ? -1 : 1)));
   const vectorOnly = request.text === null;
   byVector.forEach((c, i) => {
-    const row = rowOf(c);
-    row.similarity = 1 - c.value;
-    row.matchedBy.push('VECTOR');
-    row.score += vectorOnly ? Math.max(0, row.similarity) : VECTOR_WEIGHT / (RRF_K + i + 1) / BEST_FUSED;
+    const similarity = 1 - c.value;
+    const hit = credit(c, i, vectorOnly ? Math.max(0, similarity) : VECTOR_WEIGHT / (RRF_K + i + 1) / BEST_FUSED);
+    hit.similarity = similarity;
+    hit.matchedBy.push('VECTOR');
   });
   byText.forEach((c, i) => {
-    const row = rowOf(c);
-    row.textRank = c.rank;
-    row.matchedBy.push('TEXT');
-    row.score += TEXT_WEIGHT / (RRF_K + i + 1) / BEST_FUSED;
+    const hit = credit(c, i, TEXT_WEIGHT / (RRF_K + i + 1) / BEST_FUSED);
+    hit.textRank = c.rank;
+    hit.matchedBy.push('TEXT');
   });
-  const best = new Map<string, Ranked>();
-  for (const row of rows.values()) {
-    const key = `${row.type}:${row.entityId}`;
-    const held = best.get(key);
-    if (!held || row.score > held.score) best.set(key, row);
-  }
   const minScore = request.minScore ?? 0;
-  return [...best.values()]
-    .filter((row) => row.score >= minScore)
+  return [...hits.values()]
+    .filter((hit) => hit.score >= minScore)
     .sort((a, b) => b.score - a.score || (b.similarity ?? -2) - (a.similarity ?? -2) || (a.rowId < b.rowId ? -1 : 1))
-    .slice(0, request.first);
+    .slice(0, request.first)
+    .map(({ best: _, ...hit }) => hit);
 }
 
 /** ts_headline's options: a passage of 12–30 words around the matches, plain text. */
@@ -257,6 +322,7 @@ async function describe(session: Session, hits: Ranked[], text: string): Promise
   const types = [...new Set(hits.map((h) => h.type))];
   const params = new Params();
   const words = params.add(text);
+  const none = params.add('{}');
   const headline = params.add(HEADLINE);
   const parts = types.map((type) => {
     const source = searchSources[type];
@@ -275,7 +341,7 @@ async function describe(session: Session, hits: Ranked[], text: string): Promise
       where r.id = any(${ids}::uuid[])`;
   });
   const rows = await session.sql.unsafe<{ type: SearchType; id: string; field: string; snippet: string; passage: Passage | null; embedding_model: string | null }[]>(
-    `${queryWords(words)} ${parts.join(' union all ')}`,
+    `${queryWords(words, words, none)} ${parts.join(' union all ')}`,
     params.values as never[],
   );
   const found = new Map(rows.map((r) => [`${r.type}:${r.id}`, r]));

@@ -59,6 +59,12 @@ export interface JobQueue {
   /** Queues a job; for a kind `byKey`, its key is required, and a job already waiting for it is not queued twice (null). */
   send<T>(kind: JobKind<T>, data: T, options?: { key?: string; startAfterSeconds?: number }): Promise<string | null>;
   job(kind: JobKind<unknown>, id: string): Promise<JobState | null>;
+  /**
+   * The keys of a `byKey` kind with a job running or waiting for its retry. A sender that queues
+   * work it finds (a sweep) leaves them alone: a new job beside a retrying one would run at once,
+   * with no backoff against whatever made the first fail.
+   */
+  busyKeys(kind: JobKind<unknown>): Promise<Set<string>>;
   /** The jobs of a kind that ran out of attempts, with their last error, newest first. */
   deadLetters(kind: JobKind<unknown>): Promise<JobState[]>;
   /** Stops taking jobs and waits up to `timeoutMs` for running ones; unfinished ones are retried later. */
@@ -83,6 +89,14 @@ export const JOB_SCHEMA = 'pgboss';
 const deadQueue = (name: string) => `${name}.dead`;
 
 const errorMessage = (output: unknown): string | null => {
+  // pg-boss's job reads return the output column as JSON text on our client.
+  if (typeof output === 'string') {
+    try {
+      output = JSON.parse(output);
+    } catch {
+      return output as string;
+    }
+  }
   if (!output || typeof output !== 'object') return null;
   const message = (output as { message?: unknown }).message;
   return typeof message === 'string' ? message : JSON.stringify(output);
@@ -162,6 +176,16 @@ export async function startJobQueue(options: JobQueueOptions): Promise<JobQueue>
     async job(kind, id) {
       const [job] = await boss.findJobs<unknown>(kind.name, { id });
       return job ? stateOf(job) : null;
+    },
+    async busyKeys(kind) {
+      const queue = await boss.getQueue(kind.name);
+      if (!queue) return new Set();
+      // pg-boss has no call for this; its job table (a queue's own, or the shared one) is read as its plans do.
+      const { rows } = await boss.getDb().executeSql(
+        `SELECT DISTINCT singleton_key AS key FROM ${JOB_SCHEMA}.${queue.table} WHERE name = $1 AND state IN ('retry', 'active') AND singleton_key IS NOT NULL`,
+        [kind.name],
+      );
+      return new Set((rows as { key: string }[]).map((r) => r.key));
     },
     async deadLetters(kind) {
       const jobs = await boss.findJobs<unknown>(kind.name, { queued: false });

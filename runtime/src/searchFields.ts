@@ -5,7 +5,7 @@ import type { Logger } from './createLogger.ts';
 import { serializeError } from './createLogger.ts';
 import type { Embedder } from './embeddings.ts';
 import { parseInput } from './parseInput.ts';
-import { hybridSearch, vectorOf, type SearchHit } from './hybridSearch.ts';
+import { hybridSearch, queryTerms, vectorOf, type SearchHit } from './hybridSearch.ts';
 import { SEARCH_TYPES, type SearchType } from './searchSources.ts';
 
 interface SearchScope {
@@ -23,13 +23,19 @@ const first = (byDefault: number) => z.number().int().min(0).max(MAX_SEARCH_HITS
 const minScore = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').nullish();
 
 const filters = z
-  .strictObject({ founderId: z.uuid('must be a valid id').nullish(), since: z.date().nullish(), until: z.date().nullish() })
+  .strictObject({ founderId: z.uuid('must be a valid id').nullish(), since: z.date().nullish(), until: z.date().nullish(), includeArchived: z.boolean().nullish() })
   .refine((f) => !f.since || !f.until || f.since < f.until, { message: 'must be after since', path: ['until'] })
   .nullish();
 
 const searchArgs = z.strictObject({
   query: z.string().trim().min(1, 'must have words to search for').max(1000, 'must be at most 1000 characters'),
-  types: z.array(z.enum(SEARCH_TYPES as [SearchType, ...SearchType[]])).min(1, 'must name at least one type; leave it out to search every type').nullish(),
+  // Each type once: a type named twice would be ranked twice and its hits credited twice.
+  types: z
+    .array(z.enum(SEARCH_TYPES as [SearchType, ...SearchType[]]))
+    .min(1, 'must name at least one type; leave it out to search every type')
+    .max(SEARCH_TYPES.length, `must name at most the ${SEARCH_TYPES.length} types`)
+    .transform((types) => [...new Set(types)])
+    .nullish(),
   filters,
   first: first(10),
   minScore,
@@ -80,7 +86,9 @@ export function createSearchFields(embedder: Embedder): SearchFields {
     async search(ctx, rawArgs, types) {
       const args = parseInput(searchArgs, rawArgs, null);
       if (args.first === 0) return [];
-      const vector = await queryVector(ctx, args.query);
+      // Excluded words (`-word`) are not what the query is about: its vector is of the wanted ones.
+      const { wanted } = queryTerms(args.query);
+      const vector = wanted ? await queryVector(ctx, wanted) : null;
       return withSession(ctx, (session) =>
         hybridSearch(session, {
           types: types ?? args.types ?? SEARCH_TYPES,
@@ -92,6 +100,7 @@ export function createSearchFields(embedder: Embedder): SearchFields {
             founderId: args.filters?.founderId ?? null,
             since: args.filters?.since?.toISOString() ?? null,
             until: args.filters?.until?.toISOString() ?? null,
+            includeArchived: args.filters?.includeArchived ?? false,
           },
           first: args.first,
           minScore: args.minScore ?? null,

@@ -7,10 +7,11 @@ import { serializeError } from './createLogger.ts';
 import { runOperation } from './createRequestSession.ts';
 import { appendEvent } from './appendEvent.ts';
 import { chunkText } from './chunkText.ts';
-import type { Embedder } from './embeddings.ts';
+import { isRefusedText, type Embedder } from './embeddings.ts';
 import { startJobQueue, type JobKind, type JobQueue } from './jobQueue.ts';
 import { sourceNamed, searchSources, type SearchSource } from './searchSources.ts';
 import { textArray, uuidArray } from './queries.ts';
+import { createHash } from 'node:crypto';
 
 /** Rows read, embedded and written at a time: one read, one or a few embedding requests, one write. */
 export const EMBED_BATCH_ROWS = 64;
@@ -18,14 +19,15 @@ export const EMBED_BATCH_ROWS = 64;
 const JOB_BUDGET_MS = 30_000;
 /** What a row with no words to embed records instead of a vector. */
 export const NOTHING_TO_EMBED = 'no words to embed';
+/** An embedding_error is at most this long (the tables' check). */
+const ERROR_CHARS = 1000;
 
 const embedJobData = z.strictObject({ source: z.enum(Object.values(searchSources).map((s) => s.name) as [string, ...string[]]), workspaceId: z.uuid() });
 type EmbedJob = z.infer<typeof embedJobData>;
 
 /**
- * Work across workspaces (the backlog's counts, forgetting another embedder's vectors) is two
- * SECURITY DEFINER functions only the service role may call, called as that role: a session of
- * the service role names one workspace, and these name none.
+ * The backlog across workspaces is a SECURITY DEFINER function only the service role may call,
+ * called as that role: a session of the service role names one workspace, and this names none.
  */
 const asServiceRole = <T>(sql: SqlClient, fn: (tx: TransactionSql) => Promise<T>) =>
   sql.begin(async (tx) => {
@@ -49,6 +51,8 @@ interface PendingRow {
   hash: string;
 }
 
+type Made = { vector: string; error: null } | { vector: null; error: string };
+
 export interface SearchIndexerOptions {
   sql: SqlClient;
   embedded: boolean;
@@ -61,8 +65,9 @@ export interface SearchIndexerOptions {
   /** How often lost jobs are looked for, in seconds (see startJobQueue). */
   superviseSeconds?: number;
   /**
-   * Only these workspaces' backlog (a worker dedicated to some tenants; the tests, which share a
-   * database); every workspace's unless given.
+   * Only these workspaces' backlog, on a queue of its own (a worker dedicated to some tenants; the
+   * tests, which share a database): its jobs are not taken by other workers, nor theirs by it.
+   * Every workspace's unless given.
    */
   workspaceIds?: readonly string[];
   /** The job's retry settings (tests shorten them). */
@@ -72,28 +77,31 @@ export interface SearchIndexerOptions {
 export interface SearchIndexer {
   queue: JobQueue;
   kind: JobKind<EmbedJob>;
-  /** Looks at the backlog once and queues a job for each table and workspace with rows waiting. */
+  /** Looks at the backlog once and queues a job for each table and workspace with rows waiting and no job running or retrying. */
   sweep(): Promise<number>;
   stop(): Promise<void>;
 }
 
 /**
- * The search index's background pipeline. A sweep (every second) asks the database which
- * workspaces have rows waiting for a vector (core.search_backlog) and queues one job per table and
- * workspace on the job queue (one waits and one runs per key, so sweeping often queues nothing
- * twice). A job reads a batch of waiting rows as the service role of that workspace, lets the
- * connection go, embeds (long texts in overlapping passages, averaged), and writes the vectors in a
- * new transaction, each only if the row's text is still the one embedded, with an event per batch
- * that the index status subscription follows. Failures are retried with backoff by the queue.
+ * The search index's background pipeline. A sweep (every second) asks the database which tables
+ * and workspaces have rows waiting for this embedder's vector (core.search_backlog) and queues one
+ * job for each that has none running or retrying. A job reads a batch of waiting rows as the
+ * service role of that workspace, lets the connection go, embeds (long texts in overlapping
+ * passages, averaged), and writes the vectors in a new transaction, each only if the row still
+ * waits with the text that was embedded, with an event per batch that the index status
+ * subscription follows. A failure is retried with backoff by the queue; a text the embeddings
+ * server refuses (400, 413, 422) is found by halving the batch, and recorded as the row's error.
  */
 export async function startSearchIndexer(options: SearchIndexerOptions): Promise<SearchIndexer> {
   const { sql, embedded, logger, embedder, sweepMs = 1000 } = options;
   const log = logger.child({ component: 'search-indexer', embedder: embedder.id });
+  const scope = options.workspaceIds && new Set(options.workspaceIds);
 
   const kind: JobKind<EmbedJob> = {
     // A queue per embedder: a job is "embed these rows with this embedder", and a worker of another
-    // (a deployment changing embedders, one replica behind) must not take it.
-    name: `search.embed.${embedder.id.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}`,
+    // (a deployment changing embedders, one replica behind) must not take it. A worker for some
+    // workspaces has a queue of its own, named by them.
+    name: `search.embed.${embedder.id.toLowerCase().replace(/[^a-z0-9.-]+/g, '-')}${scope ? `.${scopeTag(scope)}` : ''}`,
     data: embedJobData,
     byKey: true,
     concurrency: 2,
@@ -104,19 +112,35 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
     handle: (job, run) => embedBacklog(job, run.signal),
   };
 
+  /** Vectors for the rows, or why a row has none: a text the server refuses is found by halving the batch. */
+  async function embedRows(rows: PendingRow[], signal: AbortSignal): Promise<Made[]> {
+    const passages = rows.map((row) => chunkText(row.text).map((p) => p.text));
+    let vectors: (number[] | null)[];
+    try {
+      ({ vectors } = await embedder.embed(passages.flat(), { signal }));
+    } catch (error) {
+      if (!isRefusedText(error)) throw error;
+      if (rows.length === 1) {
+        log.warn({ err: serializeError(error), row: rows[0]!.id }, 'the embeddings server refused a text');
+        return [{ vector: null, error: `the embeddings server refused the text: ${(error as Error).message}`.slice(0, ERROR_CHARS) }];
+      }
+      const half = Math.ceil(rows.length / 2);
+      return [...(await embedRows(rows.slice(0, half), signal)), ...(await embedRows(rows.slice(half), signal))];
+    }
+    let at = 0;
+    return passages.map((texts) => {
+      const found = vectors.slice(at, (at += texts.length)).filter((v): v is number[] => v !== null);
+      return found.length ? { vector: `[${meanVector(found).join(',')}]`, error: null } : { vector: null, error: NOTHING_TO_EMBED };
+    });
+  }
+
   async function embedBacklog({ source: name, workspaceId }: EmbedJob, signal: AbortSignal) {
     const source = sourceNamed(name)!;
     const started = performance.now();
     while (!signal.aborted && performance.now() - started < JOB_BUDGET_MS) {
-      const rows = await runOperation(sql, serviceOf(workspaceId), (r) => r.run((s) => s.sql.unsafe<PendingRow[]>(pendingQuery(source), [EMBED_BATCH_ROWS])));
+      const rows = await runOperation(sql, serviceOf(workspaceId), (r) => r.run((s) => s.sql.unsafe<PendingRow[]>(pendingQuery(source), [EMBED_BATCH_ROWS, embedder.id])));
       if (!rows.length) return;
-      const passages = rows.map((row) => chunkText(row.text).map((p) => p.text));
-      const { vectors } = await embedder.embed(passages.flat(), { signal });
-      let at = 0;
-      const results = passages.map((texts) => {
-        const found = vectors.slice(at, (at += texts.length)).filter((v): v is number[] => v !== null);
-        return found.length ? { vector: `[${meanVector(found).join(',')}]`, error: null } : { vector: null, error: NOTHING_TO_EMBED };
-      });
+      const results = await embedRows(rows, signal);
       await runOperation(sql, serviceOf(workspaceId), (r) =>
         r.write(async (session) => {
           const [written] = await session.sql.unsafe<{ embedded: string; failed: string }[]>(writeQuery(source), [
@@ -137,19 +161,16 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
   }
 
   async function sweep(): Promise<number> {
-    const backlog = await asServiceRole(sql, (tx) => tx<{ source: string; workspace_id: string }[]>`select source, workspace_id from core.search_backlog()`);
+    const backlog = await asServiceRole(sql, (tx) => tx<{ source: string; workspace_id: string }[]>`select source, workspace_id from core.search_backlog(${embedder.id})`);
+    const busy = backlog.length ? await queue.busyKeys(kind) : new Set<string>();
     let queued = 0;
     for (const { source, workspace_id: workspaceId } of backlog) {
-      if (scope && !scope.has(workspaceId)) continue;
-      if (await queue.send(kind, { source, workspaceId }, { key: `${source}:${workspaceId}` })) queued++;
+      const key = `${source}:${workspaceId}`;
+      if ((scope && !scope.has(workspaceId)) || busy.has(key)) continue;
+      if (await queue.send(kind, { source, workspaceId }, { key })) queued++;
     }
     return queued;
   }
-
-  const scope = options.workspaceIds && new Set(options.workspaceIds);
-  const only = options.workspaceIds ? uuidArray(options.workspaceIds) : null;
-  const forgotten = await asServiceRole(sql, (tx) => tx<{ n: string }[]>`select core.search_forget_other_embedders(${embedder.id}, ${only}::uuid[]) as n`);
-  if (Number(forgotten[0]?.n ?? 0) > 0) log.info({ rows: Number(forgotten[0]!.n) }, 'vectors of another embedder queued to be made again');
 
   const queue = await startJobQueue({ sql, embedded, logger, kinds: [kind], work: true, pollSeconds: options.pollSeconds, superviseSeconds: options.superviseSeconds });
   let stopped = false;
@@ -173,15 +194,22 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
   };
 }
 
+/** A short, stable name for a set of workspaces. */
+const scopeTag = (ids: Set<string>) => createHash('sha256').update([...ids].sort().join(',')).digest('hex').slice(0, 12);
+
+/** A row waits for embedder `$E` (SQL) with no vector and no error, or another embedder's vector (as core.search_backlog reads it). */
+const waitsFor = (e: string) => `((r.embedding is null and r.embedding_error is null) or (r.embedding is not null and (r.embedding_model < ${e} or r.embedding_model > ${e})))`;
+
 /** A batch of a workspace's rows waiting for a vector, with their text and its fingerprint. */
 const pendingQuery = (source: SearchSource) => `
   select r.id, ${source.embedText} as text, md5(${source.embedText}) as hash from ${source.table} r
-  where r.workspace_id = (select auth.workspace_id()) and r.embedding is null and r.embedding_error is null
+  where r.workspace_id = (select auth.workspace_id()) and ${waitsFor('$2')}
   limit $1`;
 
 /**
  * Writes a batch's vectors (or why a row has none), each only if the row still waits and its text
- * is the one embedded: a row changed meanwhile waits again (its trigger cleared it) and is read anew.
+ * is the one embedded: a row changed meanwhile waits again (its trigger cleared it) and is read
+ * anew, and a row another job wrote meanwhile is not written twice.
  */
 const writeQuery = (source: SearchSource) => `
   with made as (
@@ -194,7 +222,7 @@ const writeQuery = (source: SearchSource) => `
       embedding_error = nullif(made.error, '')
     from made
     where r.id = made.id and r.workspace_id = (select auth.workspace_id())
-      and r.embedding is null and r.embedding_error is null and md5(${source.embedText}) = made.hash
+      and ${waitsFor('$5')} and md5(${source.embedText}) = made.hash
     returning r.embedding is not null as embedded
   )
   select count(*) filter (where embedded) as embedded, count(*) filter (where not embedded) as failed from written`;

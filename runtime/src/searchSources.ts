@@ -26,6 +26,8 @@ export interface SearchSource {
   occurredAt: string;
   /** The founder it belongs to, for `founderId`. */
   founderId: string;
+  /** True for an archived row, left out of search unless asked for; null where nothing is archived. */
+  archived: string | null;
   /** For a passage: where in its recording or document (JSON), else null. */
   passage: string | null;
   /** The rows of one entity, given the SQL of its id (a contact's row, a meeting's chunks). */
@@ -54,6 +56,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     bodyField: 'bio',
     occurredAt: 'r.created_at',
     founderId: 'r.founder_id',
+    archived: 'r.is_archived',
     passage: null,
     rowsOf: (id) => `r.id = ${id}`,
   },
@@ -70,6 +73,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     bodyField: 'content',
     occurredAt: 'r.received_at',
     founderId: 'r.founder_id',
+    archived: 'r.archived_at is not null',
     passage: null,
     rowsOf: (id) => `r.id = ${id}`,
   },
@@ -86,6 +90,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     bodyField: 'transcript',
     occurredAt: `(select m.start_time from meetings.meetings m where m.id = ${meetingOf('r')})`,
     founderId: `(select m.founder_id from meetings.meetings m where m.id = ${meetingOf('r')})`,
+    archived: null,
     passage: `json_build_object('id', r.id, 'position', r.position, 'speaker', r.speaker, 'startSeconds', r.start_seconds, 'endSeconds', r.end_seconds, 'page', null)`,
     rowsOf: (id) => `r.transcript_id = (select t.id from meetings.transcripts t where t.meeting_id = ${id})`,
   },
@@ -102,6 +107,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     bodyField: 'transcript',
     occurredAt: `(select a.recorded_at from media.media_assets a where a.id = ${assetOf('r')})`,
     founderId: `(select a.founder_id from media.media_assets a where a.id = ${assetOf('r')})`,
+    archived: null,
     passage: `json_build_object('id', r.id, 'position', r.position, 'speaker', r.speaker, 'startSeconds', r.start_seconds, 'endSeconds', r.end_seconds, 'page', r.page)`,
     rowsOf: (id) => `r.media_transcript_id = (select mt.id from media.media_transcripts mt where mt.media_id = ${id})`,
   },
@@ -120,6 +126,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     bodyField: 'summary',
     occurredAt: 'r.created_at',
     founderId: 'r.founder_id',
+    archived: null,
     passage: null,
     rowsOf: (id) => `r.id = ${id}`,
   },
