@@ -1,6 +1,6 @@
 import type { SqlClient } from '@chief/db';
 import {
-  checkEmbeddings, createEmbedder, createLogger, createMetrics, startSearchIndexer, type Config, type LogDestination, type RunningServer, type SubgraphName,
+  checkEmbeddings, createEmbedder, createLogger, createMetrics, createSearchFields, startSearchIndexer, type Config, type LogDestination, type RunningServer, type SubgraphName,
 } from '@chief/runtime';
 import { loadSubgraphs } from './loadSubgraphs.ts';
 import { createGateway } from '@chief/gateway';
@@ -42,11 +42,14 @@ export async function startChief(options: StartChiefOptions): Promise<RunningChi
   const demoLoaded = config.demoData ? await loadDemoData(sql) : false;
 
   // Each subgraph has a pool of its own, as when it runs as its own process, and counts its statements.
+  // They share one embedder for queries (one client, rate limit and query cache); the worker has its own,
+  // as in the distributed deployment, so a backlog never queues ahead of someone's search.
+  const search = createSearchFields(createEmbedder(config.embeddings));
   const services: { name: SubgraphName; running: RunningServer; pool: SqlClient }[] = [];
   for (const subgraph of await loadSubgraphs()) {
     const metrics = createMetrics(subgraph.name);
     const pool = database.connect({ onStatement: (query) => (metrics.observeStatement(), onStatement?.(query)) });
-    const running = await subgraph.create({ sql: pool, config, logger: loggerFor(subgraph.name), metrics }).listen(ports[subgraph.name]);
+    const running = await subgraph.create({ sql: pool, config, logger: loggerFor(subgraph.name), metrics, search }).listen(ports[subgraph.name]);
     services.push({ name: subgraph.name, running, pool });
   }
   const gateway = await createGateway({

@@ -50,14 +50,16 @@ export const weightedWords = (parts: Partial<Record<'A' | 'B' | 'C' | 'D', strin
 
 /**
  * Their rules: a vector comes with its embedder and time, and a row has a vector or an error, not
- * both. Indexed: a workspace's rows waiting for a vector, and the vectors by embedder (rows of
- * another embedder than the worker's wait too; in steady state that range is empty).
+ * both. Indexed, so the backlog and the index's status read no rows: a workspace's rows waiting for
+ * a vector, those that failed, and the vectors by embedder and time (rows of another embedder than
+ * the worker's wait too; in steady state that range is empty).
  */
 export const searchIndexRules = (table: string, t: { workspaceId: AnyPgColumn; embedding: AnyPgColumn; embeddingModel: AnyPgColumn; embeddedAt: AnyPgColumn; embeddingError: AnyPgColumn; searchTerms: AnyPgColumn }) => [
   check(`ck_${table}_embedding`, sql`(${t.embedding} is null) = (${t.embeddingModel} is null) and (${t.embedding} is null) = (${t.embeddedAt} is null)
     and not (${t.embedding} is not null and ${t.embeddingError} is not null)
     and (${t.embeddingError} is null or char_length(${t.embeddingError}) between 1 and 1000)`),
   index(`ix_${table}_embedding_pending`).on(t.workspaceId).where(sql`${t.embedding} is null and ${t.embeddingError} is null`),
-  index(`ix_${table}_embedding_model`).on(t.embeddingModel, t.workspaceId).where(sql`${t.embedding} is not null`),
+  index(`ix_${table}_embedding_model`).on(t.embeddingModel, t.workspaceId, t.embeddedAt).where(sql`${t.embedding} is not null`),
+  index(`ix_${table}_embedding_failed`).on(t.workspaceId).where(sql`${t.embeddingError} is not null`),
   index(`ix_${table}_search_terms`).using('gin', t.searchTerms),
 ];

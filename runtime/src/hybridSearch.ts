@@ -1,5 +1,5 @@
 import type { Session } from './createRequestSession.ts';
-import { uuidArray } from './queries.ts';
+import { textArray, uuidArray } from './queries.ts';
 import { searchSources, type SearchSource, type SearchType } from './searchSources.ts';
 
 /**
@@ -208,7 +208,7 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
   const terms = queryTerms(useText ? request.text! : '');
   const words = params.add(useText ? request.text : '');
   const wanted = params.add(terms.wanted);
-  const excluded = params.add(`{${terms.excluded.map((e) => `"${e.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+  const excluded = params.add(textArray(terms.excluded));
   const vector = useVector ? params.add(`[${request.vector!.join(',')}]`) : null;
   const model = useVector ? params.add(request.embedderId) : null;
   const limit = params.add(k);
@@ -287,7 +287,10 @@ function fuse(candidates: Candidate[], request: SearchRequest, limit: number): R
     const key = `${c.type}:${c.entity_id}`;
     let hit = hits.get(key);
     if (!hit) hits.set(key, (hit = { type: c.type, rowId: c.id, entityId: c.entity_id!, score: 0, similarity: null, textRank: null, matchedBy: [], best: rank }));
-    if (rank < hit.best) (hit.rowId = c.id), (hit.best = rank);
+    if (rank < hit.best) {
+      hit.rowId = c.id;
+      hit.best = rank;
+    }
     hit.score += score;
     return hit;
   };
@@ -322,7 +325,7 @@ async function describe(session: Session, hits: Ranked[], text: string): Promise
   const types = [...new Set(hits.map((h) => h.type))];
   const params = new Params();
   const words = params.add(text);
-  const none = params.add('{}');
+  const none = params.add(textArray([]));
   const headline = params.add(HEADLINE);
   const parts = types.map((type) => {
     const source = searchSources[type];

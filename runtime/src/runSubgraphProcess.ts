@@ -5,6 +5,8 @@ import { onShutdown } from './onShutdown.ts';
 import type { RunningServer } from './createHttpServer.ts';
 import type { SubgraphName } from './subgraphManifest.ts';
 import { createMetrics, type Metrics } from './createMetrics.ts';
+import { createEmbedder } from './embeddings.ts';
+import { createSearchFields, type SearchFields } from './searchFields.ts';
 
 /** What a subgraph's factory is given: its pool, the configuration, its own logger and metrics. */
 export interface SubgraphDeps {
@@ -13,7 +15,15 @@ export interface SubgraphDeps {
   logger: Logger;
   /** The service's metrics, which count the statements its pool sends; made by the service when omitted. */
   metrics?: Metrics;
+  /**
+   * The process's search fields: one embedder (its client, rate limit and query cache) for every
+   * subgraph the process runs; made from the configuration when omitted (see searchFieldsOf).
+   */
+  search?: SearchFields;
 }
+
+/** The search fields a subgraph uses: the process's, or its own when it runs alone. */
+export const searchFieldsOf = (deps: SubgraphDeps): SearchFields => deps.search ?? createSearchFields(createEmbedder(deps.config.embeddings));
 
 /** Builds a subgraph's service, ready to listen: the factory each subgraph package exports, as the manifest names it. */
 export type SubgraphFactory = (deps: SubgraphDeps) => { listen(port: number): Promise<RunningServer> };

@@ -8,7 +8,7 @@ import { parseInput } from './parseInput.ts';
 import { hybridSearch, queryTerms, vectorOf, type SearchHit } from './hybridSearch.ts';
 import { SEARCH_TYPES, type SearchType } from './searchSources.ts';
 
-interface SearchScope {
+export interface SearchScope {
   session: RequestSession;
   loaders: LoaderRegistry;
   logger: Logger;
@@ -143,6 +143,31 @@ export async function withRows<TRow, TExtra extends object>(
     const [row, more] = loaded[i]!;
     return row && more ? [{ ...hit, ...more, [field]: row }] : [];
   });
+}
+
+type Resolver = (parent: { id: string }, args: unknown, ctx: SearchScope) => Promise<(SearchHit & Record<string, unknown>)[]>;
+
+/**
+ * The resolvers of one type's search fields, for the subgraph that owns the type: `search` (the
+ * per-type query field) and `similar` (its "more like this" field), each hit with its entity under
+ * `field` loaded by `load`, and for a type of passages the passage by `passage`.
+ */
+export function typeSearch<TRow, TPassage>(
+  fields: SearchFields,
+  type: SearchType,
+  field: string,
+  load: (ctx: SearchScope, id: string) => Promise<TRow | null>,
+  passage?: (ctx: SearchScope, id: string) => Promise<TPassage | null>,
+): { search: Resolver; similar: Resolver } {
+  const withEntities = (ctx: SearchScope, hits: SearchHit[]) =>
+    withRows(hits, field, (id) => load(ctx, id), passage && (async (hit) => {
+      const row = hit.passage ? await passage(ctx, hit.passage.id) : null;
+      return row ? { passage: row } : null;
+    }));
+  return {
+    search: async (_, args, ctx) => withEntities(ctx, await fields.search(ctx, args, [type])),
+    similar: async (parent, args, ctx) => withEntities(ctx, await fields.similar(ctx, { type, id: parent.id }, args, [type])),
+  };
 }
 
 /** Resolver maps merged type by type (a subgraph's own and its search fields'). */

@@ -23,7 +23,7 @@ import { fakeOpenAi } from '../support/fakeOpenAi.ts';
  *    client against a local OpenAI-compatible server that answers a 429 (Retry-After: 1) every
  *    BENCH_429_EVERY (10th) request: texts per second; then the lag from a contact written through
  *    the API to it being found by its vector, 20 times.
- * 3. ranking: nDCG@10 and precision@5 of hybrid, vector-only and words-only search on the labelled
+ * 3. ranking: nDCG@10 and precision@5 (relevant hits among the first 5) of hybrid, vector-only and words-only search on the labelled
  *    set below, with the local embedder.
  * BENCH_ONLY=recall|pipeline|ranking runs one part.
  */
@@ -325,7 +325,7 @@ async function ranking() {
       const dcg = ranked.reduce((sum, key, i) => sum + (relevant.includes(key) ? 1 / Math.log2(i + 2) : 0), 0);
       const ideal = relevant.slice(0, 10).reduce((sum, _, i) => sum + 1 / Math.log2(i + 2), 0);
       ndcg += dcg / ideal;
-      precision += ranked.slice(0, 5).filter((key) => relevant.includes(key)).length / Math.min(5, relevant.length);
+      precision += ranked.slice(0, 5).filter((key) => relevant.includes(key)).length / 5;
     }
     results.push({ mode, 'nDCG@10': (ndcg / LABELLED.length).toFixed(3), 'precision@5': (precision / LABELLED.length).toFixed(3) });
   }

@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import { API_KEY_ENDPOINT, createApiKeySigner, createSecretBox, createSubgraphService, type SubgraphDeps, createEmbedder, createSearchFields, mergeResolvers } from '@chief/runtime';
+import { API_KEY_ENDPOINT, createApiKeySigner, createSecretBox, createSubgraphService, type SubgraphDeps, mergeResolvers, searchFieldsOf, subgraphTypeDefs } from '@chief/runtime';
 import { createCoreResolvers } from './resolvers.ts';
 import { coreSearchResolvers } from './searchResolvers.ts';
 import { authenticateApiKey } from './domain/apiKeys.ts';
 
-/** The core subgraph's SDL: the contract, readable on its own. */
-export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+/** The core subgraph's SDL: the contract, readable on its own (with the shared search types of runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'search');
 
 /** Builds the core subgraph service (workspaces, members, founders, contacts, deals, integrations, API keys). */
 export function createCoreSubgraph(deps: SubgraphDeps) {
@@ -14,7 +12,7 @@ export function createCoreSubgraph(deps: SubgraphDeps) {
   return createSubgraphService({
     name: 'core',
     typeDefs,
-    resolvers: mergeResolvers(createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey), apiKeySigner }), coreSearchResolvers(createSearchFields(createEmbedder(deps.config.embeddings)))),
+    resolvers: mergeResolvers(createCoreResolvers({ secretBox: createSecretBox(deps.config.encryptionKey), apiKeySigner }), coreSearchResolvers(searchFieldsOf(deps))),
     // Its secret is shown once and stored only as a hash, so no idempotency key keeps the answer.
     secretMutations: ['createApiKey'],
     gatewayEndpoints: {

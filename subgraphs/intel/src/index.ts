@@ -1,15 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import { createSubgraphService, type SubgraphDeps, createEmbedder, createSearchFields, mergeResolvers } from '@chief/runtime';
+import { createSubgraphService, type SubgraphDeps, mergeResolvers, searchFieldsOf, subgraphTypeDefs } from '@chief/runtime';
 import { intelResolvers } from './resolvers.ts';
 import { intelSearchResolvers } from './searchResolvers.ts';
 
-/** The intel subgraph's SDL: the contract, readable on its own. */
-export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+/** The intel subgraph's SDL: the contract, readable on its own (with the shared search types of runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'search');
 
 /** Builds the intel subgraph service (briefings, insights, decisions, notifications, model settings, the morning brief). */
 export function createIntelSubgraph(deps: SubgraphDeps) {
-  return createSubgraphService({ name: 'intel', typeDefs, resolvers: mergeResolvers(intelResolvers, intelSearchResolvers(createSearchFields(createEmbedder(deps.config.embeddings)))), ...deps });
+  return createSubgraphService({ name: 'intel', typeDefs, resolvers: mergeResolvers(intelResolvers, intelSearchResolvers(searchFieldsOf(deps))), ...deps });
 }
 export { createBriefing } from './domain/briefings.ts';
 export { createInsight } from './domain/insights.ts';

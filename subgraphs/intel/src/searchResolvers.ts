@@ -1,5 +1,5 @@
 import {
-  EMBEDDING_DIMENSIONS, loadById, logSubscription, searchIndexCounts, withRows, withSession, type LogEvent, type SearchFields, type SearchHit, type SubgraphContext,
+  EMBEDDING_DIMENSIONS, loadById, logSubscription, searchIndexCounts, typeSearch, withSession, type LogEvent, type SearchFields, type SearchHit, type SubgraphContext,
 } from '@chief/runtime';
 import { insights } from './models/index.ts';
 
@@ -35,7 +35,7 @@ export function intelSearchResolvers(search: SearchFields) {
     },
     Query: {
       search: async (_: unknown, args: unknown, ctx: Ctx) => (await search.search(ctx, args)).map(crossDomain),
-      searchInsights: async (_: unknown, args: unknown, ctx: Ctx) => withRows(await search.search(ctx, args, ['INSIGHT']), 'insight', (id) => loadById(ctx, insights, id)),
+      searchInsights: typeSearch(search, 'INSIGHT', 'insight', (ctx, id) => loadById(ctx, insights, id)).search,
       searchIndexStatus: (_: unknown, __: unknown, ctx: Ctx) => status(ctx),
     },
     Meeting: {

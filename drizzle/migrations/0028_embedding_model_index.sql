@@ -1,5 +1,0 @@
-CREATE INDEX "ix_contacts_embedding_model" ON "core"."contacts" USING btree ("embedding_model","workspace_id") WHERE "core"."contacts"."embedding" is not null;--> statement-breakpoint
-CREATE INDEX "ix_communications_embedding_model" ON "comms"."communications" USING btree ("embedding_model","workspace_id") WHERE "comms"."communications"."embedding" is not null;--> statement-breakpoint
-CREATE INDEX "ix_transcript_chunks_embedding_model" ON "meetings"."transcript_chunks" USING btree ("embedding_model","workspace_id") WHERE "meetings"."transcript_chunks"."embedding" is not null;--> statement-breakpoint
-CREATE INDEX "ix_media_chunks_embedding_model" ON "media"."media_chunks" USING btree ("embedding_model","workspace_id") WHERE "media"."media_chunks"."embedding" is not null;--> statement-breakpoint
-CREATE INDEX "ix_insights_embedding_model" ON "intel"."insights" USING btree ("embedding_model","workspace_id") WHERE "intel"."insights"."embedding" is not null;
