@@ -64,20 +64,51 @@ describe('the search pipeline against an OpenAI-compatible server', () => {
 
   it('records a text the server refuses as that row\'s error, and embeds the rest of its batch', async () => {
     server.refuse(/POISON/);
+    server.requests.length = 0;
     try {
-      const ids = await createContacts(chief, ws, 'Refused', 9);
-      const { createContact } = expectData(await chief.request<{ createContact: { id: string } }>('mutation { createContact(input: { name: "POISON pill" }) { id } }', {}, { token: ws.users.owner.token }));
+      // Written in one operation, so the worker reads them in one batch, the refused text in the middle.
+      const names = Array.from({ length: 9 }, (_, i) => (i === 4 ? 'POISON pill' : `Refused ${i}`));
+      const made = expectData(await chief.request<Record<string, { id: string }>>(
+        `mutation { ${names.map((name, i) => `c${i}: createContact(input: { name: "${name}", notes: "Batch of refusals ${i}" }) { id }`).join('\n')} }`, {}, { token: ws.users.owner.token },
+      ));
+      const ids = names.map((_, i) => made[`c${i}`]!.id);
       const status = await indexDrained(chief, ws.users.owner.token);
       expect(status.types.find((t) => t.type === 'CONTACT')).toMatchObject({ pending: 0, failed: 1 });
+      // The whole batch was refused first, then its halves, down to the one text.
+      const refused = server.requests.filter((r) => r.inputs.some((text) => text.includes('POISON')));
+      expect(refused[0]!.inputs.length).toBe(9);
+      expect(refused.at(-1)!.inputs).toHaveLength(1);
       const rows = await sql.unsafe<{ id: string; embedded: boolean; error: string | null }[]>(
-        `select id, embedding is not null as embedded, embedding_error as error from core.contacts where id = any(${literal(`{${[...ids, createContact.id].join(',')}}`)}::uuid[])`,
+        `select id, embedding is not null as embedded, embedding_error as error from core.contacts where id = any(${literal(`{${ids.join(',')}}`)}::uuid[])`,
       );
-      expect(rows.filter((r) => r.embedded).map((r) => r.id).sort()).toEqual([...ids].sort());
-      expect(rows.find((r) => r.id === createContact.id)!.error).toMatch(/^the embeddings server refused the text: 400/);
+      expect(rows.filter((r) => r.embedded).map((r) => r.id).sort()).toEqual(ids.filter((_, i) => i !== 4).sort());
+      expect(rows.find((r) => r.id === ids[4])!.error).toMatch(/^the embeddings server refused the text: 400/);
     } finally {
       server.refuse(null);
     }
   });
+
+  it('retries a batch whose every text is refused (the server refuses the requests, not the texts)', async () => {
+    server.refuse(/./);
+    try {
+      await createContacts(chief, ws, 'Everything refused', 4);
+      // The job fails (and waits for its retry); no row records an error.
+      const until = Date.now() + 20_000;
+      for (;;) {
+        const [job] = await sql.unsafe<{ state: string }[]>(`select state from pgboss.job where name like 'search.embed.openai-%' and data->>'workspaceId' = ${literal(ws.id)} and state = 'retry'`);
+        if (job) break;
+        expect(Date.now(), 'the job fails').toBeLessThan(until);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const [errors] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from core.contacts where workspace_id = ${literal(ws.id)} and embedding_error like 'the embeddings server refused%'`);
+      expect(errors!.n).toBe(1); // the POISON pill of the test before
+    } finally {
+      server.refuse(null);
+    }
+    // Once the server takes them again, the rows are embedded on the job's retry.
+    const status = await indexDrained(chief, ws.users.owner.token);
+    expect(status.pending).toBe(0);
+  }, 60_000);
 
   it('searches by words alone while the embeddings server is down', async () => {
     server.script.push(...Array.from({ length: 20 }, () => ({ status: 503 })));

@@ -119,16 +119,22 @@ interface Candidate {
   rank: number | null;
 }
 
-/** Words the query excludes, as web search engines read them: `-word`, `-"a phrase"`. */
-const EXCLUDED = /(^|\s)-("[^"]*"?|[^\s"]+)/g;
+/** A "quoted phrase" (kept whole, a dash in it included), or what the query excludes: `-word`, `-"a phrase"`. */
+const PHRASE_OR_EXCLUDED = /"[^"]*"?|(?<=^|\s)-("[^"]*"?|[^\s"]+)/g;
 
 /**
  * A query's words to look for (its excluded ones taken out: they are not what it is about, and are
- * not embedded) and the words it excludes.
+ * not embedded) and the words it excludes, as websearch_to_tsquery reads them.
  */
 export function queryTerms(query: string): { wanted: string; excluded: string[] } {
-  const excluded = [...query.matchAll(EXCLUDED)].map((m) => m[2]!.replaceAll('"', '').trim()).filter(Boolean);
-  return { wanted: query.replace(EXCLUDED, ' ').replace(/\s+/g, ' ').trim(), excluded };
+  const excluded: string[] = [];
+  const wanted = query.replace(PHRASE_OR_EXCLUDED, (match, term: string | undefined) => {
+    if (term === undefined) return match;
+    const words = term.replaceAll('"', '').trim();
+    if (words) excluded.push(words);
+    return ' ';
+  });
+  return { wanted: wanted.replace(/\s+/g, ' ').trim(), excluded };
 }
 
 /**
@@ -138,10 +144,10 @@ export function queryTerms(query: string): { wanted: string; excluded: string[] 
  * every word is rarely in one row), those matching `q` rank first among them, and rows with an
  * excluded word are no match at all, by words or by meaning.
  */
-const queryWords = (query: string, wanted: string, excluded: string) => `with q as (
+const queryWords = (query: string, wanted: string, excluded?: string) => `with q as (
   select websearch_to_tsquery('english', ${query}) as q,
     coalesce((select string_agg(quote_literal(l), ' | ') from unnest(tsvector_to_array(to_tsvector('english', ${wanted}))) l)::tsquery, ''::tsquery) as any,
-    (select string_agg('(' || p::text || ')', ' | ')::tsquery from unnest(${excluded}::text[]) e, phraseto_tsquery('english', e) p where p::text <> '') as none
+    ${excluded ? `(select string_agg('(' || p::text || ')', ' | ')::tsquery from unnest(${excluded}::text[]) e, phraseto_tsquery('english', e) p where p::text <> '')` : 'null::tsquery'} as none
 )`;
 
 /** Query parameters, numbered as they are added. */
@@ -157,7 +163,12 @@ class Params {
 function scope(source: SearchSource, request: SearchRequest, p: Record<'founder' | 'since' | 'until' | 'exclude', string | null>): string {
   const where = ['r.workspace_id = (select auth.workspace_id())'];
   if (source.archived && !request.filters?.includeArchived) where.push(`not ${source.archived}`);
-  if (request.text !== null) where.push('not coalesce(r.search_terms @@ (select q.none from q), false)');
+  // An excluded word excludes the entity: for a passage, if any passage of its entity has it.
+  if (request.text !== null) {
+    where.push(source.siblingsOf
+      ? `((select q.none from q) is null or not exists (select 1 from ${source.table} x where ${source.siblingsOf('x')} and x.search_terms @@ (select q.none from q)))`
+      : 'not coalesce(r.search_terms @@ (select q.none from q), false)');
+  }
   if (p.founder) where.push(`${source.founderId} = ${p.founder}::uuid`);
   if (p.since) where.push(`${source.occurredAt} >= ${p.since}::timestamptz`);
   if (p.until) where.push(`${source.occurredAt} < ${p.until}::timestamptz`);
@@ -184,15 +195,17 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
   if (useVector) {
     const exactMax = request.exactSearchMaxRows ?? EXACT_SEARCH_MAX_ROWS;
     const now = Date.now();
-    const keys = sources.map((s) => `${session.identity.workspaceId}:${s.table}:${exactMax}`);
+    const keys = sources.map((s) => `${session.identity.workspaceId}:${s.table}:${request.embedderId}:${exactMax}`);
     const known = keys.map((key) => sizes.get(key)).map((size) => (size && now - size.at < SIZE_TTL_MS ? size.exact : null));
     const counts = sources.map((s, i) =>
-      known[i] !== null ? 'null' : `(select count(*) from (select 1 from ${s.table} r where r.workspace_id = (select auth.workspace_id()) and r.embedding is not null limit ${exactMax + 1}) n)`,
+      // The embedder's vectors only: after a change of embedders, the old ones are filtered out of the scan.
+      known[i] !== null ? 'null' : `(select count(*) from (select 1 from ${s.table} r where r.workspace_id = (select auth.workspace_id()) and r.embedding is not null and r.embedding_model = $3 limit ${exactMax + 1}) n)`,
     );
     const [plan] = await session.sql.unsafe<{ sizes: (number | string | null)[] }[]>(
       `select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', $1, true), set_config('hnsw.max_scan_tuples', $2, true),
         json_build_array(${counts.join(', ')}) as sizes`,
-      [String(SCAN_SETTINGS.efSearch), String(SCAN_SETTINGS.maxScanTuples)],
+      // $3 only where a count is made (a parameter no statement names has no type).
+      [String(SCAN_SETTINGS.efSearch), String(SCAN_SETTINGS.maxScanTuples), ...(known.includes(null) ? [request.embedderId] : [])],
     );
     exact = plan!.sizes.map((n, i) => {
       if (known[i] !== null) return known[i]!;
@@ -230,8 +243,12 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
           `(select * from ${source.table} r where ${where} and r.embedding is not null and r.embedding_model = ${model} offset 0) r`
         : `${source.table} r`;
       const filter = exact[i] ? 'true' : `${where} and r.embedding is not null and r.embedding_model = ${model}`;
-      const n = passages ? String(Math.min(MAX_PASSAGE_CANDIDATES, k * PASSAGES_PER_ENTITY)) : limit;
-      parts.push(`(${head('V')}, (r.embedding <=> ${vector}::vector)::float8 as value, null::float8 as rank from ${rows} where ${filter} order by r.embedding <=> ${vector}::vector limit ${n})`);
+      const nearest = `${head('V')}, (r.embedding <=> ${vector}::vector)::float8 as value, null::float8 as rank from ${rows} where ${filter}`;
+      if (!passages) parts.push(`(${nearest} order by r.embedding <=> ${vector}::vector limit ${limit})`);
+      // Every distance is computed on the exact path anyway: the nearest passage of each entity.
+      else if (exact[i]) parts.push(`(select * from (select distinct on (entity_id) * from (${nearest}) c order by entity_id, value, id) e order by value limit ${limit})`);
+      // An index scan gives passages in order: enough of them for `limit` entities, unless a few entities hold most of the nearest.
+      else parts.push(`(${nearest} order by r.embedding <=> ${vector}::vector limit ${Math.min(MAX_PASSAGE_CANDIDATES, k * PASSAGES_PER_ENTITY)})`);
     }
     if (useText) {
       const ranked = `${head('T')}, ((r.search_terms @@ q.q)::int + ts_rank_cd(r.search_terms, q.any, 32))::float8 as value, ts_rank_cd(r.search_terms, q.any, 32)::float8 as rank
@@ -251,7 +268,7 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
   if (!hits.length) return [];
 
   // 3. Where each hit matched, its snippet and passage.
-  return describe(session, hits, useText ? terms.wanted : '');
+  return describe(session, hits, useText ? terms.wanted : '', request.embedderId);
 }
 
 interface Ranked {
@@ -321,11 +338,10 @@ const HEADLINE = 'MaxWords=30, MinWords=12, ShortWord=2, MaxFragments=2, Fragmen
 /** ts_headline reads at most this much of a long text. */
 const HEADLINE_CHARS = 20_000;
 
-async function describe(session: Session, hits: Ranked[], text: string): Promise<SearchHit[]> {
+async function describe(session: Session, hits: Ranked[], text: string, embedderId: string): Promise<SearchHit[]> {
   const types = [...new Set(hits.map((h) => h.type))];
   const params = new Params();
   const words = params.add(text);
-  const none = params.add(textArray([]));
   const headline = params.add(HEADLINE);
   const parts = types.map((type) => {
     const source = searchSources[type];
@@ -344,7 +360,7 @@ async function describe(session: Session, hits: Ranked[], text: string): Promise
       where r.id = any(${ids}::uuid[])`;
   });
   const rows = await session.sql.unsafe<{ type: SearchType; id: string; field: string; snippet: string; passage: Passage | null; embedding_model: string | null }[]>(
-    `${queryWords(words, words, none)} ${parts.join(' union all ')}`,
+    `${queryWords(words, words)} ${parts.join(' union all ')}`,
     params.values as never[],
   );
   const found = new Map(rows.map((r) => [`${r.type}:${r.id}`, r]));
@@ -359,7 +375,8 @@ async function describe(session: Session, hits: Ranked[], text: string): Promise
     return [{
       type: hit.type, typename: searchSources[hit.type].entity.typename, entityId: hit.entityId,
       score: hit.score, similarity: hit.similarity, textRank: hit.textRank, matchedBy: hit.matchedBy,
-      matchedIn: row.field, snippet: row.snippet.trim(), passage, embeddedBy: row.embedding_model,
+      // Found by its vector, it has one of the query's embedder (the passage shown may be another, still waiting).
+      matchedIn: row.field, snippet: row.snippet.trim(), passage, embeddedBy: hit.matchedBy.includes('VECTOR') ? embedderId : row.embedding_model,
     }];
   });
 }

@@ -47,7 +47,7 @@ export type { EmbedOptions } from './embeddings.ts';
 export { chunkText, type Passage } from './chunkText.ts';
 export { SEARCH_TYPES, searchSources, type SearchSource, type SearchType } from './searchSources.ts';
 export { hybridSearch, vectorOf, EXACT_SEARCH_MAX_ROWS, RRF_K, VECTOR_WEIGHT, TEXT_WEIGHT, type SearchHit, type SearchRequest, type SearchFilters, type SearchMatch } from './hybridSearch.ts';
-export { createSearchFields, mergeResolvers, typeSearch, withRows, MAX_SEARCH_HITS, type SearchFields } from './searchFields.ts';
+export { createSearchFields, mergeResolvers, typeSearch, MAX_SEARCH_HITS, type SearchFields } from './searchFields.ts';
 export { searchIndexCounts, type SearchIndexCounts } from './searchIndexStatus.ts';
 export { startSearchIndexer, EMBED_BATCH_ROWS, NOTHING_TO_EMBED, type SearchIndexer, type SearchIndexerOptions } from './searchIndexer.ts';
 export { runWorkerProcess, checkEmbeddings } from './runWorkerProcess.ts';

@@ -132,7 +132,7 @@ export function createSearchFields(embedder: Embedder): SearchFields {
  * A per-type search field's hits with their entity (and passage) loaded by the owning subgraph
  * through the request's loaders: one statement for all; a hit whose row is gone is left out.
  */
-export async function withRows<TRow, TExtra extends object>(
+async function withRows<TRow, TExtra extends object>(
   hits: SearchHit[],
   field: string,
   load: (id: string) => Promise<TRow | null>,

@@ -19,6 +19,8 @@ export const EMBED_BATCH_ROWS = 64;
 const JOB_BUDGET_MS = 30_000;
 /** What a row with no words to embed records instead of a vector. */
 export const NOTHING_TO_EMBED = 'no words to embed';
+/** What a row the embeddings server refused records, before the server's message. */
+const REFUSED = 'the embeddings server refused the text: ';
 /** An embedding_error is at most this long (the tables' check). */
 const ERROR_CHARS = 1000;
 
@@ -65,9 +67,9 @@ export interface SearchIndexerOptions {
   /** How often lost jobs are looked for, in seconds (see startJobQueue). */
   superviseSeconds?: number;
   /**
-   * Only these workspaces' backlog, on a queue of its own (a worker dedicated to some tenants; the
-   * tests, which share a database): its jobs are not taken by other workers, nor theirs by it.
-   * Every workspace's unless given.
+   * Only these workspaces' backlog, on a queue of its own: for test suites that share a database,
+   * whose workers must not take each other's jobs. Workers so scoped need disjoint sets and no
+   * unscoped worker beside them (it would embed the same rows too). Every workspace's unless given.
    */
   workspaceIds?: readonly string[];
   /** The job's retry settings (tests shorten them). */
@@ -77,8 +79,6 @@ export interface SearchIndexerOptions {
 export interface SearchIndexer {
   queue: JobQueue;
   kind: JobKind<EmbedJob>;
-  /** Looks at the backlog once and queues a job for each table and workspace with rows waiting and no job running or retrying. */
-  sweep(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -122,7 +122,7 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
       if (!isRefusedText(error)) throw error;
       if (rows.length === 1) {
         log.warn({ err: serializeError(error), row: rows[0]!.id }, 'the embeddings server refused a text');
-        return [{ vector: null, error: `the embeddings server refused the text: ${(error as Error).message}`.slice(0, ERROR_CHARS) }];
+        return [{ vector: null, error: `${REFUSED}${(error as Error).message}`.slice(0, ERROR_CHARS) }];
       }
       const half = Math.ceil(rows.length / 2);
       return [...(await embedRows(rows.slice(0, half), signal)), ...(await embedRows(rows.slice(half), signal))];
@@ -141,6 +141,9 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
       const rows = await runOperation(sql, serviceOf(workspaceId), (r) => r.run((s) => s.sql.unsafe<PendingRow[]>(pendingQuery(source), [EMBED_BATCH_ROWS, embedder.id])));
       if (!rows.length) return;
       const results = await embedRows(rows, signal);
+      // A server that refuses every text of a batch refuses the requests, not the texts (a model it
+      // lacks, a setting it does not take): the job fails and is retried, the rows keep waiting.
+      if (rows.length > 1 && results.every((x) => x.error?.startsWith(REFUSED))) throw new Error(`the embeddings server refused all ${rows.length} texts of a batch: ${results[0]!.error}`);
       await runOperation(sql, serviceOf(workspaceId), (r) =>
         r.write(async (session) => {
           const [written] = await session.sql.unsafe<{ embedded: string; failed: string }[]>(writeQuery(source), [
@@ -160,6 +163,7 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
     }
   }
 
+  /** Looks at the backlog once and queues a job for each table and workspace with rows waiting and no job running or retrying. */
   async function sweep(): Promise<number> {
     const backlog = await asServiceRole(sql, (tx) => tx<{ source: string; workspace_id: string }[]>`select source, workspace_id from core.search_backlog(${embedder.id})`);
     const busy = backlog.length ? await queue.busyKeys(kind) : new Set<string>();
@@ -174,9 +178,13 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
 
   const queue = await startJobQueue({ sql, embedded, logger, kinds: [kind], work: true, pollSeconds: options.pollSeconds, superviseSeconds: options.superviseSeconds });
   let stopped = false;
-  let sweeping: Promise<unknown> = Promise.resolve();
+  let sweeping: Promise<unknown> | null = null;
+  // A sweep slower than the interval skips the ticks it overlaps rather than queueing them up.
   const timer = setInterval(() => {
-    sweeping = sweeping.then(() => (stopped ? 0 : sweep())).catch((error) => log.warn({ err: serializeError(error) }, 'search backlog sweep failed'));
+    if (stopped || sweeping) return;
+    sweeping = sweep()
+      .catch((error) => log.warn({ err: serializeError(error) }, 'search backlog sweep failed'))
+      .finally(() => (sweeping = null));
   }, sweepMs);
   timer.unref();
   log.info('search indexer started');
@@ -184,7 +192,6 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
   return {
     queue,
     kind,
-    sweep,
     async stop() {
       stopped = true;
       clearInterval(timer);

@@ -32,6 +32,8 @@ export interface SearchSource {
   passage: string | null;
   /** The rows of one entity, given the SQL of its id (a contact's row, a meeting's chunks). */
   rowsOf: (entityId: string) => string;
+  /** For a table of passages, the column naming their entity's transcript: the rows `x` of the same entity as `r`. */
+  siblingsOf: ((x: string) => string) | null;
 }
 
 const meetingOf = (r: string) => `(select t.meeting_id from meetings.transcripts t where t.id = ${r}.transcript_id)`;
@@ -58,6 +60,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     founderId: 'r.founder_id',
     archived: 'r.is_archived',
     passage: null,
+    siblingsOf: null,
     rowsOf: (id) => `r.id = ${id}`,
   },
   COMMUNICATION: {
@@ -75,6 +78,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     founderId: 'r.founder_id',
     archived: 'r.archived_at is not null',
     passage: null,
+    siblingsOf: null,
     rowsOf: (id) => `r.id = ${id}`,
   },
   MEETING: {
@@ -92,6 +96,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     founderId: `(select m.founder_id from meetings.meetings m where m.id = ${meetingOf('r')})`,
     archived: null,
     passage: `json_build_object('id', r.id, 'position', r.position, 'speaker', r.speaker, 'startSeconds', r.start_seconds, 'endSeconds', r.end_seconds, 'page', null)`,
+    siblingsOf: (x) => `${x}.transcript_id = r.transcript_id`,
     rowsOf: (id) => `r.transcript_id = (select t.id from meetings.transcripts t where t.meeting_id = ${id})`,
   },
   MEDIA: {
@@ -109,6 +114,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     founderId: `(select a.founder_id from media.media_assets a where a.id = ${assetOf('r')})`,
     archived: null,
     passage: `json_build_object('id', r.id, 'position', r.position, 'speaker', r.speaker, 'startSeconds', r.start_seconds, 'endSeconds', r.end_seconds, 'page', r.page)`,
+    siblingsOf: (x) => `${x}.media_transcript_id = r.media_transcript_id`,
     rowsOf: (id) => `r.media_transcript_id = (select mt.id from media.media_transcripts mt where mt.media_id = ${id})`,
   },
   INSIGHT: {
@@ -128,6 +134,7 @@ export const searchSources: Record<SearchType, SearchSource> = {
     founderId: 'r.founder_id',
     archived: null,
     passage: null,
+    siblingsOf: null,
     rowsOf: (id) => `r.id = ${id}`,
   },
 };

@@ -12,5 +12,8 @@ describe('queryTerms', () => {
     expect(queryTerms('pre-seed round')).toEqual({ wanted: 'pre-seed round', excluded: [] });
     expect(queryTerms('revenue - costs')).toEqual({ wanted: 'revenue - costs', excluded: [] });
     expect(queryTerms('-"unclosed phrase')).toEqual({ wanted: '', excluded: ['unclosed phrase'] });
+    // A dash inside a quoted phrase is part of the phrase.
+    expect(queryTerms('"pre -seed round" -tacos')).toEqual({ wanted: '"pre -seed round"', excluded: ['tacos'] });
+    expect(queryTerms('-- - -')).toEqual({ wanted: '- -', excluded: ['-'] });
   });
 });
