@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { SqlClient } from '@chief/db';
 import type { TransactionSql } from 'postgres';
@@ -11,7 +12,6 @@ import { isRefusedText, type Embedder } from './embeddings.ts';
 import { startJobQueue, type JobKind, type JobQueue } from './jobQueue.ts';
 import { sourceNamed, searchSources, type SearchSource } from './searchSources.ts';
 import { textArray, uuidArray } from './queries.ts';
-import { createHash } from 'node:crypto';
 
 /** Rows read, embedded and written at a time: one read, one or a few embedding requests, one write. */
 export const EMBED_BATCH_ROWS = 64;

@@ -3,6 +3,11 @@ import { parse, type DocumentNode } from 'graphql';
 
 /** SDL several subgraphs declare alike, one text each (runtime/src/sdl). */
 const SHARED_SDL = {
+  pages: new URL('./sdl/pages.graphql', import.meta.url),
+  dateTime: new URL('./sdl/dateTime.graphql', import.meta.url),
+  json: new URL('./sdl/json.graphql', import.meta.url),
+  changes: new URL('./sdl/changes.graphql', import.meta.url),
+  ingest: new URL('./sdl/ingest.graphql', import.meta.url),
   search: new URL('./sdl/search.graphql', import.meta.url),
 } as const;
 

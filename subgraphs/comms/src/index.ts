@@ -2,8 +2,8 @@ import { createSubgraphService, type SubgraphDeps, mergeResolvers, searchFieldsO
 import { commsResolvers } from './resolvers.ts';
 import { commsSearchResolvers } from './searchResolvers.ts';
 
-/** The comms subgraph's SDL: the contract, readable on its own (with the shared search types of runtime/src/sdl). */
-export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'search');
+/** The comms subgraph's SDL: the contract, readable on its own, with the shared types it names (runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'pages', 'dateTime', 'json', 'ingest', 'search');
 
 /** Builds the comms subgraph service (threads and communications; the inbox on core's founders and contacts). */
 export function createCommsSubgraph(deps: SubgraphDeps) {

@@ -3,8 +3,8 @@ import { createCoreResolvers } from './resolvers.ts';
 import { coreSearchResolvers } from './searchResolvers.ts';
 import { authenticateApiKey } from './domain/apiKeys.ts';
 
-/** The core subgraph's SDL: the contract, readable on its own (with the shared search types of runtime/src/sdl). */
-export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'search');
+/** The core subgraph's SDL: the contract, readable on its own, with the shared types it names (runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'pages', 'dateTime', 'json', 'changes', 'search');
 
 /** Builds the core subgraph service (workspaces, members, founders, contacts, deals, integrations, API keys). */
 export function createCoreSubgraph(deps: SubgraphDeps) {

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import { createSubgraphService, type SubgraphDeps } from '@chief/runtime';
+import { createSubgraphService, subgraphTypeDefs, type SubgraphDeps } from '@chief/runtime';
 import { flowsResolvers } from './resolvers.ts';
 
-/** The flows subgraph's SDL: the contract, readable on its own. */
-export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+/** The flows subgraph's SDL: the contract, readable on its own, with the shared types it names (runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'pages', 'dateTime', 'json', 'changes');
 
 /** Builds the flows subgraph service (workflows, checkpoints, live maps, token usage and budgets). */
 export function createFlowsSubgraph(deps: SubgraphDeps) {

@@ -2,8 +2,8 @@ import { createSubgraphService, type SubgraphDeps, mergeResolvers, searchFieldsO
 import { intelResolvers } from './resolvers.ts';
 import { intelSearchResolvers } from './searchResolvers.ts';
 
-/** The intel subgraph's SDL: the contract, readable on its own (with the shared search types of runtime/src/sdl). */
-export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'search');
+/** The intel subgraph's SDL: the contract, readable on its own, with the shared types it names (runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'pages', 'dateTime', 'json', 'changes', 'search');
 
 /** Builds the intel subgraph service (briefings, insights, decisions, notifications, model settings, the morning brief). */
 export function createIntelSubgraph(deps: SubgraphDeps) {

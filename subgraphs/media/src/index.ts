@@ -2,8 +2,8 @@ import { createSubgraphService, type SubgraphDeps, mergeResolvers, searchFieldsO
 import { mediaResolvers } from './resolvers.ts';
 import { mediaSearchResolvers } from './searchResolvers.ts';
 
-/** The media subgraph's SDL: the contract, readable on its own (with the shared search types of runtime/src/sdl). */
-export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'search');
+/** The media subgraph's SDL: the contract, readable on its own, with the shared types it names (runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'pages', 'dateTime', 'json', 'changes', 'ingest', 'search');
 
 /** Builds the media subgraph service (recorded videos and documents, their transcripts and chunks). */
 export function createMediaSubgraph(deps: SubgraphDeps) {

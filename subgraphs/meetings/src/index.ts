@@ -2,8 +2,8 @@ import { createSubgraphService, type SubgraphDeps, mergeResolvers, searchFieldsO
 import { meetingsResolvers } from './resolvers.ts';
 import { meetingsSearchResolvers } from './searchResolvers.ts';
 
-/** The meetings subgraph's SDL: the contract, readable on its own (with the shared search types of runtime/src/sdl). */
-export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'search');
+/** The meetings subgraph's SDL: the contract, readable on its own, with the shared types it names (runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'pages', 'dateTime', 'json', 'changes', 'ingest', 'search');
 
 /** Builds the meetings subgraph service (meetings, participants, transcripts; the calendar on core's founders and contacts). */
 export function createMeetingsSubgraph(deps: SubgraphDeps) {

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import { createSubgraphService, type SubgraphDeps } from '@chief/runtime';
+import { createSubgraphService, subgraphTypeDefs, type SubgraphDeps } from '@chief/runtime';
 import { opsResolvers } from './resolvers.ts';
 
-/** The ops subgraph's SDL: the contract, readable on its own. */
-export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+/** The ops subgraph's SDL: the contract, readable on its own, with the shared types it names (runtime/src/sdl). */
+export const typeDefs = subgraphTypeDefs(new URL('./schema.graphql', import.meta.url), 'pages', 'dateTime', 'json');
 
 /**
  * Builds the ops subgraph service: the event log as GraphQL (read only: every change appends to
