@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { createSqlClient, type SqlClient } from '@chief/db';
 import { createLogger, startJobQueue, type JobKind, type JobQueue } from '@chief/runtime';
 import { spawnService, tsxEntry } from './support/spawnService.ts';
+import { until } from './support/until.ts';
 
 const embedded = inject('databaseEmbedded');
 const url = inject('databaseUrl');
@@ -25,13 +26,6 @@ async function queue(kinds: JobKind<any>[], work = true) {
 
 const data = z.object({ n: z.number().int() });
 const kindName = (what: string) => `test.${what}.${randomUUID().slice(0, 8)}`;
-const until = async (check: () => Promise<boolean> | boolean, timeoutMs = 30_000) => {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 describe('the job queue (pg-boss on our own pool)', () => {
   it('retries a failing job with growing delays, then completes it once', async () => {
@@ -114,7 +108,7 @@ describe('the job queue (pg-boss on our own pool)', () => {
     process.kill(-spawned.process.pid!, 'SIGKILL');
     const killedAt = Date.now();
     await queue([kind]);
-    await until(async () => (await sender.job(kind, id))?.state === 'completed', 60_000);
+    await until(async () => (await sender.job(kind, id))?.state === 'completed', { timeoutMs: 60_000 });
     expect(done).toEqual([`${id}:2`]);
     // Retried once its heartbeat lapsed (10 s), not before.
     expect(Date.now() - killedAt).toBeGreaterThan(5_000);

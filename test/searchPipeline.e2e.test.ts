@@ -6,6 +6,7 @@ import { expectData, startTestChief, type TestChief } from './support/startTestC
 import { createWorkspaceFixture, type WorkspaceFixture } from '../subgraphs/core/test/fixtures.ts';
 import { fakeOpenAi } from './support/fakeOpenAi.ts';
 import { indexDrained, startTestIndexer } from './support/searchCorpus.ts';
+import { until } from './support/until.ts';
 
 const cosine = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + v * b[i]!, 0);
 
@@ -93,13 +94,7 @@ describe('the search pipeline against an OpenAI-compatible server', () => {
     try {
       await createContacts(chief, ws, 'Everything refused', 4);
       // The job fails (and waits for its retry); no row records an error.
-      const until = Date.now() + 20_000;
-      for (;;) {
-        const [job] = await sql.unsafe<{ state: string }[]>(`select state from pgboss.job where name like 'search.embed.openai-%' and data->>'workspaceId' = ${literal(ws.id)} and state = 'retry'`);
-        if (job) break;
-        expect(Date.now(), 'the job fails').toBeLessThan(until);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await until(async () => (await sql.unsafe(`select 1 from pgboss.job where name like 'search.embed.openai-%' and data->>'workspaceId' = ${literal(ws.id)} and state = 'retry'`)).length > 0, { timeoutMs: 20_000, what: 'the job to fail' });
       const [errors] = await sql.unsafe<{ n: number }[]>(`select count(*)::int as n from core.contacts where workspace_id = ${literal(ws.id)} and embedding_error like 'the embeddings server refused%'`);
       expect(errors!.n).toBe(1); // the POISON pill of the test before
     } finally {
@@ -177,11 +172,7 @@ describe('a search job interrupted by a restart', () => {
       expect(given).toHaveLength(10);
       expect(new Set(given).size).toBe(10);
       // The interrupted job is the one that completes (it finds nothing more to do just after the last write).
-      const until = Date.now() + 10_000;
-      while ((await second.queue.job(second.kind, held!.id))?.state !== 'completed') {
-        expect(Date.now(), 'the interrupted job completes').toBeLessThan(until);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await until(async () => (await second.queue.job(second.kind, held!.id))?.state === 'completed', { timeoutMs: 10_000, what: 'the interrupted job to complete' });
       expect((await second.queue.job(second.kind, held!.id))?.attempts).toBe(2);
       const others = await sql.unsafe<{ state: string }[]>(
         `select state from pgboss.job where name = ${literal(second.kind.name)} and data->>'workspaceId' = ${literal(ws.id)} and id <> ${literal(held!.id)} and state <> 'completed'`,
@@ -204,7 +195,7 @@ describe('a search job interrupted by a restart', () => {
       retry: { retryLimit: 2, retryDelaySeconds: 4, retryDelayMaxSeconds: 4 },
     });
     try {
-      while (!attempts.length) await new Promise((resolve) => setTimeout(resolve, 50));
+      await until(() => attempts.length > 0, { everyMs: 50, what: 'the first attempt' });
       // Twenty sweeps later, still the one attempt: the job waits out its backoff, and no new job runs instead.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(attempts).toHaveLength(1);

@@ -235,7 +235,7 @@ export async function hybridSearch(session: Session, request: SearchRequest): Pr
   const parts: string[] = [];
   sources.forEach((source, i) => {
     const where = scope(source, request, p);
-    const passages = source.entity.id !== 'r.id';
+    const passages = source.siblingsOf !== null;
     const head = (list: 'V' | 'T') => `select '${source.type}' as type, '${list}' as list, r.id, ${source.entity.id} as entity_id`;
     if (useVector) {
       const rows = exact[i]

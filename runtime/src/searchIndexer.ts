@@ -19,8 +19,6 @@ export const EMBED_BATCH_ROWS = 64;
 const JOB_BUDGET_MS = 30_000;
 /** What a row with no words to embed records instead of a vector. */
 export const NOTHING_TO_EMBED = 'no words to embed';
-/** What a row the embeddings server refused records, before the server's message. */
-const REFUSED = 'the embeddings server refused the text: ';
 /** An embedding_error is at most this long (the tables' check). */
 const ERROR_CHARS = 1000;
 
@@ -53,7 +51,8 @@ interface PendingRow {
   hash: string;
 }
 
-type Made = { vector: string; error: null } | { vector: null; error: string };
+/** A row's vector, or why it has none (`refused`: the embeddings server refused its text). */
+type Made = { vector: string; error: null; refused?: false } | { vector: null; error: string; refused?: boolean };
 
 export interface SearchIndexerOptions {
   sql: SqlClient;
@@ -122,7 +121,7 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
       if (!isRefusedText(error)) throw error;
       if (rows.length === 1) {
         log.warn({ err: serializeError(error), row: rows[0]!.id }, 'the embeddings server refused a text');
-        return [{ vector: null, error: `${REFUSED}${(error as Error).message}`.slice(0, ERROR_CHARS) }];
+        return [{ vector: null, error: `the embeddings server refused the text: ${(error as Error).message}`.slice(0, ERROR_CHARS), refused: true }];
       }
       const half = Math.ceil(rows.length / 2);
       return [...(await embedRows(rows.slice(0, half), signal)), ...(await embedRows(rows.slice(half), signal))];
@@ -143,7 +142,7 @@ export async function startSearchIndexer(options: SearchIndexerOptions): Promise
       const results = await embedRows(rows, signal);
       // A server that refuses every text of a batch refuses the requests, not the texts (a model it
       // lacks, a setting it does not take): the job fails and is retried, the rows keep waiting.
-      if (rows.length > 1 && results.every((x) => x.error?.startsWith(REFUSED))) throw new Error(`the embeddings server refused all ${rows.length} texts of a batch: ${results[0]!.error}`);
+      if (rows.length > 1 && results.every((x) => x.refused)) throw new Error(`the embeddings server refused all ${rows.length} texts of a batch: ${results[0]!.error}`);
       await runOperation(sql, serviceOf(workspaceId), (r) =>
         r.write(async (session) => {
           const [written] = await session.sql.unsafe<{ embedded: string; failed: string }[]>(writeQuery(source), [
