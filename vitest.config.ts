@@ -11,9 +11,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Two files at a time even on 2 cores (Vitest's default there is one): the suites mostly wait
-    // on servers, timers and the database, and two at once took the run from 7.5 to 5.5 minutes.
-    maxWorkers: 2,
     env: { NODE_ENV: 'test' },
   },
 });
