@@ -101,6 +101,7 @@ const sharedSchema = z
     INTROSPECTION: flag.optional(),
     SUBGRAPH_BATCHING: flag.optional(),
     SUBGRAPH_DEDUPLICATION: flag.optional(),
+    GRAPHQL_COMPILE_AFTER: integer(2, 0, 1_000_000, 'a whole number from 0 (never) to 1000000'),
     SUBSCRIPTION_POLL_MS: integer(1_000, 50, 60_000, 'a whole number of milliseconds from 50 to 60000'),
     SUBSCRIPTION_RETENTION_HOURS: count(168),
     SUBSCRIPTION_BUFFER_EVENTS: count(100),
@@ -211,6 +212,8 @@ export interface Config {
   limits: { depth: number; cost: number; aliases: number; tokens: number; bodyBytes: number; timeoutMs: number };
   /** Schema introspection at the gateway; off in production unless asked for. */
   introspection: boolean;
+  /** A subgraph compiles an operation (graphql-jit) on its n-th execution; 0, never. */
+  compileAfter: number;
   /**
    * How the gateway calls the subgraphs: `batching`, one request for the fetches of one client
    * request that leave for the same subgraph together; `deduplication`, one call for identical
@@ -296,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, scope: ConfigSc
     rateLimit: { windowSeconds: e.RATE_LIMIT_WINDOW_SECONDS, userMax: e.RATE_LIMIT_USER_MAX, keyMax: e.RATE_LIMIT_KEY_MAX },
     limits: { depth: e.MAX_QUERY_DEPTH, cost: e.MAX_QUERY_COST, aliases: e.MAX_ALIASES, tokens: e.MAX_TOKENS, bodyBytes: e.MAX_BODY_BYTES, timeoutMs: e.REQUEST_TIMEOUT_MS },
     introspection: e.INTROSPECTION ?? !isProduction,
+    compileAfter: e.GRAPHQL_COMPILE_AFTER,
     subgraphCalls: { batching: e.SUBGRAPH_BATCHING ?? true, deduplication: e.SUBGRAPH_DEDUPLICATION ?? true },
     subscriptions: {
       pollMs: e.SUBSCRIPTION_POLL_MS,

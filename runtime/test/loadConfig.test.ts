@@ -41,6 +41,7 @@ const shared: Record<Exclude<(typeof configVariables)[number], `${Uppercase<Subg
   SEARCH_SWEEP_MS: ['99', '60001', 'often'],
   SUBGRAPH_BATCHING: ['yes', 'off'],
   SUBGRAPH_DEDUPLICATION: ['1', 'no'],
+  GRAPHQL_COMPILE_AFTER: ['-1', '1000001', 'twice'],
   SUBSCRIPTION_POLL_MS: ['49', '60001', 'a second'],
   SUBSCRIPTION_RETENTION_HOURS: ['0', 'a week'],
   SUBSCRIPTION_BUFFER_EVENTS: ['0', '-1'],

@@ -17,8 +17,9 @@ import { runLoad, type LoadResult } from './support/runLoad.ts';
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-// Parts of the run, for a closer look: scenarios whose name contains BENCH_SCENARIO, only the gateways in BENCH_GATEWAYS.
-const onlyScenario = process.env.BENCH_SCENARIO;
+// Parts of the run, for a closer look: scenarios whose name contains BENCH_SCENARIO (or one of its
+// |-separated parts), only the gateways in BENCH_GATEWAYS.
+const onlyScenarios = process.env.BENCH_SCENARIO?.split('|');
 const onlyGateways = process.env.BENCH_GATEWAYS?.split(',') as GatewayName[] | undefined;
 // The comparison gateways are handed internal tokens, which live 60 s: fresh ones for each run,
 // which must end (with the statement count after it) before they expire.
@@ -65,7 +66,7 @@ async function measure(stack: BenchStack, gateway: GatewayName, scenario: Scenar
 const stack = await startBenchStack({ databaseUrl: process.env.DATABASE_URL, profileDir: process.env.BENCH_PROFILE_DIR });
 try {
   const startRss = Object.fromEntries(gatewayNames.map((g) => [g, rssMiB(stack.gateways[g].pid)]));
-  const scenarios = (await seedScenarios(stack)).filter((s) => !onlyScenario || s.name.includes(onlyScenario));
+  const scenarios = (await seedScenarios(stack)).filter((s) => !onlyScenarios || onlyScenarios.some((part) => s.name.includes(part)));
   const gatewaysRun = gatewayNames.filter((g) => !onlyGateways || onlyGateways.includes(g));
   const expected = new Map<Scenario, Record<GatewayName, string>>();
   for (const scenario of scenarios) expected.set(scenario, await expectedBodies(stack, scenario));

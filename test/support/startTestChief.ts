@@ -11,6 +11,8 @@ export const TEST_ENV = {
   SUBGRAPH_SECRET: 'test-subgraph-secret-test-subgraph-0123',
   // The search worker runs where a suite asks for it (SEARCH_INDEXER: 'true'), not beside every other.
   SEARCH_INDEXER: 'false',
+  // Every subgraph operation of every suite runs compiled from its first execution, as the hot path does in production.
+  GRAPHQL_COMPILE_AFTER: '1',
 };
 
 /** The data of a selection of entities by id (`{ createTask: { id } }`), as most writes ask for it. */

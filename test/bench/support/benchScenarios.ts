@@ -62,7 +62,7 @@ export const typenameScenario = (workspace: BenchWorkspace, clients: number): Sc
  * tasks from work), at 8 clients and at 32; one page of contacts from core alone; and
  * `{ __typename }`, which the gateway answers without a subgraph.
  */
-export async function seedScenarios(stack: BenchStack): Promise<Scenario[]> {
+export async function seedScenarios(stack: BenchStack<'chief'>): Promise<Scenario[]> {
   const client = createClient(stack.gateways.chief.url);
   const small = await seedWorkspace(client, 'Bench5', 5);
   const medium = await seedWorkspace(client, 'Bench20', 20, 19);
