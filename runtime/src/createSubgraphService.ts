@@ -17,7 +17,7 @@ import type { Logger } from './createLogger.ts';
 import { createMetrics, type Metrics } from './createMetrics.ts';
 import { createLiveScope, type LiveScope } from './logSubscription.ts';
 import { serveSubscriptions } from './serveSubscriptions.ts';
-import { compiledExecution } from './compiledExecution.ts';
+import { createCompiledExecution } from './createCompiledExecution.ts';
 import { listenForLogWrites, relayLogWritesThroughRedis } from './logWakeups.ts';
 
 /** What every subgraph resolver receives. */
@@ -67,8 +67,8 @@ export function createSubgraphService(options: SubgraphServiceOptions) {
     translate: (error) => translateDatabaseError(error, 'arguments'),
   });
   const apollo = new ApolloServer<SubgraphContext>({
-    // Queries and mutations run compiled (see compiledExecution); subscriptions through graphql-js.
-    gateway: compiledExecution(schema, { compileAfter: config.compileAfter }),
+    // Queries and mutations run compiled (see createCompiledExecution); subscriptions through graphql-js.
+    gateway: createCompiledExecution(schema, { compileAfter: config.compileAfter, logger }),
     // The process entry points own SIGTERM: they close the HTTP server and the pool, then exit 0.
     stopOnTerminationSignals: false,
     formatError,

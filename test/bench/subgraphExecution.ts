@@ -8,7 +8,7 @@ import { runLoad } from './support/runLoad.ts';
 
 /**
  * `npm run bench:execution`: the work subgraph's execution compiled (graphql-jit, see
- * runtime/src/compiledExecution.ts) against graphql-js, side by side. Two work processes on the
+ * runtime/src/createCompiledExecution.ts) against graphql-js, side by side. Two work processes on the
  * same database, one compiling (GRAPHQL_COMPILE_AFTER=1) and one not (0), are sent the fetch the
  * gateway sends work for the cross query (a page of tasks with their references), for the
  * 5-task and the 100-task workspaces, by 8 clients, in turn for BENCH_ROUNDS rounds (4) of

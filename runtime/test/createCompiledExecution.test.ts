@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { GraphQLError, parse, print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DateTimeScalar, JSONObjectScalar } from '../src/index.ts';
-import { compiledExecution } from '../src/compiledExecution.ts';
-import { hoistLiterals } from '../src/hoistLiterals.ts';
+import { createCompiledExecution } from '../src/createCompiledExecution.ts';
+import { hoistLiterals, hoistedVariables } from '../src/hoistLiterals.ts';
 
 const typeDefs = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
@@ -19,7 +19,8 @@ const typeDefs = parse(`
   union Item = Task | Note
   type Query {
     tasks(first: Int! = 2, filter: Filter): [Task!]!
-    echo(text: String, data: JSONObject, at: DateTime, status: Status): String
+    echo(text: String, data: JSONObject, at: DateTime, status: Status, ids: [ID!], f: Float): String
+    count(data: JSONObject!): Int
     items: [Item!]!
     broken: Task!
     failing: String
@@ -49,6 +50,8 @@ const resolvers = {
         .slice(0, args.first),
     // A DateTime argument arrives parsed: a Date, printed in UTC.
     echo: (_: unknown, args: Record<string, unknown>) => JSON.stringify(args),
+    // A resolver that changes its argument: no other request may see the change.
+    count: (_: unknown, args: { data: { n?: number } }) => (args.data.n = (args.data.n ?? 0) + 1),
     items: async () => [TASKS[0], { text: 'a note' }],
     broken: () => null,
     failing: () => {
@@ -71,7 +74,7 @@ const resolvers = {
 
 function server(compileAfter: number) {
   const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
-  const gateway = compiledExecution(schema, { compileAfter, maxDocuments: 4 });
+  const gateway = createCompiledExecution(schema, { compileAfter, maxDocuments: 4, maxCompiled: 3 });
   const apollo = new ApolloServer<Context>({ gateway, includeStacktraceInErrorResponses: false });
   return { apollo, gateway };
 }
@@ -110,6 +113,18 @@ describe('compiled execution answers as graphql-js does', () => {
   it('literal arguments of every kind, which it runs as variables', async () => {
     const { body } = await both(`{ tasks(first: 3, filter: { status: TODO, tags: ["a", "b"], since: "2026-01-01T00:00:00Z" }) { id } echo(text: "x", data: { a: [1, 2.5, true, null], b: { c: "d" } }, at: "2026-01-31T09:00:00+01:00", status: DONE) }`);
     expect(body.data).toEqual({ tasks: [{ id: '1' }], echo: '{"text":"x","data":{"a":[1,2.5,true,null],"b":{"c":"d"}},"at":"2026-01-31T08:00:00.000Z","status":"done"}' });
+  });
+
+  it('numbers a variable would not carry exactly (beyond 2^53, an overflowing float), run by graphql-js', async () => {
+    expect((await both(`{ echo(ids: [12345678901234567890, "x"], f: 1.5) }`)).body.data).toEqual({ echo: '{"ids":["12345678901234567890","x"],"f":1.5}' });
+    expect((await both(`{ echo(f: 1e400) }`)).body.data).toEqual({ echo: '{"f":null}' });
+    expect((await both(`query($ids: [ID!] = [9007199254740993]) { echo(ids: $ids) }`)).body.data).toEqual({ echo: '{"ids":["9007199254740993"]}' });
+  });
+
+  it('gives each request its own literal values, and only the variables the operation declares', async () => {
+    for (let i = 0; i < 3; i++) expect((await run(compiled.apollo, `{ count(data: {}) }`)).body.data).toEqual({ count: 1 });
+    expect((await both(`{ echo(text: "a") }`, { __literal0: 'evil' })).body.data).toEqual({ echo: '{"text":"a"}' });
+    expect((await both(`query($t: String) { echo(text: $t) }`, JSON.parse('{"__proto__": {"t": "x"}}') as Record<string, unknown>)).body.data).toEqual({ echo: '{}' });
   });
 
   it('variable defaults, a variable left out and an explicit null', async () => {
@@ -164,15 +179,20 @@ describe('compiled execution answers as graphql-js does', () => {
 });
 
 describe('which documents are compiled', () => {
-  it('a document on its compileAfter-th execution; the least recently used are forgotten past maxDocuments', async () => {
+  it('a document on its compileAfter-th execution; the least recently used are forgotten past maxDocuments and maxCompiled', async () => {
     const { apollo, gateway } = server(2);
     await apollo.start();
     await run(apollo, '{ failing }');
-    expect(gateway.documents()).toEqual({ remembered: 1, compiled: 0 });
+    expect(gateway.documents()).toEqual({ counted: 1, compiled: 0 });
     await run(apollo, '{ failing }');
-    expect(gateway.documents()).toEqual({ remembered: 1, compiled: 1 });
+    expect(gateway.documents()).toEqual({ counted: 1, compiled: 1 });
     for (const first of [1, 2, 3, 4, 5]) await run(apollo, `{ tasks(first: ${first}) { id } }`);
-    expect(gateway.documents()).toEqual({ remembered: 4, compiled: 0 });
+    expect(gateway.documents()).toEqual({ counted: 4, compiled: 1 });
+    // Documents that differ only in their literals share one compiled query.
+    for (const first of [6, 6, 7, 7]) await run(apollo, `{ tasks(first: ${first}) { id } }`);
+    expect(gateway.documents()).toEqual({ counted: 4, compiled: 2 });
+    for (const field of ['items { __typename }', 'broken { id }', 'echo']) for (let i = 0; i < 2; i++) await run(apollo, `{ ${field} }`);
+    expect(gateway.documents().compiled).toBe(3);
     await apollo.stop();
   });
 });
@@ -210,11 +230,13 @@ describe('what is compiled never holds what a client wrote', () => {
     expect(print(hoisted.document)).toBe(
       'query ($first: Int!, $__literal0: Filter, $__literal1: Boolean!, $__literal2: String) {\n  tasks(first: $first, filter: $__literal0) {\n    id @include(if: $__literal1)\n  }\n  echo(text: $__literal2)\n}',
     );
-    expect(hoisted.literals).toEqual({ __literal0: { status: 'TODO' }, __literal1: true, __literal2: 'x' });
-    expect(hoisted.defaults).toEqual({ first: 2 });
-    // Left to graphql-js: a literal holding a variable, a variable named like the hoisted ones, two operations.
+    expect(hoistedVariables(hoisted, {})).toEqual({ first: 2, __literal0: { status: 'TODO' }, __literal1: true, __literal2: 'x' });
+    expect(hoistedVariables(hoisted, { first: 5, other: 1 })).toEqual({ first: 5, __literal0: { status: 'TODO' }, __literal1: true, __literal2: 'x' });
+    // Left to graphql-js: a literal holding a variable, a variable named like the hoisted ones, two
+    // operations, a fragment spread under a directive.
     expect(hoistLiterals(schema, parse(`query($s: Status) { tasks(filter: { status: $s }) { id } }`))).toBeUndefined();
     expect(hoistLiterals(schema, parse(`query($__literal0: Int!) { tasks(first: $__literal0) { id } }`))).toBeUndefined();
     expect(hoistLiterals(schema, parse(`query A { items { __typename } } query B { failing }`))).toBeUndefined();
+    expect(hoistLiterals(schema, parse(`query($a: Boolean!) { tasks { ...T @include(if: $a) ...T } } fragment T on Task { id }`))).toBeUndefined();
   });
 });
