@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { GraphQLError, execute, getVariableValues, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from './createLogger.ts';
 import { hoistLiterals, hoistedVariables, type HoistedDocument } from './hoistLiterals.ts';
 
@@ -19,32 +20,6 @@ export interface CompiledExecutionOptions {
 /** Apollo Server's gateway interface (@apollo/server-gateway-interface), as its constructor takes it. */
 type GatewayInterface = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>['executor']>;
-
-/** A Map that forgets its least recently used entry past `max`. */
-class RecentlyUsed<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly max: number) {}
-  get size() {
-    return this.entries.size;
-  }
-  values() {
-    return this.entries.values();
-  }
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      // Map order is insertion order: moved to the end, it is the most recently used.
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-  set(key: string, value: V) {
-    this.entries.delete(key);
-    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, value);
-  }
-}
 
 /**
  * graphql-jit's errors as graphql-js makes them: its own have no `extensions` unless the error
@@ -77,17 +52,17 @@ interface Seen {
  */
 export function createCompiledExecution(schema: GraphQLSchema, options: CompiledExecutionOptions = {}): GatewayInterface & { documents(): { counted: number; compiled: number } } {
   const { compileAfter = 2, maxDocuments = 1_000, maxCompiled = 200, maxLength = 4_000, logger } = options;
-  const seen = new RecentlyUsed<Seen>(maxDocuments);
-  // By hoisted text; null: graphql-jit refused it.
-  const compiled = new RecentlyUsed<CompiledQuery | null>(maxCompiled);
+  const seen = new LRUCache<string, Seen>({ max: maxDocuments });
+  // By hoisted text; false: graphql-jit refused it.
+  const compiled = new LRUCache<string, CompiledQuery | false>({ max: maxCompiled });
 
   const compile = (hoisted: HoistedDocument, operationName: string | undefined): CompiledQuery | null => {
     const known = compiled.get(hoisted.text);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known || null;
     const query = compileQuery(schema, hoisted.document, operationName);
     const made = isCompiledQuery(query) ? query : null;
     if (!made) logger?.debug({ operationName, errors: (query as ExecutionResult).errors?.map((e) => e.message) }, 'graphql-jit refused an operation; it runs through graphql-js');
-    compiled.set(hoisted.text, made);
+    compiled.set(hoisted.text, made ?? false);
     return made;
   };
 

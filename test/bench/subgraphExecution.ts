@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { createInternalTokens } from '@chief/runtime';
-import { startBenchStack } from './support/benchStack.ts';
-import { seedScenarios } from './support/benchScenarios.ts';
-import { spawnService, tsxEntry, type SpawnedService } from '../support/spawnService.ts';
+import { startBenchStack, type BenchProcess } from './support/benchStack.ts';
+import { authorizations, seedScenarios } from './support/benchScenarios.ts';
 import { cpuSeconds } from './support/processStats.ts';
 import { runLoad } from './support/runLoad.ts';
 
@@ -22,34 +19,21 @@ const WORK_FETCH = 'query Cross__work__0($first:Int!){tasks(first:$first){edges{
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const stack = await startBenchStack({ databaseUrl: process.env.DATABASE_URL, gateways: ['chief'] });
-const services: SpawnedService[] = [];
 try {
   const scenarios = await seedScenarios(stack);
-  const env = {
-    ...stack.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    HOST: '127.0.0.1',
-    DATABASE_URL: stack.databaseUrl,
-    DATABASE_EMBEDDED: String(Boolean(stack.embeddedDatabase)),
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    API_KEY_SECRET: randomBytes(32).toString('base64'),
-    WORK_PORT: '0',
-  };
   const modes = { compiled: '1', 'graphql-js': '0' } as const;
-  const work = {} as Record<keyof typeof modes, SpawnedService>;
+  const work = {} as Record<keyof typeof modes, BenchProcess>;
   for (const [mode, compileAfter] of Object.entries(modes) as [keyof typeof modes, string][]) {
-    work[mode] = await spawnService(tsxEntry('subgraphs/work/src/main.ts'), { ...env, GRAPHQL_COMPILE_AFTER: compileAfter }, { discardOutput: true });
-    services.push(work[mode]);
+    work[mode] = await stack.startSubgraph('work', { GRAPHQL_COMPILE_AFTER: compileAfter });
   }
-  const tokens = createInternalTokens(stack.env.SUBGRAPH_SECRET);
   console.log(`The work subgraph's fetch for the cross query, compiled and by graphql-js; ${rounds} rounds of ${seconds} s, medians\n`);
   console.log('| tasks | compiled req/s | graphql-js req/s | compiled CPU µs/request | graphql-js CPU µs/request | compiled/graphql-js CPU |');
   console.log('|---|---|---|---|---|---|');
   const perRequest: Record<number, Record<string, number>> = {};
   for (const first of [5, 100]) {
     const scenario = scenarios.find((s) => s.name.startsWith(`cross-subgraph, ${first} tasks`))!;
-    const auth = scenario.workspace.userIds.slice(0, 8).map((userId) => `Bearer ${tokens.sign({ kind: 'user', userId, workspaceId: scenario.workspace.id, scopes: ['read', 'write'] })}`);
+    // A subgraph takes the internal tokens the comparison gateways are handed.
+    const auth = await authorizations(stack, 'vanilla', scenario);
     const body = { query: WORK_FETCH, variables: { first } };
     const expected = await (await fetch(work['graphql-js'].url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth[0]! }, body: JSON.stringify(body) })).text();
     if (!expected.includes(`"edges"`) || expected.includes('"errors"')) throw new Error(`work answered ${expected.slice(0, 300)}`);
@@ -57,12 +41,12 @@ try {
     const rps: Record<string, number[]> = { compiled: [], 'graphql-js': [] };
     for (let round = 0; round < rounds; round++) {
       for (const mode of (round % 2 ? ['graphql-js', 'compiled'] : ['compiled', 'graphql-js']) as (keyof typeof modes)[]) {
-        const { url, process: child } = work[mode];
+        const { url, pid } = work[mode];
         await runLoad(url, auth, body, 1, expected);
-        const before = cpuSeconds(child.pid!);
+        const before = cpuSeconds(pid);
         const result = await runLoad(url, auth, body, seconds, expected);
         if (result.failures) throw new Error(`${mode}, ${first} tasks: ${result.failures} failed requests`);
-        cpu[mode]!.push(((cpuSeconds(child.pid!) - before) * 1e6) / result.requests);
+        cpu[mode]!.push(((cpuSeconds(pid) - before) * 1e6) / result.requests);
         rps[mode]!.push(result.requestsPerSecond);
       }
     }
@@ -73,6 +57,5 @@ try {
   const perRow = (mode: string) => (perRequest[100]![mode]! - perRequest[5]![mode]!) / 95;
   console.log(`\nCPU per task row beyond five: compiled ${perRow('compiled').toFixed(1)} µs, graphql-js ${perRow('graphql-js').toFixed(1)} µs`);
 } finally {
-  for (const service of services) await service.stop();
   await stack.stop();
 }

@@ -82,7 +82,7 @@ export async function seedScenarios(stack: BenchStack<'chief'>): Promise<Scenari
  * to Chief, a user's JWT as an identity provider would issue it; to the comparison gateways, which
  * check nothing, the internal token Chief's gateway would have signed for that user, passed on.
  */
-export async function authorizations(stack: BenchStack, gateway: GatewayName, scenario: Scenario): Promise<string[]> {
+export async function authorizations(stack: BenchStack<'chief'>, gateway: GatewayName, scenario: Scenario): Promise<string[]> {
   const users = scenario.workspace.userIds.slice(0, scenario.clients);
   if (gateway === 'chief') {
     const client = createClient(stack.gateways.chief.url);

@@ -28,6 +28,8 @@ export interface BenchStack<G extends GatewayName = GatewayName> {
   gateways: Record<G, BenchProcess>;
   /** What the services were started with: the secrets tokens are signed with, METRICS_TOKEN. */
   env: { AUTH_JWT_SECRET: string; SUBGRAPH_SECRET: string; METRICS_TOKEN: string };
+  /** One more process of a subgraph, started as the others were with `env` on top; stopped with the stack. */
+  startSubgraph(name: SubgraphName, env: Record<string, string>): Promise<BenchProcess>;
   stop(): Promise<void>;
 }
 
@@ -84,12 +86,11 @@ export async function startBenchStack<G extends GatewayName = GatewayName>(
       RATE_LIMIT_KEY_MAX: '100000000',
       ...options.env,
     };
+    const startSubgraph = async (name: SubgraphName, extra: Record<string, string> = {}) =>
+      started(name, await spawnService(chiefEntry(`subgraphs/${name}/src/main.ts`), { ...shared, [subgraphVariables(name).port]: '0', ...extra }, { discardOutput: true }));
     const subgraphs: BenchStack['subgraphs'] = [];
     // One after the other: each runs the migrations at start-up.
-    for (const name of subgraphNames) {
-      const service = await spawnService(chiefEntry(`subgraphs/${name}/src/main.ts`), { ...shared, [subgraphVariables(name).port]: '0' }, { discardOutput: true });
-      subgraphs.push({ ...started(name, service), name });
-    }
+    for (const name of subgraphNames) subgraphs.push({ ...(await startSubgraph(name)), name });
     const gatewayEnv = {
       ...shared,
       GATEWAY_PORT: '0',
@@ -103,7 +104,7 @@ export async function startBenchStack<G extends GatewayName = GatewayName>(
       const entry = name === 'chief' ? chiefEntry(gatewayEntries[name]) : tsxEntry(gatewayEntries[name]);
       gateways[name] = started(name, await spawnService(options.inspect ? withNodeOptions(entry, ['--inspect=127.0.0.1:0']) : entry, gatewayEnv, { discardOutput: true }));
     }
-    return { databaseUrl, embeddedDatabase, subgraphs, gateways: gateways as Record<G, BenchProcess>, env, stop };
+    return { databaseUrl, embeddedDatabase, subgraphs, gateways: gateways as Record<G, BenchProcess>, env, startSubgraph, stop };
   } catch (error) {
     await stop();
     throw error;
